@@ -1,0 +1,88 @@
+"""Classifiers: normalised text + signals → calibrated score that the text solicits commercial sex.
+
+One protocol for every classifier. ``WeightedSignalScorer`` is the transparent scorer: a
+logistic function of capped, per-group sums of the lexicon weights plus a few interactions. The
+trained model (``pantau.model``) implements the same protocol and is preferred when present.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Protocol
+
+from pantau.models import NormalizedText, Signal, SignalGroup
+
+OFFER_GROUPS = frozenset({SignalGroup.SOLICITATION, SignalGroup.ONLINE, SignalGroup.AGENCY})
+
+
+class Classifier(Protocol):
+    """Anything that turns texts with their signals into probabilities."""
+
+    version: str
+
+    def score_batch(self, items: Sequence[tuple[NormalizedText, Sequence[Signal]]]) -> list[float]: ...
+
+
+def negated(signals: Sequence[Signal]) -> set[int]:
+    """Indexes of offer signals that an explicit negation covers ("bukan BO", "no VCS")."""
+    spans = [(s.start, s.end) for s in signals if s.name == "context.negation"]
+    if not spans:
+        return set()
+    return {
+        i
+        for i, s in enumerate(signals)
+        if s.group in OFFER_GROUPS and any(a < s.end and s.start < b for a, b in spans)
+    }
+
+
+def effective(signals: Sequence[Signal]) -> list[Signal]:
+    """The signals that count: negated offer terms removed."""
+    drop = negated(signals)
+    return [s for i, s in enumerate(signals) if i not in drop]
+
+
+class WeightedSignalScorer:
+    """log-odds = bias + offer + rate + contact + context + interactions; then the logistic.
+
+    - offer: sum of distinct solicitation/online/agency signal weights, capped at ``offer_cap``;
+    - rate, contact: the strongest signal of each group;
+    - context: sum of distinct risk-lowering weights, floored at ``context_floor``;
+    - interactions: an offer with a rate (+1.0) or a contact (+0.5); a minor indicator with any
+      offer, rate or contact (+1.5: children are offered in milder words).
+    """
+
+    version = "weighted-signals-1"
+
+    def __init__(
+        self, bias: float = -3.0, offer_cap: float = 9.0, context_floor: float = -6.0, minor_boost: float = 1.5
+    ) -> None:
+        self.bias = bias
+        self.offer_cap = offer_cap
+        self.context_floor = context_floor
+        self.minor_boost = minor_boost
+
+    def log_odds(self, signals: Sequence[Signal]) -> float:
+        best: dict[str, Signal] = {}
+        for s in effective(signals):
+            if s.name not in best or abs(s.weight) > abs(best[s.name].weight):
+                best[s.name] = s
+        by_group: dict[SignalGroup, list[float]] = {}
+        for s in best.values():
+            by_group.setdefault(s.group, []).append(s.weight)
+        offer = min(self.offer_cap, sum(w for g in OFFER_GROUPS for w in by_group.get(g, [])))
+        rate = max(by_group.get(SignalGroup.RATE, [0.0]))
+        contact = max(by_group.get(SignalGroup.CONTACT, [0.0]))
+        context = max(self.context_floor, sum(by_group.get(SignalGroup.CONTEXT, [])))
+        minor = SignalGroup.MINOR in by_group
+        z = self.bias + offer + rate + contact + context
+        if offer > 0 and rate > 0:
+            z += 1.0
+        if offer > 0 and contact > 0:
+            z += 0.5
+        if minor and (offer > 0 or rate > 0 or contact > 0):
+            z += self.minor_boost
+        return z
+
+    def score_batch(self, items: Sequence[tuple[NormalizedText, Sequence[Signal]]]) -> list[float]:
+        return [1.0 / (1.0 + math.exp(-self.log_odds(signals))) for _, signals in items]

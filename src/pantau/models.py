@@ -1,0 +1,127 @@
+"""The vocabulary every pipeline stage speaks: small frozen dataclasses.
+
+Stages never pass dicts to each other; they pass these. Pydantic lives only at the edges
+(policy file, later the API); inside, plain dataclasses keep the hot path cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class SignalGroup(StrEnum):
+    """What a signal says about a text. Groups are a stored contract: never rename one."""
+
+    SOLICITATION = "solicitation"  # offer terms: open BO, ST/LT, include room, FS …
+    RATE = "rate"  # prices and per-time rates
+    CONTACT = "contact"  # contact moved off-platform: phone, WA, japri, links
+    AGENCY = "agency"  # pimp / agency markers: mami, stok cewek, pilih foto
+    ONLINE = "online"  # online sexual services: VCS, content sales, PAP berbayar
+    MINOR = "minor"  # signs that the person offered is a child
+    CONTEXT = "context"  # context that lowers risk: news, warnings, reports, negation, commerce
+
+
+class Action(StrEnum):
+    ALLOW = "allow"
+    REVIEW = "review"
+    HIDE_NEARBY = "hide_nearby"
+    ESCALATE_CHILD_SAFETY = "escalate_child_safety"
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedText:
+    """Canonical text plus a map from each canonical character back to the original.
+
+    ``starts[i]``/``ends[i]`` are the original-text offsets of canonical character ``i``; both
+    sequences are non-decreasing, so a canonical span maps to one contiguous original span.
+    """
+
+    original: str
+    text: str
+    starts: Sequence[int]
+    ends: Sequence[int]
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map the canonical span ``[start, end)`` to the original text."""
+        if not self.text:
+            return 0, 0
+        if end <= start:
+            pos = self.starts[min(start, len(self.text) - 1)] if start < len(self.text) else len(self.original)
+            return pos, pos
+        return self.starts[start], self.ends[end - 1]
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """One finding: which extractor, what it weighs, and where it stands in the original text."""
+
+    name: str
+    group: SignalGroup
+    weight: float
+    start: int  # offsets into the ORIGINAL text
+    end: int
+    text: str  # the original substring
+    detail: str = ""  # e.g. a parsed amount ("300000") or an age ("16")
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """What the classifier concluded about one text, with the evidence it used."""
+
+    score: float  # calibrated probability that the text solicits commercial sex
+    signals: tuple[Signal, ...]
+    classifier_version: str
+    degraded: tuple[str, ...] = ()  # names of steps that failed; non-empty ⇒ never automatic
+
+    @property
+    def minor_indicated(self) -> bool:
+        return any(s.group is SignalGroup.MINOR for s in self.signals)
+
+    def groups(self) -> frozenset[SignalGroup]:
+        return frozenset(s.group for s in self.signals)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Exactly one action, the policy rule that chose it, and reason codes."""
+
+    action: Action
+    rule_id: str
+    reasons: tuple[str, ...]
+    solicitation: bool
+    minor_risk: bool
+    policy_version: str
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The result of the whole pipeline for one text."""
+
+    id: str
+    normalized: NormalizedText
+    assessment: Assessment
+    decision: Decision
+    versions: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def model_version(self) -> str:
+        """All artefact versions that produced this verdict, in one stable string."""
+        return "+".join(f"{k}@{v}" for k, v in self.versions.items())
+
+    def to_scan_record(self) -> dict[str, object]:
+        """The `pantau scan` output contract (one JSON object per input line)."""
+        return {
+            "id": self.id,
+            "solicitation": self.decision.solicitation,
+            "score": round(self.assessment.score, 4),
+            "minor_risk": self.decision.minor_risk,
+            "action": self.decision.action.value,
+            "reasons": list(self.decision.reasons),
+            "signals": [
+                {"name": s.name, "start": s.start, "end": s.end, "text": s.text}
+                for s in self.assessment.signals
+            ],
+            "model_version": self.model_version,
+        }

@@ -1,0 +1,429 @@
+"""Normaliser: raw chat/profile text → canonical text, keeping an offset map to the original.
+
+Every step is a rewrite of the current text that records, for each new character, the span of
+the ORIGINAL text it came from, so any finding on the canonical text can be highlighted in what
+the user wrote. The steps, in order:
+
+1. ``fold_chars``   one character at a time: NFKC (mathematical alphanumerics, fullwidth,
+                    circled letters), small capitals, enclosed/regional-indicator emoji letters,
+                    parenthesised letters, Greek/Cyrillic look-alikes, combining marks and
+                    zero-width characters dropped, lower case, emoji and symbols → space.
+2. ``undo_leet``    inside words that mix letters and digits: 0p3n → open, b0 → bo; numbers and
+                    prices stay (300k, 16th, st300), and 3OO → 300.
+3. ``join_split``   letters split by spaces or punctuation: o p e n, 0.p.e.n, O-P-E-N, b/o.
+4. ``squeeze``      stretched letters: booo → bo, ooopeeen → open (maaaaf → maaf).
+5. ``spoken``       letters spelt out: bee oo → bo, es te el te → st lt, vi si es → vcs.
+6. ``expand_abbr``  chat abbreviations from a small lexicon of our own: yg → yang, gk → tidak.
+7. ``spaces``       runs of white space → one space; trimmed.
+
+Numbers are never rewritten into letters unless they sit inside a word, so prices, ages and
+phone numbers survive for the extractors that need them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from pantau.models import NormalizedText
+
+__all__ = ["KNOWN_ACRONYMS", "normalize"]
+
+# --------------------------------------------------------------------------------------------
+# Data: character tables. Small, focused, and our own.
+# --------------------------------------------------------------------------------------------
+
+# Small capitals and other letter-like forms that NFKC leaves alone.
+_SMALL_CAPS = dict(
+    zip(
+        "ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘꞯʀꜱᴛᴜᴠᴡʏᴢɴʀʏɪʟ",
+        "abcdefghijklmnopqrstuvwyznryil",
+        strict=False,
+    )
+)
+# Greek and Cyrillic letters used for their look, not their sound (оρєи вσ → open bo).
+_LOOKALIKES = {
+    # Cyrillic
+    "а": "a", "в": "b", "с": "c", "ԁ": "d", "е": "e", "є": "e", "ё": "e", "һ": "h", "і": "i",
+    "ї": "i", "ј": "j", "к": "k", "ӏ": "l", "м": "m", "н": "h", "и": "n", "п": "n", "о": "o",
+    "р": "p", "ԛ": "q", "г": "r", "ѕ": "s", "т": "t", "у": "y", "ѵ": "v", "ш": "w", "щ": "w",
+    "х": "x", "ү": "y", "ь": "b", "ъ": "b", "я": "r", "л": "n", "д": "d", "ц": "u",
+    "ɑ": "a", "ɡ": "g", "ɩ": "i", "ɪ": "i", "ʋ": "v", "ɴ": "n", "ʀ": "r", "ɯ": "w",
+    # Greek
+    "α": "a", "β": "b", "γ": "y", "δ": "d", "ε": "e", "ζ": "z", "η": "n", "θ": "o", "ι": "i",
+    "κ": "k", "λ": "a", "μ": "u", "ν": "v", "ξ": "e", "ο": "o", "π": "n", "ρ": "p", "σ": "o",
+    "ς": "s", "τ": "t", "υ": "u", "φ": "o", "χ": "x", "ψ": "w", "ω": "w", "ϐ": "b", "ϲ": "c",
+    "ϳ": "j", "ϱ": "p", "ϑ": "o",
+    # Latin extensions and symbols used as letters
+    "ø": "o", "ð": "d", "đ": "d", "ħ": "h", "ł": "l", "ŧ": "t", "ƀ": "b", "ɇ": "e", "ɨ": "i",
+    "ʉ": "u", "ƚ": "l", "ȼ": "c", "ɍ": "r", "ɏ": "y", "ß": "ss", "æ": "ae", "œ": "oe",
+    "ℓ": "l", "℮": "e", "∂": "d", "¢": "c", "€": "e", "£": "l", "¥": "y", "©": "c", "®": "r",
+    "○": "o", "◯": "o", "⭕": "o", "❌": "x", "✖": "x", "❤": " ", "♡": " ",
+}
+
+
+def _enclosed_letters() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for base, count in ((0x1F130, 26), (0x1F150, 26), (0x1F170, 26), (0x1F1E6, 26), (0x24B6, 26)):
+        for i in range(count):
+            table[chr(base + i)] = chr(ord("a") + i)
+    for i in range(26):  # parenthesised ⒜ … ⒵ (NFKC would give "(a)")
+        table[chr(0x249C + i)] = chr(ord("a") + i)
+    for i in range(26):  # circled small ⓐ … ⓩ
+        table[chr(0x24D0 + i)] = chr(ord("a") + i)
+    table["🅾"] = "o"
+    table["🅱"] = "b"
+    table["🅰"] = "a"
+    table["🅿"] = "p"
+    return table
+
+
+_SPECIAL = {**_SMALL_CAPS, **_LOOKALIKES, **_enclosed_letters()}
+_DROP_CATEGORIES = {"Mn", "Me", "Cf", "Cc"}
+_SPACE_CATEGORIES = {"So", "Sk", "Zs", "Zl", "Zp", "Cs", "Co", "Cn"}
+
+
+@lru_cache(maxsize=65536)
+def _fold_char(ch: str) -> str:
+    """Canonical form of one non-ASCII character (possibly empty, possibly several letters)."""
+    if ch in _SPECIAL:
+        return _SPECIAL[ch]
+    out = []
+    for c in unicodedata.normalize("NFD", unicodedata.normalize("NFKC", ch)):
+        if c in _SPECIAL:
+            out.append(_SPECIAL[c])
+            continue
+        cat = unicodedata.category(c)
+        if cat in _DROP_CATEGORIES:
+            if c in "\n\t\r":
+                out.append(" ")
+            continue
+        if cat in _SPACE_CATEGORIES:
+            out.append(" ")
+            continue
+        low = c.casefold()
+        out.append("".join(_SPECIAL.get(x, x) for x in low))
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------------------------
+# Offset-map bookkeeping
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Work:
+    text: str
+    starts: list[int]
+    ends: list[int]
+
+
+Edit = tuple[int, int, str]  # replace current text[a:b] with str
+
+
+def _apply(work: _Work, edits: list[Edit]) -> _Work:
+    """Apply non-overlapping, ordered edits, carrying the offset map along."""
+    if not edits:
+        return work
+    text, starts, ends = work.text, work.starts, work.ends
+    parts: list[str] = []
+    new_starts: list[int] = []
+    new_ends: list[int] = []
+    pos = 0
+    for a, b, rep in edits:
+        parts.append(text[pos:a])
+        new_starts.extend(starts[pos:a])
+        new_ends.extend(ends[pos:a])
+        if rep:
+            if len(rep) == b - a:  # one-for-one: keep per-character precision
+                new_starts.extend(starts[a:b])
+                new_ends.extend(ends[a:b])
+            else:
+                s, e = starts[a], ends[b - 1]
+                new_starts.extend([s] * len(rep))
+                new_ends.extend([e] * len(rep))
+            parts.append(rep)
+        pos = b
+    parts.append(text[pos:])
+    new_starts.extend(starts[pos:])
+    new_ends.extend(ends[pos:])
+    return _Work("".join(parts), new_starts, new_ends)
+
+
+def _rewrite(work: _Work, pattern: re.Pattern[str], fn: Callable[[re.Match[str]], list[Edit] | None]) -> _Work:
+    """Run ``fn`` on each match of ``pattern``; it returns edits in current-text coordinates."""
+    edits: list[Edit] = []
+    for m in pattern.finditer(work.text):
+        got = fn(m)
+        if got:
+            edits.extend(got)
+    return _apply(work, edits)
+
+
+# --------------------------------------------------------------------------------------------
+# Step 1: characters
+# --------------------------------------------------------------------------------------------
+
+
+def fold_chars(original: str) -> _Work:
+    if original.isascii():
+        low = original.lower()
+        n = len(low)
+        return _Work(low, list(range(n)), list(range(1, n + 1)))
+    parts: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for i, ch in enumerate(original):
+        rep = ch.lower() if ch.isascii() else _fold_char(ch)
+        if rep:
+            parts.append(rep)
+            starts.extend([i] * len(rep))
+            ends.extend([i + 1] * len(rep))
+    return _Work("".join(parts), starts, ends)
+
+
+# --------------------------------------------------------------------------------------------
+# Step 2: leetspeak inside words
+# --------------------------------------------------------------------------------------------
+
+_LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g", "@": "a", "$": "s"}
+# Words that mix letters and digits but are numbers with a unit or a label with a number.
+_UNITS = (
+    r"k|rb|ribu|jt|juta|jam|j|th|thn|tahun|yo|y|an|x|h|hr|m|mnt|menit|cm|kg|gb|mb|pm|am|nd|rd|st|cc|"
+    r"malam|mlm|kali|crot|shot|ronde|menitan|an|s|d|w|hari|lt|fs|bo|pcs|ml|gr|mg|lbs|t|p|v|in"
+)
+_NUMBER_WORD = re.compile(rf"(?:rp|idr)?\d+(?:[.,]\d+)*(?:{_UNITS})?(?:an)?")
+_LABEL_NUMBER = re.compile(
+    r"(?:st|lt|fs|rp|idr|kls|kelas|sma|smp|sd|smk|mts|ma|umur|usia|umr|no|wa|id|ke|jam|th|thn|tahun|"
+    r"ep|vcs|vc|bo|ml|room|kamar|pin|line|tele|tg|ig|gen|ver|tipe|type|size|uk|lantai|blok|rt|rw|"
+    r"covid|top|pro|max|mini|plus|ultra|lite|note|redmi|galaxy|iphone|"
+    r"per|cuma|hanya|mulai|harga|hrg|tarif|rate)"
+    r"\d+(?:[.,]\d+)*(?:[a-z]{1,4})?"
+)
+_ZEROS_AS_O = re.compile(r"\d+(?:[.,]\d*)?[o\d]*o[o\d]*(?:k|rb|jt|ribu|juta)?")
+_MIXED_WORD = re.compile(r"(?<![a-z0-9@$])(?=[a-z0-9@$]*[a-z])(?=[a-z0-9@$]*[0-9@$])[a-z0-9@$]+")
+
+
+def _leet_word(m: re.Match[str]) -> list[Edit] | None:
+    word = m.group()
+    if word[0] == "@" and word[1:].isalnum():  # a handle, not leet
+        return None
+    if _NUMBER_WORD.fullmatch(word) or _LABEL_NUMBER.fullmatch(word):
+        return None
+    if word[0].isdigit() and _ZEROS_AS_O.fullmatch(word):  # 3oo → 300, 5ook → 500k
+        head = re.match(r"[\d.,o]+", word)
+        assert head is not None
+        fixed = head.group().replace("o", "0") + word[head.end():]
+        return [(m.start(), m.end(), fixed)]
+    fixed = "".join(_LEET.get(c, c) for c in word)
+    if fixed == word:
+        return None
+    return [(m.start(), m.end(), fixed)]
+
+
+def undo_leet(work: _Work) -> _Work:
+    return _rewrite(work, _MIXED_WORD, _leet_word)
+
+
+# --------------------------------------------------------------------------------------------
+# Step 3: letters split by spaces or punctuation
+# --------------------------------------------------------------------------------------------
+
+# Short acronyms of the domain; a two-letter split (b/o, s.t) is joined only into one of these,
+# so that "s/d" or "a/n" stay as they are. The spoken-spelling step uses the same list.
+KNOWN_ACRONYMS = frozenset(
+    {"bo", "st", "lt", "fs", "hj", "bj", "ml", "dp", "vc", "vcs", "cod", "pap", "ons", "bbw", "lc", "psk",
+     "wa", "gfe", "owo", "cim", "dm", "bdsm", "abg", "smp", "sma", "smk"}
+)
+_SEP = r"[ \t\n.\-_/*|~+,'`:;·•=^]"
+_SPLIT_RUN = re.compile(rf"(?<![a-z0-9])[a-z0-9](?:{_SEP}+[a-z0-9](?![a-z0-9]))+")
+_SEP_RE = re.compile(f"{_SEP}+")
+
+
+def _join_split(m: re.Match[str]) -> list[Edit] | None:
+    run = m.group()
+    base = m.start()
+    chars = [(base + i, c) for i, c in enumerate(run) if c.isalnum()]
+    seps = [s.group() for s in _SEP_RE.finditer(run)]
+    letters = sum(c.isalpha() for _, c in chars)
+    if letters == 0:
+        digits = "".join(c for _, c in chars)
+        # digits spaced out one by one: only phone-number-like runs are joined
+        return [(m.start(), m.end(), digits)] if len(digits) >= 8 else None
+    if letters * 2 < len(chars):  # mostly digits (1-2, 5/6): not a split word
+        return None
+    # Break the run into words where the separator is wider than the usual one:
+    # "o.p.e.n b-o" breaks at the space, "o p e n  b o" at the double space.
+    usual_is_space = sum(s.strip() == "" for s in seps) * 2 > len(seps)
+    usual_width = min(len(s) for s in seps if (s.strip() == "") == usual_is_space)
+    groups: list[list[tuple[int, str]]] = [[chars[0]]]
+    for sep, ch in zip(seps, chars[1:], strict=True):
+        if usual_is_space:
+            wider = len(sep) > usual_width or sep.strip() != ""
+        else:
+            wider = sep.strip() != sep
+        if wider:
+            groups.append([ch])
+        else:
+            groups[-1].append(ch)
+    edits: list[Edit] = []
+    only_spaces = usual_is_space
+    for group in groups:
+        word = "".join(_LEET.get(c, c) for _, c in group)
+        if len(group) < 2:
+            continue
+        if len(group) == 2 and word not in KNOWN_ACRONYMS:
+            continue
+        if only_spaces and len(group) == 2 and len(groups) == 1:
+            # "b o" on its own is too weak to join; inside o p e n  b o it is fine
+            continue
+        edits.append((group[0][0], group[-1][0] + 1, word))
+    return edits
+
+
+def join_split(work: _Work) -> _Work:
+    return _rewrite(work, _SPLIT_RUN, _join_split)
+
+
+# --------------------------------------------------------------------------------------------
+# Step 4: stretched letters
+# --------------------------------------------------------------------------------------------
+
+_STRETCH = re.compile(r"([a-z])\1{2,}")
+_STRETCH_WORD = re.compile(r"[a-z]*([a-z])\1{2,}[a-z]*")
+# Real words with a doubled letter: a stretched run inside them keeps two.
+_DOUBLE_WORDS = frozenset(
+    {"maaf", "saat", "taat", "manfaat", "room", "book", "booking", "good", "free", "pool", "food",
+     "see", "soon", "cool", "mood", "feel", "feeling", "coffee", "sweet", "boss", "bless", "miss", "kiss",
+     "pass", "class", "address", "ass", "session", "success", "dress", "glass", "grass",
+     "full", "all", "well", "still", "hello", "happy", "sorry", "apple", "kk",
+     "massage", "mall", "need", "keep", "sleep", "teen", "moon", "look", "hoody",
+     "aamiin", "amiin", "allah", "innalillahi", "lillahi", "www", "tweet", "meet", "three", "agree",
+     "yummy", "mommy", "daddy", "cuddle", "bbw", "call", "jj"}
+)
+
+
+def _squeeze_word(m: re.Match[str]) -> list[Edit] | None:
+    word = m.group()
+    edits: list[Edit] = []
+    runs = list(_STRETCH.finditer(word))
+    once = _STRETCH.sub(r"\1", word)
+    twice = _STRETCH.sub(r"\1\1", word)
+    keep = 2 if (twice in _DOUBLE_WORDS and once not in _DOUBLE_WORDS) else 1
+    for r in runs:
+        edits.append((m.start() + r.start() + keep, m.start() + r.end(), ""))
+    return edits
+
+
+def squeeze(work: _Work) -> _Work:
+    return _rewrite(work, _STRETCH_WORD, _squeeze_word)
+
+
+# --------------------------------------------------------------------------------------------
+# Step 5: letters spelt out ("bee oo", "es te el te", "vi si es")
+# --------------------------------------------------------------------------------------------
+
+# Letter names in Indonesian and English, written with doubled letters squeezed (bee → be).
+_LETTER_NAMES = {
+    "a": "a", "ei": "a", "be": "b", "bi": "b", "ce": "c", "si": "c", "se": "c", "de": "d", "di": "d",
+    "e": "e", "ef": "f", "ge": "g", "ji": "g", "ha": "h", "ac": "h", "i": "i", "ai": "i", "je": "j",
+    "jei": "j", "ka": "k", "kei": "k", "el": "l", "em": "m", "en": "n", "o": "o", "oh": "o", "ou": "o",
+    "pe": "p", "pi": "p", "ki": "q", "kiu": "q", "er": "r", "ar": "r", "es": "s", "te": "t", "ti": "t",
+    "u": "u", "yu": "u", "ve": "v", "fe": "v", "vi": "v", "we": "w", "eks": "x", "ex": "x", "ye": "y",
+    "wai": "y", "zet": "z", "zed": "z", "zi": "z",
+}
+_NAME = "(?:" + "|".join(
+    "".join(f"{c}{{1,2}}" for c in name) for name in sorted(_LETTER_NAMES, key=len, reverse=True)
+) + ")(?![a-z0-9])"
+_SPOKEN_RUN = re.compile(rf"(?<![a-z0-9]){_NAME}(?:[ \-.]+{_NAME})+")
+
+
+def _squeezed(token: str) -> str:
+    return re.sub(r"([a-z])\1+", r"\1", token)
+
+
+def _spoken(m: re.Match[str]) -> list[Edit] | None:
+    tokens = [(t.start() + m.start(), t.end() + m.start(), t.group()) for t in re.finditer(r"[a-z]+", m.group())]
+    edits: list[Edit] = []
+    i = 0
+    while i < len(tokens):
+        best: tuple[int, str] | None = None
+        letters = ""
+        for j in range(i, min(i + 4, len(tokens))):
+            name = _LETTER_NAMES.get(_squeezed(tokens[j][2]))
+            if name is None:
+                break
+            letters += name
+            if j > i and letters in KNOWN_ACRONYMS:
+                best = (j, letters)
+        if best is not None:
+            j, word = best
+            edits.append((tokens[i][0], tokens[j][1], word))
+            i = j + 1
+        else:
+            i += 1
+    return edits
+
+
+def spoken(work: _Work) -> _Work:
+    return _rewrite(work, _SPOKEN_RUN, _spoken)
+
+
+# --------------------------------------------------------------------------------------------
+# Step 6: chat abbreviations
+# --------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _abbreviations() -> tuple[re.Pattern[str], dict[str, str], str]:
+    raw = resources.files("pantau.data").joinpath("abbreviations.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(raw)
+    table: dict[str, str] = {}
+    for expansion, forms in data["expansions"].items():
+        for form in forms:
+            table[str(form)] = str(expansion)
+    alternation = "|".join(sorted(map(re.escape, table), key=len, reverse=True))
+    return re.compile(rf"(?<![a-z0-9@#])(?:{alternation})(?![a-z0-9])"), table, str(data["version"])
+
+
+def abbreviations_version() -> str:
+    return _abbreviations()[2]
+
+
+def expand_abbr(work: _Work) -> _Work:
+    pattern, table, _ = _abbreviations()
+    return _rewrite(work, pattern, lambda m: [(m.start(), m.end(), table[m.group()])])
+
+
+# --------------------------------------------------------------------------------------------
+# Step 7: white space
+# --------------------------------------------------------------------------------------------
+
+_SPACES = re.compile(r"\s{2,}|^\s+|\s+$|[\t\n\r\f\v]")
+
+
+def spaces(work: _Work) -> _Work:
+    n = len(work.text)
+
+    def one(m: re.Match[str]) -> list[Edit]:
+        at_edge = m.start() == 0 or m.end() == n
+        return [(m.start(), m.end(), "" if at_edge else " ")]
+
+    return _rewrite(work, _SPACES, one)
+
+
+_STEPS: tuple[Callable[[_Work], _Work], ...] = (undo_leet, join_split, squeeze, spoken, expand_abbr, spaces)
+
+
+def normalize(original: str) -> NormalizedText:
+    """Normalise ``original``; see the module docstring for the steps."""
+    work = fold_chars(original)
+    for step in _STEPS:
+        work = step(work)
+    return NormalizedText(original=original, text=work.text, starts=work.starts, ends=work.ends)

@@ -1,0 +1,104 @@
+"""The one path every caller uses: normalise → extract signals → score → decide.
+
+The CLI, and later the API and the stream worker, are thin callers of ``Pipeline``. A step that
+fails does not crash the run: the verdict is marked degraded with the step's name, and the
+policy sends degraded verdicts to human review, never to an automatic action.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pantau.classify import Classifier, WeightedSignalScorer
+from pantau.models import Assessment, NormalizedText, Signal, Verdict
+from pantau.normalize import abbreviations_version, normalize
+from pantau.policy import Policy, load_policy
+from pantau.signals import Registry, default_registry
+
+log = logging.getLogger(__name__)
+
+NORMALIZER_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class _Scored:
+    normalized: NormalizedText
+    signals: tuple[Signal, ...]
+    failed: tuple[str, ...]
+
+
+def _fallback_normalized(text: str) -> NormalizedText:
+    low = text.lower()
+    if len(low) != len(text):  # a few characters change length when lowered
+        low = text
+    n = len(low)
+    return NormalizedText(text, low, range(n), range(1, n + 1))
+
+
+class Pipeline:
+    def __init__(self, registry: Registry, classifier: Classifier, policy: Policy) -> None:
+        self.registry = registry
+        self.classifier = classifier
+        self.policy = policy
+        self._fallback = WeightedSignalScorer()
+        lexicon = registry.version
+        digest = hashlib.sha1(lexicon.encode()).hexdigest()[:8]
+        self.versions = {
+            "classifier": classifier.version,
+            "normalizer": f"{NORMALIZER_VERSION}.{abbreviations_version()}",
+            "signals": digest,
+            "policy": policy.version,
+        }
+
+    @classmethod
+    def default(cls, policy: Policy | None = None) -> Pipeline:
+        """Built-in signals and policy, with the shipped trained model when there is one."""
+        from pantau.model import load_default_classifier  # local: keeps import time low
+
+        return cls(default_registry(), load_default_classifier(), policy or load_policy())
+
+    def _prepare(self, text: str) -> _Scored:
+        failed: list[str] = []
+        try:
+            nt = normalize(text)
+        except Exception:
+            log.exception("normaliser failed")
+            failed.append("normalize")
+            nt = _fallback_normalized(text)
+        signals: list[Signal] = []
+        for extractor in self.registry:
+            try:
+                signals.extend(extractor.extract(nt))
+            except Exception:
+                log.exception("signal extractor %s failed", extractor.name)
+                failed.append(f"signal:{extractor.name}")
+        signals.sort(key=lambda s: (s.start, -s.end, s.name))
+        return _Scored(nt, tuple(signals), tuple(failed))
+
+    def run_batch(self, items: Sequence[tuple[str, str]]) -> list[Verdict]:
+        """Verdicts for ``(id, text)`` pairs, in order."""
+        prepared = [self._prepare(text) for _, text in items]
+        pairs = [(p.normalized, p.signals) for p in prepared]
+        try:
+            scores = self.classifier.score_batch(pairs)
+            extra_failure: tuple[str, ...] = ()
+        except Exception:
+            log.exception("classifier %s failed", self.classifier.version)
+            scores = self._fallback.score_batch(pairs)
+            extra_failure = ("classify",)
+        verdicts = []
+        for (item_id, _), p, score in zip(items, prepared, scores, strict=True):
+            assessment = Assessment(
+                score=float(score),
+                signals=p.signals,
+                classifier_version=self.classifier.version,
+                degraded=p.failed + extra_failure,
+            )
+            verdicts.append(Verdict(item_id, p.normalized, assessment, self.policy.decide(assessment), self.versions))
+        return verdicts
+
+    def run(self, item_id: str, text: str) -> Verdict:
+        return self.run_batch([(item_id, text)])[0]

@@ -1,0 +1,144 @@
+"""Policy: a versioned YAML file that maps an assessment to exactly one action with reasons.
+
+Deciding is a pure function of (assessment, policy). Two invariants hold whatever the file says:
+
+1. A degraded assessment (a step failed) is never acted on automatically: it goes to ``review``.
+2. A minor indicator together with solicitation (score ≥ ``child_safety.min_score``) always gives
+   ``escalate_child_safety``.
+
+Otherwise the rules are tried in order and the first that matches decides; the last rule must
+have no conditions, so every assessment gets exactly one action. The file is validated when
+loaded; errors name the file, the rule and the field.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from pantau.classify import effective
+from pantau.errors import PolicyError
+from pantau.models import Action, Assessment, Decision, SignalGroup
+
+Score = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class ChildSafety(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    min_score: Score = Field(description="with a minor indicator, solicitation from this score escalates")
+
+
+class Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
+    action: Action
+    reason: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    min_score: Score | None = None
+    max_score: Score | None = None
+    any_group: list[SignalGroup] | None = None
+    minor: bool | None = None
+
+    @property
+    def unconditional(self) -> bool:
+        return self.min_score is None and self.max_score is None and self.any_group is None and self.minor is None
+
+    def matches(self, score: float, groups: frozenset[SignalGroup], minor: bool) -> bool:
+        if self.min_score is not None and score < self.min_score:
+            return False
+        if self.max_score is not None and score >= self.max_score:
+            return False
+        if self.any_group is not None and not groups.intersection(self.any_group):
+            return False
+        return self.minor is None or self.minor == minor
+
+
+class Policy(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    version: str = Field(min_length=1)
+    solicitation_threshold: Score
+    child_safety: ChildSafety
+    rules: list[Rule] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check_rules(self) -> Policy:
+        ids = [r.id for r in self.rules]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"rule ids must be unique; repeated: {dupes}")
+        if not self.rules[-1].unconditional:
+            raise ValueError("the last rule must have no conditions, so that every text gets an action")
+        return self
+
+    def decide(self, assessment: Assessment) -> Decision:
+        signals = effective(assessment.signals)
+        groups = frozenset(s.group for s in signals)
+        minor = SignalGroup.MINOR in groups
+        score = assessment.score
+        minor_risk = minor and score >= self.child_safety.min_score
+        solicitation = score >= self.solicitation_threshold or minor_risk
+        evidence = _evidence(signals)
+        if assessment.degraded:
+            reasons = ("degraded_needs_human_review", *(f"failed:{step}" for step in assessment.degraded), *evidence)
+            return Decision(Action.REVIEW, "degraded", reasons, solicitation, minor_risk, self.version)
+        if minor_risk:
+            reasons = ("minor_indicator_with_solicitation", *evidence)
+            return Decision(Action.ESCALATE_CHILD_SAFETY, "child-safety", reasons, True, True, self.version)
+        for rule in self.rules:
+            if rule.matches(score, groups, minor):
+                return Decision(rule.action, rule.id, (rule.reason, *evidence), solicitation, False, self.version)
+        raise AssertionError("unreachable: the last rule is unconditional")  # pragma: no cover
+
+
+def _evidence(signals: list[Any]) -> tuple[str, ...]:
+    """Reason codes naming each distinct signal that counted, strongest first."""
+    best: dict[str, float] = {}
+    for s in signals:
+        best[s.name] = max(best.get(s.name, float("-inf")), s.weight)
+    ordered = sorted(best.items(), key=lambda kv: (-abs(kv[1]) if kv[1] else 0.0, kv[0]))
+    return tuple(f"signal:{name}" for name, _ in ordered)
+
+
+def _locate(exc: ValidationError, data: Any) -> str:
+    first = exc.errors()[0]
+    parts: list[str] = []
+    node = data
+    for key in first["loc"]:
+        if isinstance(key, int):
+            rule_id = node[key].get("id") if isinstance(node, list) and isinstance(node[key], dict) else None
+            parts[-1] = f"{parts[-1]}[{key}]" + (f" ({rule_id})" if rule_id else "")
+            node = node[key] if isinstance(node, list) else None
+        else:
+            parts.append(str(key))
+            node = node.get(key) if isinstance(node, dict) else None
+    return ": ".join(parts)
+
+
+def parse_policy(raw: str, path: str) -> Policy:
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        raise PolicyError(path, f"not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise PolicyError(path, "must be a mapping with version, solicitation_threshold, child_safety and rules")
+    try:
+        return Policy.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = _locate(exc, data)
+        raise PolicyError(path, first["msg"], where=where) from None
+
+
+def load_policy(path: Path | None = None) -> Policy:
+    """The policy at ``path``, or the built-in default policy."""
+    if path is None:
+        raw = resources.files("pantau.data").joinpath("policy.yaml").read_text(encoding="utf-8")
+        return parse_policy(raw, "pantau/data/policy.yaml")
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PolicyError(str(path), f"cannot read: {exc.strerror}") from exc
+    return parse_policy(raw, str(path))

@@ -1,0 +1,202 @@
+"""Signals that are data: lexicon files of terms, patterns and cancelling context.
+
+A lexicon file (YAML) has a ``version``, a ``group`` and ``entries``; each entry has a ``name``,
+a ``weight`` and at least one of ``terms`` (phrases) or ``regex`` (raw patterns over the
+normalised text), and optionally ``unless`` (cancels a match it overlaps) and ``unless_in_text``
+(cancels a match when it occurs anywhere in the text). Files are validated when loaded; errors
+name the file, the entry and the field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pantau.errors import LexiconError
+from pantau.models import NormalizedText, Signal, SignalGroup
+from pantau.signals.base import make_signal
+
+_NAME = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*")
+_WORD_SEP = r"[\s\-_./]*"
+
+
+def compile_term(term: str) -> str:
+    """A phrase → regex over normalised text.
+
+    Words may be joined by any spacing or -_./ ("open bo" ~ "openbo", "open-bo"); each letter may
+    be stretched ("room" ~ "rooom" ~ "rom"); the phrase must stand alone at letter boundaries.
+    """
+    words = term.lower().split()
+    parts = []
+    for word in words:
+        squeezed = re.sub(r"([a-z])\1+", r"\1", word)
+        parts.append("".join(f"{re.escape(c)}+" if c.isalpha() else re.escape(c) for c in squeezed))
+    return _WORD_SEP.join(parts)
+
+
+def _alternation(terms: Sequence[str], regexes: Sequence[str]) -> str:
+    alts = [compile_term(t) for t in sorted(set(terms), key=len, reverse=True)]
+    inner = "|".join(alts)
+    bounded = [f"(?<![a-z])(?:{inner})(?![a-z])"] if alts else []
+    return "|".join(bounded + [f"(?:{r})" for r in regexes])
+
+
+@dataclass(frozen=True)
+class LexiconEntry:
+    name: str
+    group: SignalGroup
+    weight: float
+    pattern: re.Pattern[str]
+    unless: re.Pattern[str] | None
+    unless_in_text: re.Pattern[str] | None
+
+
+def _strings(value: Any, path: str, where: str, field: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str | int | float) for v in value):
+        raise LexiconError(path, "must be a list of strings", where=f"{where}: {field}")
+    return [str(v) for v in value]
+
+
+def _compile(pattern: str, path: str, where: str, field: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise LexiconError(path, f"invalid regular expression: {exc}", where=f"{where}: {field}") from exc
+
+
+def parse_lexicon(raw: str, path: str) -> tuple[str, list[LexiconEntry]]:
+    """Validate and compile one lexicon file's text. Returns (version, entries)."""
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        raise LexiconError(path, f"not valid YAML: {exc}", where=f"line {line + 1}" if line is not None else "") from exc
+    if not isinstance(data, dict):
+        raise LexiconError(path, "must be a mapping with version, group and entries")
+    for key in ("version", "group", "entries"):
+        if key not in data:
+            raise LexiconError(path, f"missing required field {key!r}")
+    try:
+        group = SignalGroup(data["group"])
+    except ValueError:
+        allowed = ", ".join(g.value for g in SignalGroup)
+        raise LexiconError(path, f"unknown group {data['group']!r} (allowed: {allowed})", where="group") from None
+    if not isinstance(data["entries"], list) or not data["entries"]:
+        raise LexiconError(path, "must be a non-empty list", where="entries")
+    entries: list[LexiconEntry] = []
+    seen: set[str] = set()
+    for i, item in enumerate(data["entries"]):
+        where = f"entries[{i}]"
+        if not isinstance(item, dict):
+            raise LexiconError(path, "must be a mapping", where=where)
+        unknown = set(item) - {"name", "weight", "terms", "regex", "unless", "unless_in_text"}
+        if unknown:
+            raise LexiconError(path, f"unknown field(s) {sorted(unknown)}", where=where)
+        name = item.get("name")
+        if not isinstance(name, str) or not _NAME.fullmatch(name):
+            raise LexiconError(path, "must be 'group.snake_case'", where=f"{where}: name")
+        where = f"{where} ({name})"
+        if not name.startswith(group.value + "."):
+            raise LexiconError(path, f"must start with the file's group {group.value!r}", where=f"{where}: name")
+        if name in seen:
+            raise LexiconError(path, "duplicate signal name", where=f"{where}: name")
+        seen.add(name)
+        weight = item.get("weight")
+        if not isinstance(weight, int | float) or isinstance(weight, bool):
+            raise LexiconError(path, "must be a number", where=f"{where}: weight")
+        terms = _strings(item.get("terms"), path, where, "terms")
+        regexes = _strings(item.get("regex"), path, where, "regex")
+        if not terms and not regexes:
+            raise LexiconError(path, "needs at least one of 'terms' or 'regex'", where=where)
+        for j, rx in enumerate(regexes):
+            _compile(rx, path, where, f"regex[{j}]")
+        unless = _strings(item.get("unless"), path, where, "unless")
+        unless_in_text = _strings(item.get("unless_in_text"), path, where, "unless_in_text")
+        for field, values in (("unless", unless), ("unless_in_text", unless_in_text)):
+            for j, rx in enumerate(values):
+                _compile(compile_term(rx) if _is_plain(rx) else rx, path, where, f"{field}[{j}]")
+        entries.append(
+            LexiconEntry(
+                name=name,
+                group=group,
+                weight=float(weight),
+                pattern=_compile(_alternation(terms, regexes), path, where, "terms"),
+                unless=_cancel_pattern(unless),
+                unless_in_text=_cancel_pattern(unless_in_text),
+            )
+        )
+    return str(data["version"]), entries
+
+
+def _is_plain(text: str) -> bool:
+    return re.fullmatch(r"[a-z0-9 '+/&-]+", text) is not None
+
+
+def _cancel_pattern(values: Sequence[str]) -> re.Pattern[str] | None:
+    if not values:
+        return None
+    plain = [v for v in values if _is_plain(v)]
+    raw = [v for v in values if not _is_plain(v)]
+    return re.compile(_alternation(plain, raw))
+
+
+class LexiconExtractor:
+    """One extractor per lexicon file: every entry's pattern, minus cancelled matches."""
+
+    def __init__(self, name: str, version: str, entries: Sequence[LexiconEntry]) -> None:
+        self.name = name
+        self.version = version
+        self.entries = tuple(entries)
+
+    @property
+    def signal_names(self) -> tuple[tuple[str, SignalGroup], ...]:
+        return tuple((e.name, e.group) for e in self.entries)
+
+    def extract(self, nt: NormalizedText) -> Iterable[Signal]:
+        text = nt.text
+        spans: list[tuple[int, int, LexiconEntry]] = []
+        for entry in self.entries:
+            matches = [m for m in entry.pattern.finditer(text) if m.end() > m.start()]
+            if not matches:
+                continue
+            if entry.unless_in_text is not None and entry.unless_in_text.search(text):
+                continue
+            cancels = [(c.start(), c.end()) for c in entry.unless.finditer(text)] if entry.unless else []
+            for m in matches:
+                if any(a < m.end() and m.start() < b for a, b in cancels):
+                    continue
+                spans.append((m.start(), m.end(), entry))
+        # A match inside a longer, at-least-as-heavy match of the same file says nothing new.
+        kept = [
+            (a, b, e)
+            for a, b, e in spans
+            if not any(
+                a2 <= a and b <= b2 and (b2 - a2) > (b - a) and abs(e2.weight) >= abs(e.weight)
+                for a2, b2, e2 in spans
+            )
+        ]
+        return [make_signal(nt, e.name, e.group, e.weight, a, b) for a, b, e in kept]
+
+
+def load_lexicon_file(path: Path) -> LexiconExtractor:
+    version, entries = parse_lexicon(path.read_text(encoding="utf-8"), str(path))
+    return LexiconExtractor(f"lexicon_{path.stem}", version, entries)
+
+
+def builtin_lexicons() -> list[LexiconExtractor]:
+    """The lexicons shipped in ``pantau/data/lexicon``, in file-name order."""
+    folder = resources.files("pantau.data").joinpath("lexicon")
+    extractors = []
+    for item in sorted(folder.iterdir(), key=lambda p: p.name):
+        if item.name.endswith(".yaml"):
+            version, entries = parse_lexicon(item.read_text(encoding="utf-8"), f"pantau/data/lexicon/{item.name}")
+            extractors.append(LexiconExtractor(f"lexicon_{item.name.removesuffix('.yaml')}", version, entries))
+    return extractors
