@@ -86,6 +86,7 @@ def _enclosed_letters() -> dict[str, str]:
 
 _SPECIAL = {**_SMALL_CAPS, **_LOOKALIKES, **_enclosed_letters()}
 _DROP_CATEGORIES = {"Mn", "Me", "Cf", "Cc"}
+_MARKS = {"Mn", "Me"}
 _SPACE_CATEGORIES = {"So", "Sk", "Zs", "Zl", "Zp", "Cs", "Co", "Cn"}
 
 
@@ -185,6 +186,8 @@ def fold_chars(original: str) -> _Work:
             parts.append(rep)
             starts.extend([i] * len(rep))
             ends.extend([i + 1] * len(rep))
+        elif ends and unicodedata.category(ch) in _MARKS:
+            ends[-1] = i + 1  # a dropped combining mark belongs to the letter before it
     return _Work("".join(parts), starts, ends)
 
 
@@ -196,7 +199,7 @@ _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "
 # Words that mix letters and digits but are numbers with a unit or a label with a number.
 _UNITS = (
     r"k|rb|ribu|jt|juta|jam|j|th|thn|tahun|yo|y|an|x|h|hr|m|mnt|menit|cm|kg|gb|mb|pm|am|nd|rd|st|cc|"
-    r"malam|mlm|kali|crot|shot|ronde|menitan|an|s|d|w|hari|lt|fs|bo|pcs|ml|gr|mg|lbs|t|p|v|in"
+    r"malam|mlm|kali|crot|shot|ronde|menitan|hari|lt|fs|bo|pcs|ml|gr|mg|lbs"
 )
 _NUMBER_WORD = re.compile(rf"(?:rp|idr)?\d+(?:[.,]\d+)*(?:{_UNITS})?(?:an)?")
 _LABEL_NUMBER = re.compile(
@@ -206,7 +209,7 @@ _LABEL_NUMBER = re.compile(
     r"per|cuma|hanya|mulai|harga|hrg|tarif|rate)"
     r"\d+(?:[.,]\d+)*(?:[a-z]{1,4})?"
 )
-_ZEROS_AS_O = re.compile(r"\d+(?:[.,]\d*)?[o\d]*o[o\d]*(?:k|rb|jt|ribu|juta)?")
+_ZEROS_AS_O = re.compile(r"\d+(?:[.,]\d+)?(?=[o0]*o)[o0]{2,}(?:k|rb|jt|ribu|juta)?")
 _MIXED_WORD = re.compile(r"(?<![a-z0-9@$])(?=[a-z0-9@$]*[a-z])(?=[a-z0-9@$]*[0-9@$])[a-z0-9@$]+")
 
 
@@ -316,8 +319,8 @@ def _squeeze_word(m: re.Match[str]) -> list[Edit] | None:
     once = _STRETCH.sub(r"\1", word)
     twice = _STRETCH.sub(r"\1\1", word)
     keep = 2 if (twice in _DOUBLE_WORDS and once not in _DOUBLE_WORDS) else 1
-    for r in runs:
-        edits.append((m.start() + r.start() + keep, m.start() + r.end(), ""))
+    for r in runs:  # the letters kept stand for the whole run
+        edits.append((m.start() + r.start(), m.start() + r.end(), r.group(1) * keep))
     return edits
 
 

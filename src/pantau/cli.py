@@ -1,0 +1,253 @@
+"""Command line: ``pantau scan``, ``pantau explain`` and friends.
+
+Exit codes are mapped here and only here: 0 success, 1 some input lines failed, 2 usage or
+configuration error (bad policy, missing model), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import IO, Any
+
+from pantau import __version__
+from pantau.errors import InputError, PantauError
+from pantau.explain import render_explanation
+from pantau.pipeline import Pipeline
+from pantau.policy import load_policy
+
+MAX_LINE_BYTES = 64 * 1024
+BATCH = 256
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+# --------------------------------------------------------------------------------------------
+# scan
+# --------------------------------------------------------------------------------------------
+
+
+def parse_line(raw: bytes) -> tuple[str, str]:
+    """One JSON Lines record → (id, text), or InputError saying what is wrong."""
+    if len(raw) > MAX_LINE_BYTES:
+        raise InputError(f"line is {len(raw)} bytes; the limit is {MAX_LINE_BYTES} (64 KiB)")
+    try:
+        obj = json.loads(raw)
+    except UnicodeDecodeError:
+        raise InputError("line is not valid UTF-8") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON: {exc.msg} at column {exc.colno}") from None
+    if not isinstance(obj, dict):
+        raise InputError(f"expected a JSON object, got {type(obj).__name__}")
+    for field in ("id", "text"):
+        if field not in obj:
+            raise InputError(f"missing field {field!r}")
+        if not isinstance(obj[field], str):
+            raise InputError(f"field {field!r} must be a string, got {type(obj[field]).__name__}")
+    return obj["id"], obj["text"]
+
+
+_WORKER_PIPELINE: Pipeline | None = None
+
+
+def _init_worker(policy_path: str | None) -> None:
+    global _WORKER_PIPELINE
+    _WORKER_PIPELINE = Pipeline.default(load_policy(Path(policy_path)) if policy_path else None)
+
+
+def _scan_batch(batch: list[tuple[int, bytes]], pipeline: Pipeline | None = None) -> tuple[list[str], int]:
+    """Scan one batch of (line number, raw line); returns output lines and the failure count."""
+    pipe = pipeline or _WORKER_PIPELINE
+    assert pipe is not None
+    out: list[str | None] = []
+    good: list[tuple[str, str]] = []
+    slots: list[int] = []
+    failures = 0
+    for number, raw in batch:
+        try:
+            good.append(parse_line(raw))
+            slots.append(len(out))
+            out.append(None)
+        except InputError as exc:
+            failures += 1
+            out.append(json.dumps({"line": number, "error": str(exc)}, ensure_ascii=False))
+    for slot, verdict in zip(slots, pipe.run_batch(good), strict=True):
+        out[slot] = json.dumps(verdict.to_scan_record(), ensure_ascii=False)
+    return [line for line in out if line is not None], failures
+
+
+def _batches(stream: IO[bytes]) -> Iterator[list[tuple[int, bytes]]]:
+    batch: list[tuple[int, bytes]] = []
+    for number, raw in enumerate(stream, start=1):
+        line = raw.rstrip(b"\r\n")
+        if not line.strip():
+            continue  # blank lines carry nothing
+        batch.append((number, line))
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class _Progress:
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.start = self.last = time.monotonic()
+        self.lines = 0
+
+    def add(self, n: int) -> None:
+        self.lines += n
+        now = time.monotonic()
+        if self.enabled and now - self.last >= 0.5:
+            self.last = now
+            rate = self.lines / max(now - self.start, 1e-9)
+            sys.stderr.write(f"\rpantau scan: {self.lines:,} lines, {rate:,.0f}/s")
+            sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.enabled:
+            elapsed = max(time.monotonic() - self.start, 1e-9)
+            sys.stderr.write(f"\rpantau scan: {self.lines:,} lines in {elapsed:.1f}s\n")
+
+
+def scan(stream: IO[bytes], out: IO[str], *, workers: int = 1, policy_path: str | None = None,
+         progress: bool = False) -> int:
+    """Scan JSON Lines from ``stream`` to ``out``; returns the number of failed lines.
+
+    Memory is bounded: at most ``2 × workers`` batches are in flight at any time.
+    """
+    failures = 0
+    meter = _Progress(progress)
+
+    def emit(result: tuple[list[str], int], size: int) -> None:
+        nonlocal failures
+        lines, failed = result
+        failures += failed
+        if lines:
+            out.write("\n".join(lines) + "\n")
+        meter.add(size)
+
+    if workers <= 1:
+        pipeline = Pipeline.default(load_policy(Path(policy_path)) if policy_path else None)
+        for batch in _batches(stream):
+            emit(_scan_batch(batch, pipeline), len(batch))
+    else:
+        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(policy_path,)) as pool:
+            pending: deque[tuple[Future[tuple[list[str], int]], int]] = deque()
+            for batch in _batches(stream):
+                pending.append((pool.submit(_scan_batch, batch), len(batch)))
+                if len(pending) >= 2 * workers:
+                    future, size = pending.popleft()
+                    emit(future.result(), size)
+            while pending:
+                future, size = pending.popleft()
+                emit(future.result(), size)
+    out.flush()
+    meter.done()
+    return failures
+
+
+# --------------------------------------------------------------------------------------------
+# argument parsing and dispatch
+# --------------------------------------------------------------------------------------------
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def _cmd_scan(args: argparse.Namespace) -> int:
+    if args.path == "-":
+        stream: IO[bytes] = sys.stdin.buffer
+    else:
+        try:
+            stream = open(args.path, "rb")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise PantauError(f"cannot read {args.path}: {exc.strerror}") from None
+    try:
+        failures = scan(
+            stream, sys.stdout, workers=args.workers, policy_path=args.policy,
+            progress=sys.stderr.isatty() and not args.quiet,
+        )
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    if failures:
+        print(f"pantau scan: {failures} line(s) could not be scanned; see the error records", file=sys.stderr)
+    return EXIT_INPUT if failures else EXIT_OK
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    text = args.text if args.text != "-" else sys.stdin.read()
+    pipeline = Pipeline.default(load_policy(Path(args.policy)) if args.policy else None)
+    verdict = pipeline.run("explain", text)
+    if args.json:
+        record: dict[str, Any] = verdict.to_scan_record()
+        record["normalized"] = verdict.normalized.text
+        print(json.dumps(record, ensure_ascii=False, indent=2))
+    else:
+        print(render_explanation(verdict, color=sys.stdout.isatty()))
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pantau",
+        description="pantau: deteksi penawaran seks komersial dan eksploitasi anak pada teks obrolan berbahasa "
+        "Indonesia. / Explainable detection of commercial-sex offers and child exploitation in Indonesian chat text.",
+    )
+    parser.add_argument("--version", action="version", version=f"pantau {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("scan", help="scan JSON Lines ({'id', 'text'} per line) and write one verdict per line")
+    p.add_argument("path", nargs="?", default="-", help="input file, or - for standard input (default)")
+    p.add_argument("--workers", type=_positive_int, default=1, help="processes to use (default 1)")
+    p.add_argument("--policy", help="policy YAML file (default: the built-in policy)")
+    p.add_argument("--quiet", action="store_true", help="no progress on standard error")
+    p.set_defaults(func=_cmd_scan)
+
+    p = sub.add_parser("explain", help="explain the verdict on one text, with its signals highlighted")
+    p.add_argument("text", help="the text to explain, or - to read it from standard input")
+    p.add_argument("--policy", help="policy YAML file (default: the built-in policy)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=_cmd_explain)
+
+    for register in _EXTRA_COMMANDS:
+        register(sub)
+    return parser
+
+
+# Other modules add sub-commands here (training, evaluation, service) without touching the above.
+_EXTRA_COMMANDS: list[Callable[[Any], None]] = []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except PantauError as exc:
+        print(f"pantau: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("pantau: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

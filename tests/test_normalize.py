@@ -1,0 +1,188 @@
+"""Normaliser: one table per rule, offset-map round trips, and a property test on arbitrary text."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pantau.normalize import normalize
+
+
+def norm(text: str) -> str:
+    return normalize(text).text
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        pytest.param("OPEN BO", "open bo", id="plain-upper"),
+        pytest.param("Ｏｐｅｎ ＢＯ", "open bo", id="fullwidth"),
+        pytest.param("𝐎𝐩𝐞𝐧 𝐁𝐎", "open bo", id="math-bold"),
+        pytest.param("𝕆𝕡𝕖𝕟 𝔹𝕆", "open bo", id="math-double-struck"),
+        pytest.param("𝘰𝘱𝘦𝘯 𝘣𝘰", "open bo", id="math-sans-italic"),
+        pytest.param("𝓸𝓹𝓮𝓷 𝓫𝓸", "open bo", id="math-script-bold"),
+        pytest.param("Ⓞⓟⓔⓝ ⒷⓄ", "open bo", id="circled"),
+        pytest.param("⒪⒫⒠⒩ ⒝⒪", "open bo", id="parenthesised"),
+        pytest.param("🅾️🅿️🅴🅽 🅱️🅾️", "open bo", id="negative-squared-emoji"),
+        pytest.param("🄾🄿🄴🄽 🄱🄾", "open bo", id="squared-letters"),
+        pytest.param("🇴🇵🇪🇳 🇧🇴", "open bo", id="regional-indicators"),
+        pytest.param("ᴏᴘᴇɴ ʙᴏ", "open bo", id="small-capitals"),
+        pytest.param("оρєи вσ", "open bo", id="greek-cyrillic-lookalikes"),
+        pytest.param("ореn ВО", "open bo", id="cyrillic-o-p-e-and-B-O"),
+        pytest.param("o\u200bp\u200ce\u200dn b\u2060o\ufeff", "open bo", id="zero-width"),
+        pytest.param("ÖPËN BÖ", "open bo", id="diaeresis"),
+        pytest.param("b̶o̶ o̶p̶e̶n̶", "bo open", id="strike-through"),
+        pytest.param("ó̷p̸ȅ̴n̵ b̷ó", "open bo", id="zalgo-marks"),
+    ],
+)
+def test_character_folding(raw: str, expected: str) -> None:
+    assert norm(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        pytest.param("0p3n b0", "open bo", id="leet-digits"),
+        pytest.param("r34dy v1p s3x", "ready vip sex", id="leet-1-3-4"),
+        pytest.param("m4m1 c@sh", "mami cash", id="leet-at-sign"),
+        pytest.param("5t l7 $3x", "st lt sex", id="leet-five-seven-dollar"),
+        pytest.param("b00king", "booking", id="leet-double-zero"),
+        pytest.param("8o", "bo", id="leet-eight"),
+        pytest.param("ST 300 LT 800", "st 300 lt 800", id="prices-untouched"),
+        pytest.param("300k 300rb 1,2jt 1.2 juta", "300k 300rb 1,2jt 1.2 juta", id="rupiah-untouched"),
+        pytest.param("Rp350.000", "rp350.000", id="rp-untouched"),
+        pytest.param("16th 15thn 17yo", "16th 15thn 17yo", id="ages-untouched"),
+        pytest.param("st300 lt800 kelas7", "st300 lt800 kelas7", id="label-plus-number-untouched"),
+        pytest.param("3OO", "300", id="letter-o-as-zero"),
+        pytest.param("5OOk", "500k", id="letter-o-as-zero-with-unit"),
+        pytest.param("jam 20.00 tgl 12/05/2026", "jam 20.00 tgl 12/05/2026", id="times-dates-untouched"),
+        pytest.param("@ayu_77", "@ayu_77", id="handle-untouched"),
+    ],
+)
+def test_leetspeak(raw: str, expected: str) -> None:
+    assert norm(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        pytest.param("o p e n  b o", "open bo", id="spaced-with-double-space-gap"),
+        pytest.param("o p e n", "open", id="spaced-single-word"),
+        pytest.param("0.p.e.n", "open", id="dotted-with-leet"),
+        pytest.param("O-P-E-N", "open", id="dashed"),
+        pytest.param("o.p.e.n b-o", "open bo", id="dotted-then-dashed"),
+        pytest.param("b/o", "bo", id="slashed-acronym"),
+        pytest.param("v.c.s", "vcs", id="dotted-vcs"),
+        pytest.param("o_p_e_n b_o", "open bo", id="underscored"),
+        pytest.param("s/d", "s/d", id="s-slash-d-is-not-split-word"),
+        pytest.param("a/n Budi", "a/n budi", id="a-slash-n-stays"),
+        pytest.param("5/6", "5/6", id="digit-fraction-stays"),
+        pytest.param("b o", "b o", id="two-spaced-letters-alone-stay"),
+        pytest.param("0 8 1 2 3 4 5 6 7 8 9 0", "081234567890", id="spaced-phone-digits-joined"),
+    ],
+)
+def test_split_letters(raw: str, expected: str) -> None:
+    assert norm(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        pytest.param("booo", "bo", id="stretched-o"),
+        pytest.param("ooopeeen boooo", "open bo", id="stretched-several"),
+        pytest.param("readyyyyy", "ready", id="stretched-y"),
+        pytest.param("maaaaaf", "maaf", id="real-double-kept"),
+        pytest.param("roooom", "room", id="english-double-kept"),
+        pytest.param("saat", "saat", id="double-untouched"),
+        pytest.param("1000000", "1000000", id="digits-never-squeezed"),
+    ],
+)
+def test_stretched_letters(raw: str, expected: str) -> None:
+    assert norm(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        pytest.param("bee oo", "bo", id="bee-oo"),
+        pytest.param("be o", "bo", id="be-o"),
+        pytest.param("es te el te", "st lt", id="es-te-el-te"),
+        pytest.param("vi si es", "vcs", id="vi-si-es"),
+        pytest.param("ef es", "fs", id="ef-es"),
+        pytest.param("ha je", "hj", id="ha-je"),
+        pytest.param("es teh manis", "es teh manis", id="iced-tea-untouched"),
+        pytest.param("ha ha ha", "ha ha ha", id="laughter-untouched"),
+        pytest.param("di sini", "di sini", id="preposition-untouched"),
+    ],
+)
+def test_spoken_spellings(raw: str, expected: str) -> None:
+    assert norm(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        pytest.param("yg gk bgt", "yang tidak banget", id="common-three"),
+        pytest.param("sy kk tf", "saya kakak transfer", id="pronoun-kin-transfer"),
+        pytest.param("udh blm", "sudah belum", id="aspect"),
+        pytest.param("bo st lt dp cod wa", "bo st lt dp cod wa", id="domain-acronyms-never-expanded"),
+        pytest.param("#ygbaru", "#ygbaru", id="inside-hashtag-untouched"),
+    ],
+)
+def test_abbreviations(raw: str, expected: str) -> None:
+    assert norm(raw) == expected
+
+
+def test_whitespace_collapsed_and_trimmed() -> None:
+    assert norm("  open \n\t bo  ") == "open bo"
+
+
+@pytest.mark.parametrize(
+    ("raw", "needle", "original"),
+    [
+        pytest.param("ready 𝐁𝐎 ya", "bo", "𝐁𝐎", id="math-letters-map-back"),
+        pytest.param("mau o.p.e.n b-o?", "open bo", "o.p.e.n b-o", id="joined-letters-map-back"),
+        pytest.param("b̶o̶ murah", "bo", "b̶o̶", id="combining-marks-included"),
+        pytest.param("boooo 300", "bo", "boooo", id="stretched-maps-to-whole-run"),
+        pytest.param("yg ready", "yang", "yg", id="abbreviation-maps-to-abbreviation"),
+        pytest.param("halo kak, bee oo ya", "bo", "bee oo", id="spoken-maps-to-words"),
+        pytest.param("🅾️🅿️🅴🅽", "open", "🅾️🅿️🅴🅽", id="emoji-with-variation-selectors"),
+    ],
+)
+def test_offset_map_points_at_original(raw: str, needle: str, original: str) -> None:
+    nt = normalize(raw)
+    i = nt.text.index(needle)
+    start, end = nt.to_original(i, i + len(needle))
+    assert raw[start:end] == original
+
+
+def test_offset_map_is_identity_for_plain_ascii() -> None:
+    raw = "ready sekarang, st 300"
+    nt = normalize(raw)
+    assert nt.text == raw
+    assert list(nt.starts) == list(range(len(raw)))
+    assert list(nt.ends) == list(range(1, len(raw) + 1))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=200))
+def test_any_unicode_normalises_and_every_span_maps_inside_the_original(raw: str) -> None:
+    nt = normalize(raw)
+    assert len(nt.starts) == len(nt.ends) == len(nt.text)
+    previous_start = previous_end = 0
+    for s, e in zip(nt.starts, nt.ends, strict=True):
+        assert 0 <= s < e <= len(raw)
+        assert s >= previous_start and e >= previous_end  # monotone: spans stay contiguous
+        previous_start, previous_end = s, e
+    for i in range(len(nt.text)):
+        for j in (i, i + 1, len(nt.text)):
+            a, b = nt.to_original(i, j)
+            assert 0 <= a <= b <= len(raw)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("open bo 0p3n.-_/ 𝐁𝐎ｏʙσ\u200b\u0336300kSTLT")), max_size=60))
+def test_obfuscation_alphabet_never_crashes(raw: str) -> None:
+    nt = normalize(raw)
+    assert nt.text == nt.text.strip()

@@ -1,0 +1,138 @@
+"""Policy: load-time validation with located errors, the two invariants, rule order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pantau.errors import PolicyError
+from pantau.models import Action, Assessment, Signal, SignalGroup
+from pantau.policy import load_policy, parse_policy
+
+VALID = """
+version: "test-1"
+solicitation_threshold: 0.5
+child_safety: {min_score: 0.3}
+rules:
+  - {id: hide, action: hide_nearby, min_score: 0.85, reason: confident}
+  - {id: review, action: review, min_score: 0.5, reason: probable}
+  - {id: online-review, action: review, any_group: [online], reason: online_term}
+  - {id: allow, action: allow, reason: nothing}
+"""
+
+
+def sig(name: str, group: SignalGroup, weight: float = 1.0, start: int = 0, end: int = 2) -> Signal:
+    return Signal(name, group, weight, start, end, "xx")
+
+
+def assess(score: float, *signals: Signal, degraded: tuple[str, ...] = ()) -> Assessment:
+    return Assessment(score=score, signals=signals, classifier_version="test", degraded=degraded)
+
+
+OFFER = sig("solicitation.open_bo", SignalGroup.SOLICITATION, 4.0)
+MINOR = sig("minor.age", SignalGroup.MINOR, 0.0, 5, 9)
+
+
+@pytest.mark.parametrize(
+    ("score", "signals", "action"),
+    [
+        pytest.param(0.95, (OFFER,), Action.HIDE_NEARBY, id="high-score-hides"),
+        pytest.param(0.6, (OFFER,), Action.REVIEW, id="middle-score-reviews"),
+        pytest.param(0.1, (), Action.ALLOW, id="low-score-allows"),
+        pytest.param(0.2, (sig("online.vcs", SignalGroup.ONLINE),), Action.REVIEW, id="group-condition"),
+        pytest.param(0.31, (OFFER, MINOR), Action.ESCALATE_CHILD_SAFETY, id="minor-with-offer-escalates"),
+        pytest.param(0.99, (OFFER, MINOR), Action.ESCALATE_CHILD_SAFETY, id="minor-beats-hide"),
+        pytest.param(0.05, (MINOR,), Action.ALLOW, id="minor-without-offer-allows"),
+    ],
+)
+def test_decide(score: float, signals: tuple[Signal, ...], action: Action) -> None:
+    policy = parse_policy(VALID, "test.yaml")
+    decision = policy.decide(assess(score, *signals))
+    assert decision.action is action
+    assert decision.policy_version == "test-1"
+    assert decision.reasons  # every decision says why
+
+
+def test_minor_with_solicitation_escalates_whatever_the_rules_say() -> None:
+    lenient = VALID.replace("action: hide_nearby", "action: allow").replace("action: review", "action: allow")
+    decision = parse_policy(lenient, "p.yaml").decide(assess(0.9, OFFER, MINOR))
+    assert decision.action is Action.ESCALATE_CHILD_SAFETY
+    assert decision.minor_risk and decision.solicitation
+    assert decision.reasons[0] == "minor_indicator_with_solicitation"
+
+
+def test_degraded_goes_to_review_never_to_an_automatic_action() -> None:
+    decision = parse_policy(VALID, "p.yaml").decide(assess(0.99, OFFER, degraded=("signal:rates",)))
+    assert decision.action is Action.REVIEW
+    assert "failed:signal:rates" in decision.reasons
+
+
+def test_negated_offer_does_not_count_as_evidence() -> None:
+    negation = sig("context.negation", SignalGroup.CONTEXT, -4.0, 0, 8)
+    offer = sig("solicitation.bo", SignalGroup.SOLICITATION, 2.2, 6, 8)
+    decision = parse_policy(VALID, "p.yaml").decide(assess(0.1, negation, offer, MINOR))
+    assert decision.action is Action.ALLOW
+    assert "signal:solicitation.bo" not in decision.reasons
+
+
+def test_builtin_policy_loads() -> None:
+    policy = load_policy()
+    assert policy.version
+    assert policy.rules[-1].action is Action.ALLOW
+
+
+# Golden error messages: the file, the rule (index and id) and the field are named.
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param(
+            VALID.replace("min_score: 0.85", "min_score: 1.5"),
+            "test.yaml: rules[0] (hide): min_score: Input should be less than or equal to 1",
+            id="score-out-of-range",
+        ),
+        pytest.param(
+            VALID.replace("action: hide_nearby", "action: delete_account"),
+            "test.yaml: rules[0] (hide): action: Input should be 'allow', 'review', 'hide_nearby' or "
+            "'escalate_child_safety'",
+            id="unknown-action",
+        ),
+        pytest.param(
+            VALID.replace("any_group: [online]", "any_group: [onlien]"),
+            "test.yaml: rules[2] (online-review): any_group[0]: Input should be 'solicitation', 'rate', "
+            "'contact', 'agency', 'online', 'minor' or 'context'",
+            id="unknown-group",
+        ),
+        pytest.param(
+            VALID.replace("reason: probable", "reason: probable, colour: red"),
+            "test.yaml: rules[1] (review): colour: Extra inputs are not permitted",
+            id="unknown-field",
+        ),
+        pytest.param(
+            VALID.replace("  - {id: allow, action: allow, reason: nothing}\n", ""),
+            "test.yaml: Value error, the last rule must have no conditions, so that every text gets an action",
+            id="no-catch-all",
+        ),
+        pytest.param(
+            VALID.replace("id: review,", "id: hide,"),
+            "test.yaml: Value error, rule ids must be unique; repeated: ['hide']",
+            id="duplicate-id",
+        ),
+        pytest.param(
+            VALID.replace('version: "test-1"\n', ""),
+            "test.yaml: version: Field required",
+            id="missing-version",
+        ),
+        pytest.param("- just\n- a list\n", "test.yaml: must be a mapping with version, solicitation_threshold, "
+                     "child_safety and rules", id="not-a-mapping"),
+    ],
+)
+def test_invalid_policy_errors_name_file_rule_and_field(text: str, message: str) -> None:
+    with pytest.raises(PolicyError) as caught:
+        parse_policy(text, "test.yaml")
+    assert str(caught.value) == message
+
+
+def test_missing_policy_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(PolicyError, match="cannot read"):
+        load_policy(tmp_path / "nope.yaml")
