@@ -11,7 +11,7 @@ import json
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import IO, Any
@@ -56,9 +56,19 @@ def parse_line(raw: bytes) -> tuple[str, str]:
 _WORKER_PIPELINE: Pipeline | None = None
 
 
-def _init_worker(policy_path: str | None) -> None:
+def build_pipeline(policy_path: str | None, model_path: str | None) -> Pipeline:
+    return Pipeline.default(
+        load_policy(Path(policy_path)) if policy_path else None, Path(model_path) if model_path else None
+    )
+
+
+def _pipeline(args: argparse.Namespace) -> Pipeline:
+    return build_pipeline(getattr(args, "policy", None), getattr(args, "model", None))
+
+
+def _init_worker(policy_path: str | None, model_path: str | None) -> None:
     global _WORKER_PIPELINE
-    _WORKER_PIPELINE = Pipeline.default(load_policy(Path(policy_path)) if policy_path else None)
+    _WORKER_PIPELINE = build_pipeline(policy_path, model_path)
 
 
 def _scan_batch(batch: list[tuple[int, bytes]], pipeline: Pipeline | None = None) -> tuple[list[str], int]:
@@ -118,7 +128,7 @@ class _Progress:
 
 
 def scan(stream: IO[bytes], out: IO[str], *, workers: int = 1, policy_path: str | None = None,
-         progress: bool = False) -> int:
+         model_path: str | None = None, progress: bool = False) -> int:
     """Scan JSON Lines from ``stream`` to ``out``; returns the number of failed lines.
 
     Memory is bounded: at most ``2 × workers`` batches are in flight at any time.
@@ -135,11 +145,11 @@ def scan(stream: IO[bytes], out: IO[str], *, workers: int = 1, policy_path: str 
         meter.add(size)
 
     if workers <= 1:
-        pipeline = Pipeline.default(load_policy(Path(policy_path)) if policy_path else None)
+        pipeline = build_pipeline(policy_path, model_path)
         for batch in _batches(stream):
             emit(_scan_batch(batch, pipeline), len(batch))
     else:
-        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(policy_path,)) as pool:
+        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(policy_path, model_path)) as pool:
             pending: deque[tuple[Future[tuple[list[str], int]], int]] = deque()
             for batch in _batches(stream):
                 pending.append((pool.submit(_scan_batch, batch), len(batch)))
@@ -179,7 +189,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
             raise PantauError(f"cannot read {args.path}: {exc.strerror}") from None
     try:
         failures = scan(
-            stream, sys.stdout, workers=args.workers, policy_path=args.policy,
+            stream, sys.stdout, workers=args.workers, policy_path=args.policy, model_path=args.model,
             progress=sys.stderr.isatty() and not args.quiet,
         )
     finally:
@@ -192,8 +202,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
 
 def _cmd_explain(args: argparse.Namespace) -> int:
     text = args.text if args.text != "-" else sys.stdin.read()
-    pipeline = Pipeline.default(load_policy(Path(args.policy)) if args.policy else None)
-    verdict = pipeline.run("explain", text)
+    verdict = _pipeline(args).run("explain", text)
     if args.json:
         record: dict[str, Any] = verdict.to_scan_record()
         record["normalized"] = verdict.normalized.text
@@ -201,6 +210,112 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     else:
         print(render_explanation(verdict, color=sys.stdout.isatty()))
     return EXIT_OK
+
+
+def _default_data_dir() -> Path:
+    """``../shared/data`` beside the project root (or the working directory)."""
+    for base in (Path(__file__).resolve().parents[3], Path.cwd()):
+        candidate = base.parent / "shared" / "data"
+        if candidate.is_dir():
+            return candidate
+    return Path("../shared/data")
+
+
+def _say(message: str) -> None:
+    print(f"pantau: {message}", file=sys.stderr, flush=True)
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from pantau.model import default_model_dir
+    from pantau.training.corpus import load_extra, load_real, load_written
+    from pantau.training.train import TrainConfig, train
+
+    rows = []
+    if not args.no_real:
+        data_dir = Path(args.data_dir) if args.data_dir else _default_data_dir()
+        if not data_dir.is_dir():
+            raise PantauError(f"no dataset folder at {data_dir}; pass --data-dir or --no-real")
+        rows += load_real(data_dir, _say)
+    rows += load_written(Path(args.written)) if args.written else load_written()
+    for extra in args.extra:
+        rows += load_extra(Path(extra))
+    model = train(rows, TrainConfig(seed=args.seed), _say)
+    out = Path(args.out) if args.out else default_model_dir()
+    model.save(out)
+    _say(f"saved model {model.version} to {out} (weights digest {model.weights_digest()[:16]})")
+    return EXIT_OK
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from pantau.evaluate import evaluate, read_gold, render
+
+    rows = read_gold(Path(args.gold))
+    meter = _Progress(sys.stderr.isatty())
+    done = [0]
+
+    def tick(n: int) -> None:
+        meter.add(n - done[0])
+        done[0] = n
+
+    report = evaluate(rows, _pipeline(args), tick)
+    meter.done()
+    if args.json:
+        print(json.dumps(report.to_dict(args.worst), ensure_ascii=False, indent=2))
+    else:
+        print(render(report, args.worst))
+    return EXIT_OK
+
+
+def _cmd_corpus_export(args: argparse.Namespace) -> int:
+    from pantau.evaluate import write_gold
+    from pantau.training.corpus import load_real, load_written, without_hashtags
+
+    rows = []
+    if args.source in ("real", "all"):
+        data_dir = Path(args.data_dir) if args.data_dir else _default_data_dir()
+        if not data_dir.is_dir():
+            raise PantauError(f"no dataset folder at {data_dir}; pass --data-dir")
+        rows += load_real(data_dir, _say, eval_only=args.include_eval_only)
+    if args.source in ("written", "all"):
+        rows += load_written()
+    rows = [r for r in rows if r.split == args.split]
+    if args.strip_hashtags:
+        rows = without_hashtags(rows)
+    count = write_gold((r.gold() for r in rows), Path(args.out))
+    _say(f"wrote {count:,} gold rows ({args.source}, split {args.split}) to {args.out}")
+    return EXIT_OK
+
+
+def _add_model_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("train", help="train the classifier on the labelled corpus (train split)")
+    p.add_argument("--data-dir", help="public datasets folder (default: ../shared/data beside the project)")
+    p.add_argument("--no-real", action="store_true", help="train on the written corpus (and --extra) only")
+    p.add_argument("--written", help="written-corpus folder (default: corpus/written)")
+    p.add_argument("--extra", action="append", default=[], metavar="FILE",
+                   help="extra labelled JSONL ({'text', 'label'}), e.g. your reviewers' decisions; repeatable")
+    p.add_argument("--out", help="where to save the model (default: the package's shipped model folder)")
+    p.add_argument("--seed", type=int, default=13)
+    p.set_defaults(func=_cmd_train)
+
+    p = sub.add_parser("eval", help="precision, recall, F1, FPR and errors against gold JSONL")
+    p.add_argument("gold", help="gold JSONL: {'id', 'text', 'label'} with optional category, family, minor")
+    p.add_argument("--model", help="trained model folder (default: the shipped model)")
+    p.add_argument("--policy", help="policy YAML file (default: the built-in policy)")
+    p.add_argument("--worst", type=int, default=20, help="how many worst errors to list (default 20)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=_cmd_eval)
+
+    p = sub.add_parser("corpus", help="export labelled corpus splits as gold JSONL")
+    csub = p.add_subparsers(dest="corpus_command", required=True, metavar="ACTION")
+    e = csub.add_parser("export", help="write one split as gold JSONL for `pantau eval`")
+    e.add_argument("--split", choices=["train", "validation", "test"], default="test")
+    e.add_argument("--source", choices=["real", "written", "all"], default="all")
+    e.add_argument("--strip-hashtags", action="store_true", help="remove every #hashtag (robustness check)")
+    e.add_argument("--include-eval-only", action="store_true",
+                   help="also non-commercial-licence sets (evaluation only)")
+    e.add_argument("--data-dir", help="public datasets folder (default: ../shared/data beside the project)")
+    e.add_argument("--out", required=True, help="output JSONL path")
+    e.set_defaults(func=_cmd_corpus_export)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -216,22 +331,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", nargs="?", default="-", help="input file, or - for standard input (default)")
     p.add_argument("--workers", type=_positive_int, default=1, help="processes to use (default 1)")
     p.add_argument("--policy", help="policy YAML file (default: the built-in policy)")
+    p.add_argument("--model", help="trained model folder (default: the shipped model)")
     p.add_argument("--quiet", action="store_true", help="no progress on standard error")
     p.set_defaults(func=_cmd_scan)
 
     p = sub.add_parser("explain", help="explain the verdict on one text, with its signals highlighted")
     p.add_argument("text", help="the text to explain, or - to read it from standard input")
     p.add_argument("--policy", help="policy YAML file (default: the built-in policy)")
+    p.add_argument("--model", help="trained model folder (default: the shipped model)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_cmd_explain)
 
-    for register in _EXTRA_COMMANDS:
-        register(sub)
+    _add_model_commands(sub)
     return parser
-
-
-# Other modules add sub-commands here (training, evaluation, service) without touching the above.
-_EXTRA_COMMANDS: list[Callable[[Any], None]] = []
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -11,6 +11,7 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from pantau.classify import Classifier, WeightedSignalScorer
 from pantau.models import Assessment, NormalizedText, Signal, Verdict
@@ -24,7 +25,7 @@ NORMALIZER_VERSION = "1"
 
 
 @dataclass(frozen=True)
-class _Scored:
+class Prepared:
     normalized: NormalizedText
     signals: tuple[Signal, ...]
     failed: tuple[str, ...]
@@ -54,13 +55,19 @@ class Pipeline:
         }
 
     @classmethod
-    def default(cls, policy: Policy | None = None) -> Pipeline:
-        """Built-in signals and policy, with the shipped trained model when there is one."""
+    def default(cls, policy: Policy | None = None, model_path: Path | None = None) -> Pipeline:
+        """Built-in signals and policy, with the trained model (``model_path`` or the shipped one)."""
         from pantau.model import load_default_classifier  # local: keeps import time low
 
-        return cls(default_registry(), load_default_classifier(), policy or load_policy())
+        return cls(default_registry(), load_default_classifier(model_path), policy or load_policy())
 
-    def _prepare(self, text: str) -> _Scored:
+    @classmethod
+    def transparent(cls, policy: Policy | None = None) -> Pipeline:
+        """Built-in signals and policy with the transparent weighted-signal scorer."""
+        return cls(default_registry(), WeightedSignalScorer(), policy or load_policy())
+
+    def prepare(self, text: str) -> Prepared:
+        """Normalise and extract signals; failures are recorded, not raised."""
         failed: list[str] = []
         try:
             nt = normalize(text)
@@ -76,11 +83,11 @@ class Pipeline:
                 log.exception("signal extractor %s failed", extractor.name)
                 failed.append(f"signal:{extractor.name}")
         signals.sort(key=lambda s: (s.start, -s.end, s.name))
-        return _Scored(nt, tuple(signals), tuple(failed))
+        return Prepared(nt, tuple(signals), tuple(failed))
 
     def run_batch(self, items: Sequence[tuple[str, str]]) -> list[Verdict]:
         """Verdicts for ``(id, text)`` pairs, in order."""
-        prepared = [self._prepare(text) for _, text in items]
+        prepared = [self.prepare(text) for _, text in items]
         pairs = [(p.normalized, p.signals) for p in prepared]
         try:
             scores = self.classifier.score_batch(pairs)

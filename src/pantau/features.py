@@ -1,0 +1,104 @@
+"""Features for the trained classifier: hashed word and character n-grams plus the signals.
+
+Stateless by design (nothing is fitted here): the same ``FeatureSpec`` turns the same texts into
+the same matrix on any machine, so a model is just the spec plus its weights. The n-gram text is
+the normalised text with personal data masked and every digit written as 0 (prices generalise,
+numbers never identify anyone); the signal features carry what the lexicons know.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import HashingVectorizer
+
+from pantau.classify import OFFER_GROUPS, WeightedSignalScorer, effective
+from pantau.masking import mask_pii
+from pantau.models import NormalizedText, Signal, SignalGroup
+
+_DIGIT = re.compile(r"\d")
+_HASHTAG = re.compile(r"#\w+")
+
+
+@dataclass(frozen=True)
+class FeatureSpec:
+    """Everything needed to rebuild the feature matrix; stored inside the model artefact."""
+
+    signal_names: tuple[str, ...]
+    n_features: int = 2**18
+    word_ngrams: tuple[int, int] = (1, 2)
+    char_ngrams: tuple[int, int] = (3, 4)
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> FeatureSpec:
+        return cls(
+            signal_names=tuple(data["signal_names"]),  # type: ignore[arg-type]
+            n_features=int(data["n_features"]),  # type: ignore[call-overload]
+            word_ngrams=tuple(data["word_ngrams"]),  # type: ignore[arg-type]
+            char_ngrams=tuple(data["char_ngrams"]),  # type: ignore[arg-type]
+        )
+
+    @property
+    def dense_names(self) -> list[str]:
+        groups = [f"group:{g.value}" for g in SignalGroup]
+        extra = ["scorer_log_odds", "offer_and_rate", "offer_and_contact", "minor_and_offer", "hashtags", "length"]
+        return [f"signal:{n}" for n in self.signal_names] + groups + extra
+
+    @property
+    def width(self) -> int:
+        return 2 * self.n_features + len(self.dense_names)
+
+
+def ngram_text(nt: NormalizedText) -> str:
+    return _DIGIT.sub("0", mask_pii(nt.text))
+
+
+class FeatureBuilder:
+    def __init__(self, spec: FeatureSpec) -> None:
+        self.spec = spec
+        self._index = {name: i for i, name in enumerate(spec.signal_names)}
+        self._scorer = WeightedSignalScorer()
+        self._words = HashingVectorizer(
+            analyzer="word", ngram_range=spec.word_ngrams, n_features=spec.n_features, alternate_sign=False,
+            norm="l2", token_pattern=r"[^\s,.!?;:()\"']+", lowercase=False,
+        )
+        self._chars = HashingVectorizer(
+            analyzer="char_wb", ngram_range=spec.char_ngrams, n_features=spec.n_features, alternate_sign=False,
+            norm="l2", lowercase=False,
+        )
+
+    def dense(self, nt: NormalizedText, signals: Sequence[Signal]) -> np.ndarray:
+        names = self.spec.signal_names
+        row = np.zeros(len(self.spec.dense_names), dtype=np.float64)
+        counted = effective(signals)
+        groups = {s.group for s in counted}
+        for s in counted:
+            i = self._index.get(s.name)
+            if i is not None:
+                row[i] = 1.0
+        base = len(names)
+        for j, g in enumerate(SignalGroup):
+            row[base + j] = 1.0 if g in groups else 0.0
+        k = base + len(SignalGroup)
+        offer = bool(groups & OFFER_GROUPS)
+        row[k] = self._scorer.log_odds(signals) / 5.0
+        row[k + 1] = float(offer and SignalGroup.RATE in groups)
+        row[k + 2] = float(offer and SignalGroup.CONTACT in groups)
+        row[k + 3] = float(offer and SignalGroup.MINOR in groups)
+        row[k + 4] = min(len(_HASHTAG.findall(nt.text)), 10) / 10.0
+        row[k + 5] = min(len(nt.text), 500) / 500.0
+        return row
+
+    def transform(self, items: Sequence[tuple[NormalizedText, Sequence[Signal]]]) -> sp.csr_matrix:
+        texts = [ngram_text(nt) for nt, _ in items]
+        dense = np.vstack([self.dense(nt, signals) for nt, signals in items]) if items else np.zeros((0, 0))
+        return sp.hstack(
+            [self._words.transform(texts), self._chars.transform(texts), sp.csr_matrix(dense)], format="csr"
+        )

@@ -1,0 +1,127 @@
+"""`pantau train`: fit the linear classifier, calibrate and choose its threshold on validation.
+
+Recipe (reproducible: same rows + same seed ⇒ same ``weights_digest``):
+
+1. Rows of the ``train`` split (real + written) and any extra labelled JSONL; ``validation`` rows
+   are kept apart for calibration and the threshold; ``test`` rows are never read here.
+2. Every training row with hashtags is also added without them, so hashtags stay one feature
+   among many instead of the answer (the nbc positives all carry promo hashtags).
+3. Each row goes through the same normaliser and signal extractors as production.
+4. Logistic regression (liblinear, L2) with balanced class weights; written and extra rows weigh
+   more than tweets, because nearby statuses are what pantau scores in production.
+5. Platt calibration on validation margins; the threshold maximises validation F1 with the
+   false-positive rate at most ``max_fpr``; the calibration is then shifted so that this
+   operating point is exactly 0.5 (the policy's solicitation threshold).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from pantau.features import FeatureBuilder, FeatureSpec
+from pantau.model import LinearModel
+from pantau.pipeline import Pipeline
+from pantau.signals import default_registry
+from pantau.training.corpus import Row
+from pantau.training.realdata import strip_hashtags
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    seed: int = 13
+    C: float = 4.0
+    max_fpr: float = 0.004
+    written_weight: float = 4.0
+    extra_weight: float = 4.0
+    version: str = "linear"
+
+
+def _prepare(pipeline: Pipeline, texts: Sequence[str], progress: Progress | None, what: str) -> list[tuple]:
+    out = []
+    t0 = time.monotonic()
+    for i, text in enumerate(texts):
+        p = pipeline.prepare(text)
+        out.append((p.normalized, p.signals))
+        if progress and (i + 1) % 20000 == 0:
+            progress(f"{what}: {i + 1:,}/{len(texts):,} texts prepared ({time.monotonic() - t0:.0f}s)")
+    return out
+
+
+def choose_threshold(probs: np.ndarray, labels: np.ndarray, max_fpr: float) -> tuple[float, dict[str, float]]:
+    """The threshold with the best F1 among those whose false-positive rate is at most ``max_fpr``."""
+    best = (0.5, -1.0, {})
+    negatives = max(int((labels == 0).sum()), 1)
+    for t in np.unique(np.round(probs, 4)):
+        pred = probs >= t
+        tp = int((pred & (labels == 1)).sum())
+        fp = int((pred & (labels == 0)).sum())
+        fn = int((~pred & (labels == 1)).sum())
+        fpr = fp / negatives
+        if fpr > max_fpr or tp == 0:
+            continue
+        precision, recall = tp / (tp + fp), tp / (tp + fn)
+        f1 = 2 * precision * recall / (precision + recall)
+        if f1 > best[1]:
+            best = (float(t), f1, {"f1": f1, "precision": precision, "recall": recall, "fpr": fpr})
+    return best[0], best[2]
+
+
+def train(rows: Sequence[Row], config: TrainConfig = TrainConfig(), progress: Progress | None = None) -> LinearModel:
+    say = progress or (lambda _: None)
+    train_rows = [r for r in rows if r.split == "train" and r.trainable]
+    valid_rows = [r for r in rows if r.split == "validation" and r.trainable]
+    if not train_rows or not valid_rows:
+        raise ValueError("training needs rows in both the train and the validation split")
+    augmented = [r for r in train_rows if "#" in r.text]
+    texts = [r.text for r in train_rows] + [strip_hashtags(r.text) for r in augmented]
+    labels = np.array([r.label for r in train_rows] + [r.label for r in augmented])
+    weight_of = {"written": config.written_weight, "extra": config.extra_weight}
+    weights = np.array([weight_of.get(r.source, 1.0) for r in train_rows + augmented])
+    say(f"training on {len(texts):,} texts ({len(augmented):,} hashtag-free copies); "
+        f"validation {len(valid_rows):,}; sources {dict(Counter(r.source for r in train_rows))}")
+
+    registry = default_registry()
+    pipeline = Pipeline.transparent()  # only its normaliser and extractors are used here
+    spec = FeatureSpec(signal_names=tuple(registry.signal_names))
+    builder = FeatureBuilder(spec)
+    X = builder.transform(_prepare(pipeline, texts, say, "train"))
+    Xv = builder.transform(_prepare(pipeline, [r.text for r in valid_rows], say, "validation"))
+    yv = np.array([r.label for r in valid_rows])
+
+    say(f"fitting logistic regression on {X.shape[0]:,} × {X.shape[1]:,} (C={config.C}, seed={config.seed})")
+    clf = LogisticRegression(C=config.C, solver="liblinear", class_weight="balanced", random_state=config.seed,
+                             max_iter=200)
+    clf.fit(X, labels, sample_weight=weights)
+    coef = clf.coef_.ravel().astype(np.float32)
+    intercept = float(clf.intercept_[0])
+
+    margins = np.asarray(Xv @ coef.astype(np.float64)).ravel() + intercept
+    platt = LogisticRegression(C=1e6, solver="lbfgs")
+    platt.fit(margins.reshape(-1, 1), yv)
+    a, b = float(platt.coef_[0][0]), float(platt.intercept_[0])
+    probs = 1.0 / (1.0 + np.exp(-(a * margins + b)))
+    threshold, at_threshold = choose_threshold(probs, yv, config.max_fpr)
+    b_shifted = b - math.log(threshold / (1.0 - threshold))  # operating point → 0.5
+    say(f"validation at the chosen threshold {threshold:.3f}: {at_threshold}")
+
+    model = LinearModel(
+        version="", spec=spec, coef=coef, intercept=intercept, calibration=(a, b_shifted), threshold=threshold,
+        summary={
+            "seed": config.seed, "C": config.C, "max_fpr": config.max_fpr,
+            "train_rows": len(train_rows), "train_texts": len(texts), "validation_rows": len(valid_rows),
+            "train_sources": dict(Counter(r.source for r in train_rows)),
+            "train_labels": dict(Counter(str(r.label) for r in train_rows)),
+            "validation_at_threshold": at_threshold, "signals_version": pipeline.versions["signals"],
+        },
+    )
+    model.version = f"{config.version}-{model.weights_digest()[:12]}"
+    return model
