@@ -78,7 +78,9 @@ def test_leetspeak(raw: str, expected: str) -> None:
         pytest.param("s/d", "s/d", id="s-slash-d-is-not-split-word"),
         pytest.param("a/n Budi", "a/n budi", id="a-slash-n-stays"),
         pytest.param("5/6", "5/6", id="digit-fraction-stays"),
-        pytest.param("b o", "b o", id="two-spaced-letters-alone-stay"),
+        pytest.param("S T 300", "st 300", id="spaced-acronym-joined"),
+        pytest.param("o . p . e . n", "open", id="spaced-dots"),
+        pytest.param("a b", "a b", id="two-letters-not-an-acronym-stay"),
         pytest.param("0 8 1 2 3 4 5 6 7 8 9 0", "081234567890", id="spaced-phone-digits-joined"),
     ],
 )

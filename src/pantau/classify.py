@@ -24,15 +24,21 @@ class Classifier(Protocol):
     def score_batch(self, items: Sequence[tuple[NormalizedText, Sequence[Signal]]]) -> list[float]: ...
 
 
+_REPORTING = frozenset({"context.report", "context.warning", "context.news"})
+
+
 def negated(signals: Sequence[Signal]) -> set[int]:
-    """Indexes of offer signals that an explicit negation covers ("bukan BO", "no VCS")."""
-    spans = [(s.start, s.end) for s in signals if s.name == "context.negation"]
-    if not spans:
+    """Indexes of offer signals that do not count: covered by an explicit negation ("bukan BO",
+    "no VCS"), or quoted inside a report, warning or news item ('ada akun pasang "open BO"')."""
+    covers = [(s.start, s.end) for s in signals if s.name == "context.negation"]
+    if any(s.name in _REPORTING for s in signals):
+        covers += [(s.start, s.end) for s in signals if s.name == "context.quoted"]
+    if not covers:
         return set()
     return {
         i
         for i, s in enumerate(signals)
-        if s.group in OFFER_GROUPS and any(a < s.end and s.start < b for a, b in spans)
+        if s.group in OFFER_GROUPS and any(a < s.end and s.start < b for a, b in covers)
     }
 
 
@@ -49,7 +55,7 @@ class WeightedSignalScorer:
     - rate, contact: the strongest signal of each group;
     - context: sum of distinct risk-lowering weights, floored at ``context_floor``;
     - interactions: an offer with a rate (+1.0) or a contact (+0.5); a minor indicator with any
-      offer, rate or contact (+1.5: children are offered in milder words).
+      offer (weight ≥ 2) or a rate per time/service (+1.5: children are offered in milder words).
     """
 
     version = "weighted-signals-1"
@@ -80,7 +86,7 @@ class WeightedSignalScorer:
             z += 1.0
         if offer > 0 and contact > 0:
             z += 0.5
-        if minor and (offer > 0 or rate > 0 or contact > 0):
+        if minor and (offer >= 2.0 or rate >= 1.0):  # a weak "ready" beside "pulang sekolah" is not enough
             z += self.minor_boost
         return z
 

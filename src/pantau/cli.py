@@ -221,6 +221,10 @@ def _default_data_dir() -> Path:
     return Path("../shared/data")
 
 
+# Non-offer rows hand-labelled from the same crawl period and surface as the nbc offers.
+SURFACE_SOURCES = frozenset({"nbc-random", "nbc-new-data"})
+
+
 def _say(message: str) -> None:
     print(f"pantau: {message}", file=sys.stderr, flush=True)
 
@@ -279,6 +283,8 @@ def _cmd_corpus_export(args: argparse.Namespace) -> int:
     if args.source in ("written", "all"):
         rows += load_written()
     rows = [r for r in rows if r.split == args.split]
+    if args.surface_matched:
+        rows = [r for r in rows if r.label == 1 or "#" in r.text or r.source in SURFACE_SOURCES]
     if args.strip_hashtags:
         rows = without_hashtags(rows)
     count = write_gold((r.gold() for r in rows), Path(args.out))
@@ -311,6 +317,9 @@ def _add_model_commands(sub: argparse._SubParsersAction) -> None:  # type: ignor
     e.add_argument("--split", choices=["train", "validation", "test"], default="test")
     e.add_argument("--source", choices=["real", "written", "all"], default="all")
     e.add_argument("--strip-hashtags", action="store_true", help="remove every #hashtag (robustness check)")
+    e.add_argument("--surface-matched", action="store_true",
+                   help="keep offers, and only those non-offers that share the offers' surface (hashtags, or the "
+                        "hand-labelled promo-surface sample of the nbc random tweets)")
     e.add_argument("--include-eval-only", action="store_true",
                    help="also non-commercial-licence sets (evaluation only)")
     e.add_argument("--data-dir", help="public datasets folder (default: ../shared/data beside the project)")

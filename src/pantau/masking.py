@@ -4,9 +4,11 @@
 with ``<email>`` and @handles with ``<handle>``. ``mask_spans`` returns where those items stand in
 the input, so the core can reuse them (for example as CONTACT evidence) without a second pass.
 
-Speed: this runs on every scanned text. All patterns are compiled once at import into a single
-alternation, so a text is scanned once; only digit runs that look like the start of a phone number
-reach a small Python check (digit count, prefix, date and thousands-grouping rules).
+Speed: this runs on every scanned text. Patterns are compiled once at import, one per kind, and
+each runs only when a substring check or a fast pre-pattern says its kind can occur; only digit runs
+that look like a phone number reach a small Python check (digit count, prefix, date and
+thousands-grouping rules). Measured here: ~1.6 µs for a 100-character text without personal data,
+~8 µs with a phone number, ~4 µs on average over 10,000 real tweets.
 
 Why not ``lokal``: ``lokal.mask_pii`` measured ~340 µs per 100-character text here (budget ~10 µs),
 and ``lokal.parse_phone`` (~3 µs per candidate) only accepts well-formed Indonesian numbers: it
@@ -19,9 +21,10 @@ between digits, and keycap emoji digits to digits):
 * ``+`` and a country code, then 8-15 digits in total;
 * ``62`` followed by ``8`` (Indonesian mobile without the plus), 11-14 digits;
 * a leading ``0`` (Indonesian mobile and landline, Malaysian mobile), 9-13 digits;
-* a bare ``8`` then 1-9 (Indonesian mobile without the 0), 10-12 digits.
+* a bare ``8`` (Indonesian mobile without the 0), 10-12 digits, unless grouped in thousands.
 
-Separators may be spaces, dots, dashes or a closing parenthesis. Prices (``1.500.000``,
+Separators may be spaces, dots, dashes or a closing parenthesis. A digit run inside a longer
+letter-and-digit token (a hex id such as ``5b03…e0522793728b45``) is no phone number. Prices (``1.500.000``,
 ``Rp350.000``, ``300k``), ages (``16th``), years (``2020``), times (``20.00``) and dates
 (``06-05-2020``) are left alone: they are too short, start with the wrong digit, are grouped in
 thousands, or look like a date.
@@ -58,7 +61,12 @@ _PHONE = (
 )
 
 _URL_TAIL = r"[^\s<>\"'\[\]]*[^\s<>\"'\[\].,;:!?)}…]"
-_SCHEME_URL = rf"(?i:\b(?:https?://|www\.)){_URL_TAIL}"
+# "http://" counts even glued to a word ("#bispakhttp://…"); a bare "https:" or "www." is a link the
+# tweet cut off and is masked too.
+_SCHEME_URL = (
+    rf"(?i:https?://){_URL_TAIL}|(?i:\bhttps?:(?://)?){_URL_TAIL}|(?i:\bhttps?:(?://)?)"
+    rf"|(?i:\bwww\.){_URL_TAIL}|(?i:\bwww\.)"
+)
 _PIC_URL = rf"(?i:pic\.twitter\.com/){_URL_TAIL}"
 _TLDS = (
     "com|net|org|id|ly|me|io|co|gl|gg|to|tv|xyz|site|link|info|biz|app|my|sg|us|uk|jp|kr|cc|asia|"
@@ -71,7 +79,8 @@ _BARE_URL = (
     rf"(?:/{_URL_TAIL}|/)?"
 )
 _EMAIL = r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-_HANDLE = r"(?<![\w@])@\w(?:[\w.]*\w)?"
+_NOT_URL = r"(?!https?://)"
+_HANDLE = rf"(?<![\w@])@(?:{_NOT_URL}\w)+(?:\.(?:{_NOT_URL}\w)+)*"  # stops where a glued link starts
 
 # One compiled pattern per kind. Each pass runs only when a cheap test (a substring check or a
 # pattern that starts with a literal/character class, which the regex engine scans for quickly)
@@ -119,7 +128,7 @@ def _is_phone(digits: str, first_len: int, all_single: bool, plus: bool, window:
             return False
         if digits[1] == "8" and digits[2:3] == "0":
             return False  # 080x is no Indonesian mobile prefix
-        if not (first_len >= 3 or all_single or digits[:2] == "08" and first_len == 2):
+        if not (first_len >= 3 or all_single or (digits[:2] == "08" and first_len == 2)):
             return False
         return _DATE_RE.match(window) is None
     if digits[0] == "8":
@@ -186,7 +195,7 @@ def mask_spans(text: str) -> list[tuple[int, int, str]]:
     two would (a number inside a URL, say), the one that starts first wins.
     """
     found: list[tuple[int, int, str]] = []
-    if "://" in text or "ww." in text or "WW." in text:
+    if "tp" in text or "TP" in text or "ww." in text or "WW." in text:
         found.extend((m.start(), m.end(), "url") for m in _SCHEME_URL_RE.finditer(text))
     if "pic.twitter" in text:
         found.extend((m.start(), m.end(), "url") for m in _PIC_URL_RE.finditer(text))

@@ -213,10 +213,17 @@ _ZEROS_AS_O = re.compile(r"\d+(?:[.,]\d+)?(?=[o0]*o)[o0]{2,}(?:k|rb|jt|ribu|juta
 _MIXED_WORD = re.compile(r"(?<![a-z0-9@$])(?=[a-z0-9@$]*[a-z])(?=[a-z0-9@$]*[0-9@$])[a-z0-9@$]+")
 
 
+_ZERO_O = re.compile(r"[a-z]*(?:o0|0o)[0o]*[a-z]*")
+
+
 def _leet_word(m: re.Match[str]) -> list[Edit] | None:
     word = m.group()
     if word[0] == "@" and word[1:].isalnum():  # a handle, not leet
         return None
+    if "@" in word[1:] and m.string[m.end() : m.end() + 1] == ".":  # an e-mail address
+        return None
+    if _ZERO_O.fullmatch(word):  # b0o, bO0o: zeros among o's are o's
+        return [(m.start(), m.end(), word.replace("0", "o"))]
     if _NUMBER_WORD.fullmatch(word) or _LABEL_NUMBER.fullmatch(word):
         return None
     if word[0].isdigit() and _ZEROS_AS_O.fullmatch(word):  # 3oo → 300, 5ook → 500k
@@ -261,36 +268,38 @@ def _join_split(m: re.Match[str]) -> list[Edit] | None:
         return [(m.start(), m.end(), digits)] if len(digits) >= 8 else None
     if letters * 2 < len(chars):  # mostly digits (1-2, 5/6): not a split word
         return None
-    # Break the run into words where the separator is wider than the usual one:
+    # Break the run into words where a separator holds more white space than the usual one:
     # "o.p.e.n b-o" breaks at the space, "o p e n  b o" at the double space.
-    usual_is_space = sum(s.strip() == "" for s in seps) * 2 > len(seps)
-    usual_width = min(len(s) for s in seps if (s.strip() == "") == usual_is_space)
+    def spaces_in(sep: str) -> int:
+        return sum(c.isspace() for c in sep)
+
+    widths = [spaces_in(sep) for sep in seps]
+    usual = max(set(widths), key=widths.count)
     groups: list[list[tuple[int, str]]] = [[chars[0]]]
-    for sep, ch in zip(seps, chars[1:], strict=True):
-        if usual_is_space:
-            wider = len(sep) > usual_width or sep.strip() != ""
-        else:
-            wider = sep.strip() != sep
-        if wider:
+    for width, ch in zip(widths, chars[1:], strict=True):
+        if width > usual:
             groups.append([ch])
         else:
             groups[-1].append(ch)
     edits: list[Edit] = []
-    only_spaces = usual_is_space
     for group in groups:
         word = "".join(_LEET.get(c, c) for _, c in group)
-        if len(group) < 2:
-            continue
-        if len(group) == 2 and word not in KNOWN_ACRONYMS:
-            continue
-        if only_spaces and len(group) == 2 and len(groups) == 1:
-            # "b o" on its own is too weak to join; inside o p e n  b o it is fine
+        if len(group) < 2 or (len(group) == 2 and word not in KNOWN_ACRONYMS):
             continue
         edits.append((group[0][0], group[-1][0] + 1, word))
     return edits
 
 
+_BRACKETED = re.compile(r"(?:[(\[{][a-z0-9][)\]}]\s*){2,}")
+_BRACKET_CHAR = re.compile(r"[(\[{]([a-z0-9])[)\]}]")
+
+
+def _unbracket(m: re.Match[str]) -> list[Edit]:
+    return [(m.start() + c.start(), m.start() + c.end(), c.group(1)) for c in _BRACKET_CHAR.finditer(m.group())]
+
+
 def join_split(work: _Work) -> _Work:
+    work = _rewrite(work, _BRACKETED, _unbracket)  # (o)(p)(e)(n) → open, like ⒪⒫⒠⒩
     return _rewrite(work, _SPLIT_RUN, _join_split)
 
 

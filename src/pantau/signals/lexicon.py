@@ -24,6 +24,7 @@ from pantau.signals.base import make_signal
 
 _NAME = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*")
 _WORD_SEP = r"[\s\-_./]*"
+_WORD_START = re.compile(r"(?<![a-z0-9])\S")
 
 
 def _atoms(term: str) -> list[str]:
@@ -73,12 +74,14 @@ def _alternation(terms: Sequence[str], regexes: Sequence[str]) -> str:
     return "|".join(bounded + [f"(?:{r})" for r in regexes])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity hash: entries are dict keys on the hot path
 class LexiconEntry:
     name: str
     group: SignalGroup
     weight: float
-    pattern: re.Pattern[str]
+    terms: re.Pattern[str] | None  # anchored: tried only where a word starts (see LexiconExtractor)
+    first_chars: frozenset[str]  # the characters a term can start with
+    regex: re.Pattern[str] | None  # raw patterns: searched over the whole text
     unless: re.Pattern[str] | None
     unless_in_text: re.Pattern[str] | None
 
@@ -155,7 +158,9 @@ def parse_lexicon(raw: str, path: str) -> tuple[str, list[LexiconEntry]]:
                 name=name,
                 group=group,
                 weight=float(weight),
-                pattern=_compile(_alternation(terms, regexes), path, where, "terms"),
+                terms=_compile(f"(?:{_trie_regex(terms)})(?![a-z])", path, where, "terms") if terms else None,
+                first_chars=frozenset(t.lower().lstrip()[0] for t in terms if t.strip()),
+                regex=_compile("|".join(f"(?:{r})" for r in regexes), path, where, "regex") if regexes else None,
                 unless=_cancel_pattern(unless),
                 unless_in_text=_cancel_pattern(unless_in_text),
             )
@@ -182,6 +187,12 @@ class LexiconExtractor:
         self.name = name
         self.version = version
         self.entries = tuple(entries)
+        by_first: dict[str, list[LexiconEntry]] = {}
+        for entry in self.entries:
+            for char in entry.first_chars:
+                by_first.setdefault(char, []).append(entry)
+        self._by_first = {char: tuple(group) for char, group in by_first.items()}
+        self._with_regex = tuple(e for e in self.entries if e.regex is not None)
 
     @property
     def signal_names(self) -> tuple[tuple[str, SignalGroup], ...]:
@@ -189,18 +200,27 @@ class LexiconExtractor:
 
     def extract(self, nt: NormalizedText) -> Iterable[Signal]:
         text = nt.text
+        found: dict[LexiconEntry, list[tuple[int, int]]] = {}
+        # Terms can only start where a word starts: try each entry's anchored trie there, and only
+        # entries whose terms can begin with that character (much cheaper than scanning per entry).
+        for start in _WORD_START.finditer(text):
+            pos = start.start()
+            for entry in self._by_first.get(text[pos], ()):
+                m = entry.terms.match(text, pos)  # type: ignore[union-attr]
+                if m and m.end() > pos:
+                    found.setdefault(entry, []).append(m.span())
+        for entry in self._with_regex:
+            for m in entry.regex.finditer(text):  # type: ignore[union-attr]
+                if m.end() > m.start():
+                    found.setdefault(entry, []).append(m.span())
         spans: list[tuple[int, int, LexiconEntry]] = []
-        for entry in self.entries:
-            matches = [m for m in entry.pattern.finditer(text) if m.end() > m.start()]
-            if not matches:
-                continue
+        for entry, matches in found.items():
             if entry.unless_in_text is not None and entry.unless_in_text.search(text):
                 continue
             cancels = [(c.start(), c.end()) for c in entry.unless.finditer(text)] if entry.unless else []
-            for m in matches:
-                if any(a < m.end() and m.start() < b for a, b in cancels):
-                    continue
-                spans.append((m.start(), m.end(), entry))
+            for a, b in sorted(set(matches)):  # a term and a regex may find the same span
+                if not any(x < b and a < y for x, y in cancels):
+                    spans.append((a, b, entry))
         # A match inside a longer, at-least-as-heavy match of the same file says nothing new.
         kept = [
             (a, b, e)

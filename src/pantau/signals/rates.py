@@ -26,20 +26,26 @@ _AMOUNT = (
     rf"|\d+(?:[.,]\d+)?\s*{_UNIT}(?![a-z])"  # 300k, 1,2jt, 300 ribu
     r"|\d{1,3}(?:\.\d{3})+(?:,-)?)"  # 350.000
 )
-_BARE = r"\d{2,4}(?:[.,]\d+)?"  # 300, 1.5 — only counted next to a service term
+_DIGIT_WORD = r"(?:satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|\d)"
+_WORDS = (  # tiga ratus, dua ratus lima puluh, sejuta, 3 ratus, gopek (parsed by lokal-id)
+    rf"(?:(?:{_DIGIT_WORD}\s*|se)(?:ratus|puluh|belas|ribu|juta)"
+    rf"(?:\s+(?:{_DIGIT_WORD}\s*|se)(?:ratus|puluh|belas|ribu|juta))*(?:\s+{_DIGIT_WORD}(?![a-z]))?"
+    r"|gopek|cepek|gocap|goceng|ceban|noban|seceng)(?![a-z])"
+    r"(?!\s*(?:tahun|thn|th|orang|menit|jam|hari|bulan|minggu|kali|x|anak|buah|ekor|kg|meter|km|persen|%))"
+)
+_BARE = rf"(?:\d{{3,4}}|{_WORDS})"  # 300, tiga ratus — only counted next to a service term
 _SERVICE = (
     r"(?:st|lt|short\s*time|long\s*time|fs|full\s*service|bo|vcs|vc|hj|bj|ml|crot|full\s*night|fn|pap|"
-    r"include|exclude|incl|excl|in|ex|room|kamar|short|long|ons|owo|cim|gfe|shot|sesi|keluar|ronde|"
-    r"vip|reguler|regular|paket|tarif|rate|harga|fee)"
+    r"include|exclude|incl|excl|short|long|ons|owo|cim|gfe|shot|sesi|keluar|ronde)"
 )
 _PER = r"(?:jam|j|sesi|malam|mlm|shot|crot|ronde|hour|hr|night|x|kali|menit|mnt|main|session|jamnya|hari)"
 
 _SERVICE_PRICE = re.compile(
     rf"(?<![a-z]){_SERVICE}\s*[:=\-]?\s*(?P<a>{_AMOUNT}|{_BARE})(?![\d])"
-    rf"|(?<![\d.,])(?P<b>{_AMOUNT}|{_BARE})\s*(?:/|per|untuk|utk|buat|for)?\s*(?:st|lt|short\s*time|long\s*time|fs|bo|vcs|hj|bj|crot|full\s*night|fn)(?![a-z])"
+    rf"|(?<![\d.,])(?P<b>{_AMOUNT}|{_BARE})\s*(?:(?:saja|ya|dong|kakak|sayang|say|an)\s+)?(?:/|per|untuk|utk|buat|for)?\s*(?:st|lt|short\s*time|long\s*time|short|long|fs|bo|vcs|hj|bj|crot|full\s*night|fn)(?![a-z])"
 )
 _PER_TIME = re.compile(rf"(?<![\d.,])(?P<a>{_AMOUNT}|{_BARE})\s*(?:/|per|se|sejam|tiap)\s*{_PER}(?![a-z])")
-_PRICE = re.compile(rf"(?<![\d.,a-z])(?P<a>{_AMOUNT})")
+_PRICE = re.compile(rf"(?<![\d.,a-z])(?P<a>{_AMOUNT}|{_WORDS})")
 
 _SIGNALS = (
     ("rate.service_price", 2.5, _SERVICE_PRICE),
@@ -48,11 +54,19 @@ _SIGNALS = (
 )
 
 
-def _amount(text: str) -> str:
+# Land and building sizes in property ads (LT 120 LB 90) are not long-time prices.
+_PROPERTY = re.compile(r"(?<![a-z])(?:lb\s*\d|luas tanah|luas bangunan|shm|hgb|sertifikat|carport|lantai|lift)")
+
+
+def _amount(text: str, *, thousands: bool = False) -> str:
+    """The amount in Rupiah; a bare small number next to a service term means thousands (ST 300)."""
     parsed = parse_rupiah(text.strip())
     if parsed is None:
         return ""
-    return str(parsed.amount)
+    amount = parsed.amount
+    if thousands and amount < 10_000:
+        amount *= 1000
+    return str(int(amount))
 
 
 class RateExtractor:
@@ -65,16 +79,18 @@ class RateExtractor:
 
     def extract(self, nt: NormalizedText) -> Iterable[Signal]:
         text = nt.text
-        if not any(c.isdigit() for c in text):
-            return []
         found: list[Signal] = []
         taken: list[tuple[int, int]] = []
+        property_ad = _PROPERTY.search(text) is not None
         for name, weight, pattern in _SIGNALS:
+            if property_ad and name == "rate.service_price":
+                continue
             for m in pattern.finditer(text):
                 a, b = m.span()
                 if any(x <= a and b <= y for x, y in taken):
                     continue  # the amount is already part of a stronger rate signal
                 amount = m.group("a") or (m.groupdict().get("b") or "")
                 taken.append((a, b))
-                found.append(make_signal(nt, name, SignalGroup.RATE, weight, a, b, _amount(amount)))
+                detail = _amount(amount, thousands=name != "rate.price")
+                found.append(make_signal(nt, name, SignalGroup.RATE, weight, a, b, detail))
         return found

@@ -65,9 +65,15 @@ def load_written(folder: Path = DEFAULT_WRITTEN_DIR) -> list[Row]:
                 group = f"w:{obj['group']}"
                 rows.append(
                     Row(
-                        id=str(obj["id"]), text=mask_pii(str(obj["text"])), label=int(obj["label"]),  # type: ignore[call-overload]
-                        minor=int(obj.get("minor", 0)), category=str(obj["category"]),  # type: ignore[call-overload]
-                        family=obj.get("family") or None, source="written", group=group, split=split_of(group),  # type: ignore[arg-type]
+                        id=str(obj["id"]),
+                        text=mask_pii(str(obj["text"])),
+                        label=int(obj["label"]),  # type: ignore[call-overload]
+                        minor=int(obj.get("minor", 0)),
+                        category=str(obj["category"]),  # type: ignore[call-overload]
+                        family=obj.get("family") or None,
+                        source="written",
+                        group=group,
+                        split=split_of(group),  # type: ignore[arg-type]
                     )
                 )
             except (KeyError, TypeError, ValueError) as exc:
@@ -83,10 +89,15 @@ def load_extra(path: Path) -> list[Row]:
             raise InputError(f"{path}:{number}: each line needs a string 'text' and a 'label' of 0 or 1")
         rows.append(
             Row(
-                id=str(obj.get("id", f"{path.stem}-{number}")), text=mask_pii(obj["text"]), label=int(obj["label"]),
+                id=str(obj.get("id", f"{path.stem}-{number}")),
+                text=mask_pii(obj["text"]),
+                label=int(obj["label"]),
                 minor=int(obj["minor"]) if obj.get("minor") in (0, 1) else None,
-                category=str(obj.get("category", "extra")), family=None, source="extra",
-                group=f"x:{path.name}:{number}", split="train",
+                category=str(obj.get("category", "extra")),
+                family=None,
+                source="extra",
+                group=f"x:{path.name}:{number}",
+                split="train",
             )
         )
     return rows
@@ -97,8 +108,16 @@ def load_real(data_dir: Path, progress: Callable[[str], None] | None = None, *, 
     for i, r in enumerate(load_real_corpus(data_dir, include_eval_only=eval_only, progress=progress)):
         rows.append(
             Row(
-                id=f"r{i}", text=r.text, label=r.label, minor=None, category=r.source, family=None,
-                source=r.source, group=r.group, split=split_of(r.group), trainable=r.licence_ok_for_training,
+                id=f"r{i}",
+                text=r.text,
+                label=r.label,
+                minor=None,
+                category=r.source,
+                family=None,
+                source=r.source,
+                group=r.group,
+                split=split_of(r.group),
+                trainable=r.licence_ok_for_training,
             )
         )
     return rows

@@ -23,12 +23,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
 from pantau.features import FeatureBuilder, FeatureSpec
 from pantau.model import LinearModel
 from pantau.pipeline import Pipeline
-from pantau.signals import default_registry
 from pantau.training.corpus import Row
 from pantau.training.realdata import strip_hashtags
 
@@ -75,7 +75,21 @@ def choose_threshold(probs: np.ndarray, labels: np.ndarray, max_fpr: float) -> t
     return best[0], best[2]
 
 
-def train(rows: Sequence[Row], config: TrainConfig = TrainConfig(), progress: Progress | None = None) -> LinearModel:
+@dataclass
+class Prepared:
+    """Training and validation matrices, built once (tuning reuses them)."""
+
+    spec: FeatureSpec
+    X: sp.csr_matrix
+    y: np.ndarray
+    sources: list[str]
+    Xv: sp.csr_matrix
+    yv: np.ndarray
+    valid_sources: list[str]
+    summary: dict[str, object]
+
+
+def prepare(rows: Sequence[Row], progress: Progress | None = None) -> Prepared:
     say = progress or (lambda _: None)
     train_rows = [r for r in rows if r.split == "train" and r.trainable]
     valid_rows = [r for r in rows if r.split == "validation" and r.trainable]
@@ -83,45 +97,56 @@ def train(rows: Sequence[Row], config: TrainConfig = TrainConfig(), progress: Pr
         raise ValueError("training needs rows in both the train and the validation split")
     augmented = [r for r in train_rows if "#" in r.text]
     texts = [r.text for r in train_rows] + [strip_hashtags(r.text) for r in augmented]
-    labels = np.array([r.label for r in train_rows] + [r.label for r in augmented])
-    weight_of = {"written": config.written_weight, "extra": config.extra_weight}
-    weights = np.array([weight_of.get(r.source, 1.0) for r in train_rows + augmented])
     say(f"training on {len(texts):,} texts ({len(augmented):,} hashtag-free copies); "
         f"validation {len(valid_rows):,}; sources {dict(Counter(r.source for r in train_rows))}")
-
-    registry = default_registry()
     pipeline = Pipeline.transparent()  # only its normaliser and extractors are used here
-    spec = FeatureSpec(signal_names=tuple(registry.signal_names))
+    spec = FeatureSpec(signal_names=tuple(pipeline.registry.signal_names))
     builder = FeatureBuilder(spec)
-    X = builder.transform(_prepare(pipeline, texts, say, "train"))
-    Xv = builder.transform(_prepare(pipeline, [r.text for r in valid_rows], say, "validation"))
-    yv = np.array([r.label for r in valid_rows])
-
-    say(f"fitting logistic regression on {X.shape[0]:,} × {X.shape[1]:,} (C={config.C}, seed={config.seed})")
-    clf = LogisticRegression(C=config.C, solver="liblinear", class_weight="balanced", random_state=config.seed,
-                             max_iter=200)
-    clf.fit(X, labels, sample_weight=weights)
-    coef = clf.coef_.ravel().astype(np.float32)
-    intercept = float(clf.intercept_[0])
-
-    margins = np.asarray(Xv @ coef.astype(np.float64)).ravel() + intercept
-    platt = LogisticRegression(C=1e6, solver="lbfgs")
-    platt.fit(margins.reshape(-1, 1), yv)
-    a, b = float(platt.coef_[0][0]), float(platt.intercept_[0])
-    probs = 1.0 / (1.0 + np.exp(-(a * margins + b)))
-    threshold, at_threshold = choose_threshold(probs, yv, config.max_fpr)
-    b_shifted = b - math.log(threshold / (1.0 - threshold))  # operating point → 0.5
-    say(f"validation at the chosen threshold {threshold:.3f}: {at_threshold}")
-
-    model = LinearModel(
-        version="", spec=spec, coef=coef, intercept=intercept, calibration=(a, b_shifted), threshold=threshold,
+    return Prepared(
+        spec=spec,
+        X=builder.transform(_prepare(pipeline, texts, say, "train")),
+        y=np.array([r.label for r in train_rows] + [r.label for r in augmented]),
+        sources=[r.source for r in train_rows + augmented],
+        Xv=builder.transform(_prepare(pipeline, [r.text for r in valid_rows], say, "validation")),
+        yv=np.array([r.label for r in valid_rows]),
+        valid_sources=[r.source for r in valid_rows],
         summary={
-            "seed": config.seed, "C": config.C, "max_fpr": config.max_fpr,
             "train_rows": len(train_rows), "train_texts": len(texts), "validation_rows": len(valid_rows),
             "train_sources": dict(Counter(r.source for r in train_rows)),
             "train_labels": dict(Counter(str(r.label) for r in train_rows)),
-            "validation_at_threshold": at_threshold, "signals_version": pipeline.versions["signals"],
+            "signals_version": pipeline.versions["signals"],
         },
+    )
+
+
+def fit(data: Prepared, config: TrainConfig = TrainConfig(), progress: Progress | None = None) -> LinearModel:
+    say = progress or (lambda _: None)
+    weight_of = {"written": config.written_weight, "extra": config.extra_weight}
+    weights = np.array([weight_of.get(source, 1.0) for source in data.sources])
+    say(f"fitting logistic regression on {data.X.shape[0]:,} × {data.X.shape[1]:,} "
+        f"(C={config.C}, written weight {config.written_weight}, seed={config.seed})")
+    clf = LogisticRegression(C=config.C, solver="liblinear", class_weight="balanced", random_state=config.seed,
+                             max_iter=200)
+    clf.fit(data.X, data.y, sample_weight=weights)
+    coef = clf.coef_.ravel().astype(np.float32)
+    intercept = float(clf.intercept_[0])
+
+    margins = np.asarray(data.Xv @ coef.astype(np.float64)).ravel() + intercept
+    platt = LogisticRegression(C=1e6, solver="lbfgs")
+    platt.fit(margins.reshape(-1, 1), data.yv)
+    a, b = float(platt.coef_[0][0]), float(platt.intercept_[0])
+    probs = 1.0 / (1.0 + np.exp(-(a * margins + b)))
+    threshold, at_threshold = choose_threshold(probs, data.yv, config.max_fpr)
+    b_shifted = b - math.log(threshold / (1.0 - threshold))  # operating point → 0.5
+    say(f"validation at the chosen threshold {threshold:.3f}: {at_threshold}")
+    model = LinearModel(
+        version="", spec=data.spec, coef=coef, intercept=intercept, calibration=(a, b_shifted), threshold=threshold,
+        summary={**data.summary, "seed": config.seed, "C": config.C, "max_fpr": config.max_fpr,
+                 "written_weight": config.written_weight, "validation_at_threshold": at_threshold},
     )
     model.version = f"{config.version}-{model.weights_digest()[:12]}"
     return model
+
+
+def train(rows: Sequence[Row], config: TrainConfig = TrainConfig(), progress: Progress | None = None) -> LinearModel:
+    return fit(prepare(rows, progress), config, progress)

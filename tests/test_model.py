@@ -1,0 +1,107 @@
+"""The trained-model artefact: reproducible training, refusal of damaged files, sane calibration.
+
+Trains small models on the committed written corpus only (no ../shared/data needed), so these run
+anywhere in a few seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pantau.errors import ModelError
+from pantau.model import LinearModel, LinearModelClassifier, load_default_classifier
+from pantau.pipeline import Pipeline
+from pantau.training.corpus import load_written
+from pantau.training.train import TrainConfig, prepare, train
+from tests.test_cli import PANTAU
+
+
+@pytest.fixture(scope="module")
+def written_rows() -> list:
+    rows = load_written()
+    assert len(rows) > 1000, "the written corpus is committed and must load"
+    return rows
+
+
+@pytest.fixture(scope="module")
+def small_model(written_rows: list) -> LinearModel:
+    return train(written_rows, TrainConfig(seed=5, C=1.0))
+
+
+def test_same_data_and_seed_give_the_same_model(written_rows: list, small_model: LinearModel) -> None:
+    again = train(written_rows, TrainConfig(seed=5, C=1.0))
+    assert again.weights_digest() == small_model.weights_digest()
+    assert again.version == small_model.version
+
+
+def test_different_data_gives_a_different_model(written_rows: list, small_model: LinearModel) -> None:
+    fewer = [r for i, r in enumerate(written_rows) if i % 10]
+    assert train(fewer, TrainConfig(seed=5, C=1.0)).weights_digest() != small_model.weights_digest()
+
+
+def test_save_and_load_round_trip(tmp_path: Path, small_model: LinearModel) -> None:
+    small_model.save(tmp_path)
+    loaded = LinearModel.load(tmp_path)
+    assert loaded.weights_digest() == small_model.weights_digest()
+    assert loaded.version == small_model.version
+    assert json.loads((tmp_path / "model.json").read_text())["format"] == "pantau-linear-1"
+
+
+def test_missing_model_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match=r"model.json is missing — train a model with `pantau train`"):
+        LinearModel.load(tmp_path)
+
+
+def test_corrupted_weights_are_refused(tmp_path: Path, small_model: LinearModel) -> None:
+    small_model.save(tmp_path)
+    blob = bytearray((tmp_path / "weights.npz").read_bytes())
+    blob[len(blob) // 2] ^= 0xFF
+    (tmp_path / "weights.npz").write_bytes(bytes(blob))
+    with pytest.raises(ModelError, match=r"weights\.npz is corrupted or altered"):
+        LinearModel.load(tmp_path)
+
+
+def test_truncated_metadata_is_refused(tmp_path: Path, small_model: LinearModel) -> None:
+    small_model.save(tmp_path)
+    text = (tmp_path / "model.json").read_text()
+    (tmp_path / "model.json").write_text(text[: len(text) // 2])
+    with pytest.raises(ModelError, match=r"model\.json is not valid JSON"):
+        LinearModel.load(tmp_path)
+
+
+def test_cli_reports_a_corrupted_model_and_exits_2(tmp_path: Path, small_model: LinearModel) -> None:
+    small_model.save(tmp_path)
+    (tmp_path / "weights.npz").write_bytes(b"not a zip")
+    result = subprocess.run([PANTAU, "explain", "open bo", "--model", str(tmp_path)], capture_output=True,
+                            check=False, timeout=120)
+    assert result.returncode == 2
+    assert b"corrupted or altered" in result.stderr
+
+
+def test_calibration_is_sane_on_held_out_rows(written_rows: list, small_model: LinearModel) -> None:
+    """Scores are probabilities: higher-score bins hold more offers, and the Brier score is low."""
+    held_out = [r for r in written_rows if r.split != "train"]
+    pipeline = Pipeline.transparent()
+    items = [(p.normalized, p.signals) for p in (pipeline.prepare(r.text) for r in held_out)]
+    probs = np.array(LinearModelClassifier(small_model).score_batch(items))
+    labels = np.array([r.label for r in held_out])
+    assert ((probs >= 0) & (probs <= 1)).all()
+    low, high = labels[probs < 0.2], labels[probs > 0.8]
+    assert len(low) > 20 and len(high) > 20
+    assert low.mean() < 0.25 and high.mean() > 0.75  # the bins mean what they say
+    assert float(np.mean((probs - labels) ** 2)) < 0.15  # Brier score
+
+
+def test_shipped_classifier_loads() -> None:
+    classifier = load_default_classifier()
+    assert classifier.version
+
+
+def test_prepare_refuses_rows_without_validation_split(written_rows: list) -> None:
+    with pytest.raises(ValueError, match="train and the validation split"):
+        prepare([r for r in written_rows if r.split == "train"])

@@ -1,0 +1,782 @@
+"""Table-driven tests of every signal the default registry can emit.
+
+Each signal has positive rows (plain and obfuscated writing) that must find it, with the span in
+the ORIGINAL text covering what the user wrote, and look-alike negative rows that must not find
+it. A contract test checks the registry itself and the spans of everything it emits.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pantau.models import Signal, SignalGroup
+from pantau.normalize import normalize
+from pantau.signals import default_registry
+
+REGISTRY = default_registry()
+SIGNAL_NAMES = REGISTRY.signal_names
+
+
+def _signals(text: str) -> list[Signal]:
+    return REGISTRY.extract(normalize(text))
+
+
+def _show(signals: list[Signal]) -> str:
+    return ", ".join(f"{s.name}[{s.start}:{s.end}]={s.text!r}" for s in signals) or "(none)"
+
+
+# --------------------------------------------------------------------------------------------
+# Positives: (signal name, text, substring of text the signal's span must cover)
+# --------------------------------------------------------------------------------------------
+
+POSITIVES = [
+    # ---- solicitation.open_bo ----
+    # plain status line
+    pytest.param("solicitation.open_bo", "open bo malam ini kak", "open bo", id="open_bo-plain"),
+    # mathematical bold letters
+    pytest.param("solicitation.open_bo", "𝐎𝐏𝐄𝐍 𝐁𝐎 area kuningan", "𝐎𝐏𝐄𝐍 𝐁𝐎", id="open_bo-math-bold"),
+    # fullwidth letters
+    pytest.param("solicitation.open_bo", "ｏｐｅｎ ｂｏ ya", "ｏｐｅｎ ｂｏ", id="open_bo-fullwidth"),
+    # circled letters
+    pytest.param("solicitation.open_bo", "ⓞⓟⓔⓝ ⓑⓞ sayang", "ⓞⓟⓔⓝ ⓑⓞ", id="open_bo-circled"),
+    # small capitals
+    pytest.param("solicitation.open_bo", "ᴏᴘᴇɴ ʙᴏ dm aja", "ᴏᴘᴇɴ ʙᴏ", id="open_bo-small-caps"),
+    # Greek/Cyrillic look-alikes
+    pytest.param("solicitation.open_bo", "оρєи вσ jaksel", "оρєи вσ", id="open_bo-greek-cyrillic"),
+    # leet
+    pytest.param("solicitation.open_bo", "0p3n b0 malem ini", "0p3n b0", id="open_bo-leet"),
+    # dotted split letters
+    pytest.param("solicitation.open_bo", "o.p.e.n b.o kak", "o.p.e.n b.o", id="open_bo-dotted"),
+    # hashtag
+    pytest.param("solicitation.open_bo", "#openbo #jaksel", "#openbo", id="open_bo-hashtag"),
+    # "ready bo" with a zero-width space inside bo
+    pytest.param("solicitation.open_bo", "ready b\u200bo kak", "ready b\u200bo", id="open_bo-zero-width"),
+    # enclosed emoji letters
+    pytest.param("solicitation.open_bo", "🅾🅿🅴🅽 🅱🅾 cek bio", "🅾🅿🅴🅽 🅱🅾", id="open_bo-enclosed-emoji"),
+    # spaced letters, words apart by a double space
+    pytest.param("solicitation.open_bo", "o p e n  b o", "o p e n  b o", id="open_bo-spaced"),
+    # stretched
+    pytest.param("solicitation.open_bo", "ooopeeen boooo", "ooopeeen boooo", id="open_bo-stretched"),
+    # mathematical script
+    pytest.param("solicitation.open_bo", "𝓸𝓹𝓮𝓷 𝓫𝓸 kak", "𝓸𝓹𝓮𝓷 𝓫𝓸", id="open_bo-math-script"),
+    # superscript letters
+    pytest.param("solicitation.open_bo", "ᵒᵖᵉⁿ ᵇᵒ", "ᵒᵖᵉⁿ ᵇᵒ", id="open_bo-superscript"),
+    # regional indicators
+    pytest.param("solicitation.open_bo", "🇴🇵🇪🇳 🇧🇴", "🇴🇵🇪🇳 🇧🇴", id="open_bo-regional"),
+    # spoken spelling of bo
+    pytest.param("solicitation.open_bo", "open bee oo", "open bee oo", id="open_bo-spoken"),
+    # strike-through over every letter
+    pytest.param("solicitation.open_bo", "o̶p̶e̶n̶ b̶o̶", "o̶p̶e̶n̶ b̶o̶", id="open_bo-strikethrough"),
+    # ---- solicitation.bo ----
+    # bo with a price
+    pytest.param("solicitation.bo", "bo 500 aja kak", "bo", id="bo-plain"),
+    # circled
+    pytest.param("solicitation.bo", "ⓑⓞ? chat aja", "ⓑⓞ", id="bo-circled"),
+    # Cyrillic/Greek в + σ
+    pytest.param("solicitation.bo", "вσ dm", "вσ", id="bo-cyrillic-greek"),
+    # stretched
+    pytest.param("solicitation.bo", "booo? dm aja", "booo", id="bo-stretched"),
+    # dashed split
+    pytest.param("solicitation.bo", "b-o ya", "b-o", id="bo-dashed"),
+    # parenthesised letters
+    pytest.param("solicitation.bo", "⒝⒪ 400", "⒝⒪", id="bo-parenthesised"),
+    # strike-through combining marks over both letters
+    pytest.param("solicitation.bo", "b̶o̶ chat", "b̶o̶", id="bo-strikethrough"),
+    # spoken spelling
+    pytest.param("solicitation.bo", "bee oo? japri", "bee oo", id="bo-spoken"),
+    # ---- solicitation.short_long_time ----
+    # ST/LT with prices
+    pytest.param("solicitation.short_long_time", "ST 300 LT 800", "ST", id="st_lt-prices"),
+    # spoken spelling
+    pytest.param("solicitation.short_long_time", "es te el te ready", "es te el te", id="st_lt-spoken"),
+    # written out
+    pytest.param("solicitation.short_long_time", "short time aja ya", "short time", id="st_lt-short-time"),
+    # full night
+    pytest.param("solicitation.short_long_time", "full night 1,5jt", "full night", id="st_lt-full-night"),
+    # slash between, small caps
+    pytest.param("solicitation.short_long_time", "ꜱᴛ/ʟᴛ ready", "ꜱᴛ/ʟᴛ", id="st_lt-small-caps"),
+    # strike-through ST with a price
+    pytest.param("solicitation.short_long_time", "S̶T̶ 300", "S̶T̶", id="st_lt-strikethrough"),
+    # dotted l.t
+    pytest.param("solicitation.short_long_time", "l.t 800", "l.t", id="st_lt-dotted"),
+    # fullwidth with an ideographic space
+    pytest.param("solicitation.short_long_time", "ＳＴ\u3000３００", "ＳＴ", id="st_lt-fullwidth"),
+    # ---- solicitation.sex_acts ----
+    # girlfriend experience, dotted
+    pytest.param("solicitation.sex_acts", "g.f.e ready", "g.f.e", id="sex_acts-gfe-dotted"),
+    # fullwidth BJ
+    pytest.param("solicitation.sex_acts", "ＢＪ ok", "ＢＪ", id="sex_acts-fullwidth-bj"),
+    # full service, stretched
+    pytest.param("solicitation.sex_acts", "fulll servicee", "fulll servicee", id="sex_acts-full-service"),
+    # no condom
+    pytest.param("solicitation.sex_acts", "bisa no kondom tambah 200", "no kondom", id="sex_acts-no-kondom"),
+    # ---- solicitation.fs ----
+    # fs
+    pytest.param("solicitation.fs", "bisa FS kok", "FS", id="fs-plain"),
+    # fullwidth with a price
+    pytest.param("solicitation.fs", "ＦＳ 700 include room", "ＦＳ", id="fs-fullwidth"),
+    # dotted
+    pytest.param("solicitation.fs", "f.s ready", "f.s", id="fs-dotted"),
+    # small caps
+    pytest.param("solicitation.fs", "ꜰꜱ ok", "ꜰꜱ", id="fs-small-caps"),
+    # ---- solicitation.explicit ----
+    # plain slang
+    pytest.param("solicitation.explicit", "lagi pengen ngewe", "ngewe", id="explicit-plain"),
+    # leet
+    pytest.param("solicitation.explicit", "lagi s4ng3 nih", "s4ng3", id="explicit-leet"),
+    # stretched
+    pytest.param("solicitation.explicit", "crooot di dalem", "crooot", id="explicit-stretched"),
+    # zero-width inside the word
+    pytest.param("solicitation.explicit", "h\u200borny banget", "h\u200borny", id="explicit-zero-width"),
+    # ---- solicitation.room ----
+    # include room
+    pytest.param("solicitation.room", "LT 1jt include room", "include room", id="room-include"),
+    # small caps
+    pytest.param("solicitation.room", "ɪɴᴄʟᴜᴅᴇ ʀᴏᴏᴍ ya", "ɪɴᴄʟᴜᴅᴇ ʀᴏᴏᴍ", id="room-small-caps"),
+    # exclude kamar
+    pytest.param("solicitation.room", "harga exclude kamar", "exclude kamar", id="room-exclude-kamar"),
+    # incall
+    pytest.param("solicitation.room", "incall di apart aku", "incall", id="room-incall"),
+    # ---- solicitation.pay_terms ----
+    # no dp
+    pytest.param("solicitation.pay_terms", "no dp ketemu langsung", "no dp", id="pay_terms-no-dp"),
+    # bayar di tempat
+    pytest.param("solicitation.pay_terms", "bayar di tempat aja", "bayar di tempat", id="pay_terms-bdt"),
+    # anti tipu, circled
+    pytest.param("solicitation.pay_terms", "ⓐⓝⓣⓘ ⓣⓘⓟⓤ", "ⓐⓝⓣⓘ ⓣⓘⓟⓤ", id="pay_terms-circled"),
+    # ---- solicitation.plus_massage ----
+    # pijat ++
+    pytest.param("solicitation.plus_massage", "pijat ++ panggilan", "pijat ++", id="plus_massage-plusplus"),
+    # massage plus plus
+    pytest.param("solicitation.plus_massage", "massage plus plus", "massage plus plus", id="plus_massage-words"),
+    # happy ending
+    pytest.param("solicitation.plus_massage", "bisa happy ending", "happy ending", id="plus_massage-happy"),
+    # leet
+    pytest.param("solicitation.plus_massage", "p1j4t plus ready", "p1j4t plus", id="plus_massage-leet"),
+    # ---- solicitation.companion ----
+    # teman tidur
+    pytest.param("solicitation.companion", "cari temen tidur malam ini", "temen tidur", id="companion-tidur"),
+    # psk, dotted
+    pytest.param("solicitation.companion", "p.s.k murah", "p.s.k", id="companion-psk-dotted"),
+    # sugar daddy
+    pytest.param("solicitation.companion", "cari sugar daddy", "sugar daddy", id="companion-sugar-daddy"),
+    # small caps
+    pytest.param("solicitation.companion", "ᴄᴇᴡᴇᴋ ʙᴀʏᴀʀᴀɴ", "ᴄᴇᴡᴇᴋ ʙᴀʏᴀʀᴀɴ", id="companion-small-caps"),
+    # ---- solicitation.promo ----
+    # dijamin puas
+    pytest.param("solicitation.promo", "dijamin puas kak", "dijamin puas", id="promo-puas"),
+    # body mulus
+    pytest.param("solicitation.promo", "body mulus putih", "body mulus", id="promo-body"),
+    # leet
+    pytest.param("solicitation.promo", "s3ksi abis", "s3ksi", id="promo-leet"),
+    # ---- solicitation.availability ----
+    # ready kak
+    pytest.param("solicitation.availability", "ready kak", "ready", id="availability-ready"),
+    # avail
+    pytest.param("solicitation.availability", "avail malam ini", "avail", id="availability-avail"),
+    # stretched
+    pytest.param("solicitation.availability", "readyyy sayang", "readyyy", id="availability-stretched"),
+    # slot
+    pytest.param("solicitation.availability", "sisa 1 slot", "sisa 1 slot", id="availability-slot"),
+    # ---- agency.pimp ----
+    # mami
+    pytest.param("agency.pimp", "hubungi mami ya", "mami", id="pimp-mami"),
+    # via admin
+    pytest.param("agency.pimp", "booking via admin", "via admin", id="pimp-via-admin"),
+    # germo, fullwidth
+    pytest.param("agency.pimp", "ｇｅｒｍｏ", "ｇｅｒｍｏ", id="pimp-fullwidth"),
+    # ---- agency.stock ----
+    # stok cewek
+    pytest.param("agency.stock", "stok cewek baru masuk", "stok cewek", id="stock-stok-cewek"),
+    # abbreviation cwk → cewek
+    pytest.param("agency.stock", "stok cwk ready", "stok cwk", id="stock-abbr"),
+    # bisa pilih foto
+    pytest.param("agency.stock", "bisa pilih foto dulu", "pilih foto", id="stock-pilih-foto"),
+    # ---- agency.choice ----
+    # cek katalog
+    pytest.param("agency.choice", "cek katalog di dm", "cek katalog", id="choice-katalog"),
+    # bisa request
+    pytest.param("agency.choice", "bisa request kak", "bisa request", id="choice-request"),
+    # ada cewek, abbreviation
+    pytest.param("agency.choice", "ada cwe ready", "ada cwe", id="choice-ada-cwe"),
+    # ---- agency.persona ----
+    # mahasiswi
+    pytest.param("agency.persona", "mahasiswi cantik", "mahasiswi", id="persona-mahasiswi"),
+    # janda muda
+    pytest.param("agency.persona", "janda muda kesepian", "janda muda", id="persona-janda"),
+    # spg, small caps
+    pytest.param("agency.persona", "ꜱᴘɢ free", "ꜱᴘɢ", id="persona-small-caps"),
+    # ---- agency.delivery ----
+    # antar ke hotel
+    pytest.param("agency.delivery", "bisa antar ke hotel", "antar ke hotel", id="delivery-hotel"),
+    # outcall
+    pytest.param("agency.delivery", "outcall only", "outcall", id="delivery-outcall"),
+    # ke apart
+    pytest.param("agency.delivery", "bisa ke apart kamu", "ke apart", id="delivery-apart"),
+    # ---- contact.offplatform ----
+    # wa
+    pytest.param("contact.offplatform", "minat wa aja", "wa", id="offplatform-wa"),
+    # japri
+    pytest.param("contact.offplatform", "japri ya", "japri", id="offplatform-japri"),
+    # telegram, small caps
+    pytest.param("contact.offplatform", "ᴛᴇʟᴇɢʀᴀᴍ", "ᴛᴇʟᴇɢʀᴀᴍ", id="offplatform-small-caps"),
+    # ---- contact.phone ----
+    # dashed mobile number
+    pytest.param("contact.phone", "hub 0812-0000-1234", "0812-0000-1234", id="phone-dashed"),
+    # +62 with spaces
+    pytest.param("contact.phone", "wa +62 812 3456 7890", "+62 812 3456 7890", id="phone-intl"),
+    # spaced one digit at a time
+    pytest.param("contact.phone", "0 8 1 2 3 4 5 6 7 8 9 0", "0 8 1 2 3 4 5 6 7 8 9 0", id="phone-spaced"),
+    # dotted
+    pytest.param("contact.phone", "no 0857.1234.5678", "0857.1234.5678", id="phone-dotted"),
+    # ---- contact.link ----
+    # wa.me
+    pytest.param("contact.link", "klik wa.me/6281200001234", "wa.me/6281200001234", id="link-wa-me"),
+    # https
+    pytest.param("contact.link", "join https://t.me/xyzabc", "https://t.me/xyzabc", id="link-https"),
+    # linktree
+    pytest.param("contact.link", "cek linktr.ee/manja", "linktr.ee/manja", id="link-linktree"),
+    # ---- contact.handle ----
+    # plain handle
+    pytest.param("contact.handle", "dm @manja_99", "@manja_99", id="handle-plain"),
+    # handle with a dot
+    pytest.param("contact.handle", "follow @cewek.jkt", "@cewek.jkt", id="handle-dot"),
+    # after a label
+    pytest.param("contact.handle", "ig: @abcdef", "@abcdef", id="handle-ig"),
+    # ---- context.news ----
+    # police
+    pytest.param("context.news", "polisi menggerebek hotel", "polisi", id="news-polisi"),
+    # ditangkap
+    pytest.param("context.news", "pelaku ditangkap kemarin", "ditangkap", id="news-ditangkap"),
+    # prostitusi online
+    pytest.param("context.news", "kasus prostitusi online", "prostitusi online", id="news-prostitusi"),
+    # ---- context.warning ----
+    # hati-hati
+    pytest.param("context.warning", "hati-hati modus baru", "hati-hati", id="warning-hati"),
+    # waspada
+    pytest.param("context.warning", "waspada penipuan", "waspada", id="warning-waspada"),
+    # awas, stretched
+    pytest.param("context.warning", "awasss", "awasss", id="warning-stretched"),
+    # ---- context.report ----
+    # tolong diblokir
+    pytest.param("context.report", "min tolong diblokir", "tolong diblokir", id="report-blokir"),
+    # akun ini
+    pytest.param("context.report", "akun ini open bo", "akun ini", id="report-akun-ini"),
+    # spam
+    pytest.param("context.report", "spam terus", "spam", id="report-spam"),
+    # ---- context.negation ----
+    # bukan BO
+    pytest.param("context.negation", "bukan BO ya", "bukan BO", id="negation-bukan"),
+    # no vcs
+    pytest.param("context.negation", "no vcs", "no vcs", id="negation-no-vcs"),
+    # abbreviation gk → tidak
+    pytest.param("context.negation", "gk open bo", "gk open bo", id="negation-abbr"),
+    # ---- context.commerce ----
+    # open PO
+    pytest.param("context.commerce", "open PO gamis", "open PO", id="commerce-po"),
+    # ready stock
+    pytest.param("context.commerce", "ready stock", "ready stock", id="commerce-ready-stock"),
+    # gratis ongkir
+    pytest.param("context.commerce", "gratis ongkir", "gratis ongkir", id="commerce-ongkir"),
+    # ---- context.legit_service ----
+    # pijat refleksi
+    pytest.param("context.legit_service", "pijat refleksi", "pijat refleksi", id="legit-refleksi"),
+    # MUA
+    pytest.param("context.legit_service", "MUA wisuda", "MUA", id="legit-mua"),
+    # les privat
+    pytest.param("context.legit_service", "les privat matematika", "les privat", id="legit-les"),
+    # ---- context.rental ----
+    # boarding house for women
+    pytest.param("context.rental", "kos putri dekat kampus", "kos putri", id="rental-kos-putri"),
+    # facilities
+    pytest.param("context.rental", "kamar mandi dalam, free wifi", "kamar mandi dalam", id="rental-facilities"),
+    # monthly rent
+    pytest.param("context.rental", "disewakan per bulan", "per bulan", id="rental-per-bulan"),
+    # ---- context.quoted ----
+    # an offer quoted inside a report
+    pytest.param("context.quoted", 'ada akun pasang "open BO" di bio', '"open BO"', id="quoted-straight"),
+    # curly quotes
+    pytest.param("context.quoted", "“vcs murah” katanya", "“vcs murah”", id="quoted-curly"),
+    # guillemets
+    pytest.param("context.quoted", "tulisannya «ready ST» gitu", "«ready ST»", id="quoted-guillemets"),
+    # ---- context.everyday ----
+    # long time no see
+    pytest.param("context.everyday", "long time no see", "long time no see", id="everyday-ltns"),
+    # apa kabar
+    pytest.param("context.everyday", "apa kabar", "apa kabar", id="everyday-kabar"),
+    # small caps
+    pytest.param("context.everyday", "ɴᴏɴᴛᴏɴ yuk", "ɴᴏɴᴛᴏɴ", id="everyday-small-caps"),
+    # ---- context.dating ----
+    # cari teman ngobrol
+    pytest.param("context.dating", "cari teman ngobrol", "cari teman ngobrol", id="dating-ngobrol"),
+    # taaruf
+    pytest.param("context.dating", "siap taaruf", "taaruf", id="dating-taaruf"),
+    # salam kenal
+    pytest.param("context.dating", "salam kenal semua", "salam kenal", id="dating-salam"),
+    # ---- minor.school ----
+    # masih SMP
+    pytest.param("minor.school", "masih SMP", "SMP", id="school-smp"),
+    # kelas 2 SMA
+    pytest.param("minor.school", "kelas 2 SMA", "kelas 2", id="school-kelas"),
+    # pelajar, dotted
+    pytest.param("minor.school", "s.m.p", "s.m.p", id="school-dotted"),
+    # ---- minor.slang ----
+    # abg
+    pytest.param("minor.slang", "abg fresh", "abg", id="slang-abg"),
+    # bocil, circled
+    pytest.param("minor.slang", "ⓑⓞⓒⓘⓛ", "ⓑⓞⓒⓘⓛ", id="slang-circled"),
+    # dibawah umur
+    pytest.param("minor.slang", "dibawah umur", "dibawah umur", id="slang-dibawah"),
+    # ---- minor.virginity ----
+    # masih perawan
+    pytest.param("minor.virginity", "masih perawan", "perawan", id="virginity-perawan"),
+    # virgin
+    pytest.param("minor.virginity", "virgin", "virgin", id="virginity-virgin"),
+    # masih segel, leet
+    pytest.param("minor.virginity", "m4sih s3gel", "s3gel", id="virginity-leet"),
+    # ---- minor.age ----
+    # umur 15
+    pytest.param("minor.age", "umur 15", "umur 15", id="age-umur"),
+    # 16th
+    pytest.param("minor.age", "cewek 16th", "16th", id="age-th"),
+    # baru 14
+    pytest.param("minor.age", "baru 14", "14", id="age-baru"),
+    # fullwidth digits
+    pytest.param("minor.age", "usia １５", "１５", id="age-fullwidth"),
+    # ---- rate.service_price ----
+    # ST 300
+    pytest.param("rate.service_price", "ST 300", "ST 300", id="service_price-st"),
+    # vcs 100k
+    pytest.param("rate.service_price", "vcs 100k", "vcs 100k", id="service_price-vcs"),
+    # bo 500rb
+    pytest.param("rate.service_price", "bo 500rb", "bo 500rb", id="service_price-bo"),
+    # amount before the term
+    pytest.param("rate.service_price", "800 LT", "800 LT", id="service_price-amount-first"),
+    # amount in words
+    pytest.param("rate.service_price", "ST tiga ratus", "ST tiga ratus", id="service_price-words"),
+    # ---- rate.per_time ----
+    # 300k/jam
+    pytest.param("rate.per_time", "300k/jam", "300k/jam", id="per_time-jam"),
+    # per sesi
+    pytest.param("rate.per_time", "500rb per sesi", "500rb per sesi", id="per_time-sesi"),
+    # semalam
+    pytest.param("rate.per_time", "1jt semalam", "1jt semalam", id="per_time-semalam"),
+    # ---- rate.price ----
+    # Rp350.000
+    pytest.param("rate.price", "Rp350.000", "Rp350.000", id="price-rp"),
+    # 75rb
+    pytest.param("rate.price", "cuma 75rb", "75rb", id="price-rb"),
+    # 1,2jt
+    pytest.param("rate.price", "1,2jt", "1,2jt", id="price-jt"),
+    # ---- online.vcs ----
+    # vcs
+    pytest.param("online.vcs", "vcs yuk", "vcs", id="vcs-plain"),
+    # spoken
+    pytest.param("online.vcs", "vi si es murah", "vi si es", id="vcs-spoken"),
+    # video call sex
+    pytest.param("online.vcs", "video call sex", "video call sex", id="vcs-words"),
+    # VC++
+    pytest.param("online.vcs", "VC++", "VC++", id="vcs-plusplus"),
+    # regional indicators
+    pytest.param("online.vcs", "🇻🇨🇸", "🇻🇨🇸", id="vcs-regional"),
+    # dotted capitals
+    pytest.param("online.vcs", "V.C.S ready", "V.C.S", id="vcs-dotted"),
+    # Cyrillic look-alikes
+    pytest.param("online.vcs", "ѵсѕ dm", "ѵсѕ", id="vcs-cyrillic"),
+    # ---- online.content_sale ----
+    # jual video pribadi
+    pytest.param("online.content_sale", "jual video pribadi", "jual video pribadi", id="content-video"),
+    # grup vip
+    pytest.param("online.content_sale", "join grup vip", "grup vip", id="content-grup"),
+    # onlyfans
+    pytest.param("online.content_sale", "link onlyfans", "onlyfans", id="content-of"),
+    # pap tt
+    pytest.param("online.content_sale", "pap tt 50k", "pap tt", id="content-pap"),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), POSITIVES)
+def test_signal_found_and_located(name: str, text: str, expected: str) -> None:
+    assert name in SIGNAL_NAMES, f"{name} is not a registered signal"
+    found = _signals(text)
+    hits = [s for s in found if s.name == name]
+    assert hits, f"{name} not found in {text!r}; found: {_show(found)}"
+    at = text.index(expected)
+    covering = [s for s in hits if s.start <= at and at + len(expected) <= s.end]
+    assert covering, f"no {name} span covers {expected!r} at {at}; found: {_show(hits)}"
+    for s in covering:
+        assert s.text == text[s.start : s.end]
+
+
+# --------------------------------------------------------------------------------------------
+# Negatives: (signal name, look-alike text that must not give it)
+# --------------------------------------------------------------------------------------------
+
+NEGATIVES = [
+    # ---- solicitation.open_bo ----
+    # wedding photographer's booking
+    pytest.param("solicitation.open_bo", "open booking jadwal wedding 2025", id="open_bo-neg-wedding"),
+    # open book exam
+    pytest.param("solicitation.open_bo", "besok ujian open book exam", id="open_bo-neg-exam"),
+    # pre-order
+    pytest.param("solicitation.open_bo", "open PO hijab", id="open_bo-neg-po"),
+    # ---- solicitation.bo ----
+    # box office
+    pytest.param("solicitation.bo", "film box office", id="bo-neg-box-office"),
+    # bobo = sleep
+    pytest.param("solicitation.bo", "bobo dulu ah", id="bo-neg-bobo"),
+    # bola
+    pytest.param("solicitation.bo", "main bola", id="bo-neg-bola"),
+    # ---- solicitation.short_long_time ----
+    # greeting
+    pytest.param("solicitation.short_long_time", "long time no see bro", id="st_lt-neg-ltns"),
+    # "in a short time"
+    pytest.param("solicitation.short_long_time", "done in a short time", id="st_lt-neg-short"),
+    # street abbreviation
+    pytest.param("solicitation.short_long_time", "Jl. St. Fransiskus", id="st_lt-neg-street"),
+    # ---- solicitation.sex_acts ----
+    # ML = Mobile Legends
+    pytest.param("solicitation.sex_acts", "mabar ML yuk malam ini", id="sex_acts-neg-mabar"),
+    # hajj (haji) is not hj
+    pytest.param("solicitation.sex_acts", "pak haji udah pulang", id="sex_acts-neg-haji"),
+    # ---- solicitation.fs ----
+    # FS = for sale on forums
+    pytest.param("solicitation.fs", "FS: iPhone 11 bekas mulus", id="fs-neg-for-sale"),
+    # for sale, camera
+    pytest.param("solicitation.fs", "FS kamera mirrorless fullset box", id="fs-neg-kamera"),
+    # fs gen
+    pytest.param("solicitation.fs", "FS gen 2", id="fs-neg-gen"),
+    # ---- solicitation.explicit ----
+    # Mobile Legends diamonds
+    pytest.param("solicitation.explicit", "diamond ML murah", id="explicit-neg-diamond"),
+    # millilitre
+    pytest.param("solicitation.explicit", "susu 250 ml", id="explicit-neg-ml-unit"),
+    # top up
+    pytest.param("solicitation.explicit", "top up ML", id="explicit-neg-topup"),
+    # ---- solicitation.room ----
+    # boarding-house listing
+    pytest.param("solicitation.room", "kos putri kamar sendiri wifi", id="room-neg-kos"),
+    # travel package
+    pytest.param("solicitation.room", "paket tour include hotel dan tiket pesawat", id="room-neg-tour"),
+    # ---- solicitation.pay_terms ----
+    # coding
+    pytest.param("solicitation.pay_terms", "belajar coding", id="pay_terms-neg-coding"),
+    # dpr
+    pytest.param("solicitation.pay_terms", "no dpr", id="pay_terms-neg-dpr"),
+    # ---- solicitation.plus_massage ----
+    # price plus shipping
+    pytest.param("solicitation.plus_massage", "harga plus ongkir", id="plus_massage-neg-ongkir"),
+    # plus minus
+    pytest.param("solicitation.plus_massage", "plus minus 2 jam", id="plus_massage-neg-minus"),
+    # reflexology
+    pytest.param("solicitation.plus_massage", "pijat refleksi", id="plus_massage-neg-refleksi"),
+    # ---- solicitation.companion ----
+    # sugar free
+    pytest.param("solicitation.companion", "kopi sugar free", id="companion-neg-sugar-free"),
+    # shop service
+    pytest.param("solicitation.companion", "melayani pelanggan dengan ramah", id="companion-neg-pelanggan"),
+    # ---- solicitation.promo ----
+    # hot promo
+    pytest.param("solicitation.promo", "hot promo akhir tahun", id="promo-neg-hot-promo"),
+    # satisfying service
+    pytest.param("solicitation.promo", "pelayanan memuaskan", id="promo-neg-pelayanan"),
+    # hot coffee
+    pytest.param("solicitation.promo", "kopi hot", id="promo-neg-kopi"),
+    # ---- solicitation.availability ----
+    # ready stock
+    pytest.param("solicitation.availability", "ready stock", id="availability-neg-stock"),
+    # are you ready
+    pytest.param("solicitation.availability", "are you ready", id="availability-neg-are-you"),
+    # ready size
+    pytest.param("solicitation.availability", "ready size M", id="availability-neg-size"),
+    # ---- agency.pimp ----
+    # own mother
+    pytest.param("agency.pimp", "mami saya masak rendang", id="pimp-neg-mami-saya"),
+    # shop admin
+    pytest.param("agency.pimp", "chat admin toko ya", id="pimp-neg-admin-toko"),
+    # ---- agency.stock ----
+    # new stock of clothes
+    pytest.param("agency.stock", "new stock gamis", id="stock-neg-gamis"),
+    # new pupil
+    pytest.param("agency.stock", "anak baru masuk kelas", id="stock-neg-anak-baru"),
+    # ---- agency.choice ----
+    # product catalogue
+    pytest.param("agency.choice", "katalog produk", id="choice-neg-katalog"),
+    # choose colour
+    pytest.param("agency.choice", "bisa pilih warna", id="choice-neg-warna"),
+    # ---- agency.persona ----
+    # food
+    pytest.param("agency.persona", "ayam goreng", id="persona-neg-ayam"),
+    # job ad
+    pytest.param("agency.persona", "lowongan spg", id="persona-neg-spg"),
+    # ---- agency.delivery ----
+    # home delivery
+    pytest.param("agency.delivery", "bisa diantar ke rumah", id="delivery-neg-rumah"),
+    # ship to address
+    pytest.param("agency.delivery", "kirim ke alamat", id="delivery-neg-alamat"),
+    # ---- contact.offplatform ----
+    # name Wa Ode
+    pytest.param("contact.offplatform", "nama saya Wa Ode", id="offplatform-neg-wa-ode"),
+    # warung
+    pytest.param("contact.offplatform", "warung", id="offplatform-neg-warung"),
+    # ---- contact.phone ----
+    # a price
+    pytest.param("contact.phone", "harga 1.500.000", id="phone-neg-price"),
+    # a date
+    pytest.param("contact.phone", "tanggal 08-12-2024", id="phone-neg-date"),
+    # ---- contact.link ----
+    # sentence ending with a dot
+    pytest.param("contact.link", "kabar baik. terima kasih", id="link-neg-sentence"),
+    # dan/atau
+    pytest.param("contact.link", "dan/atau", id="link-neg-dan-atau"),
+    # ---- contact.handle ----
+    # email address
+    pytest.param("contact.handle", "email budi@gmail.com", id="handle-neg-email"),
+    # at a place
+    pytest.param("contact.handle", "ketemu @ mall", id="handle-neg-at"),
+    # ---- context.news ----
+    # pelakor is not pelaku
+    pytest.param("context.news", "dasar pelakor", id="news-neg-pelakor"),
+    # mediasi is not media
+    pytest.param("context.news", "mediasi keluarga", id="news-neg-mediasi"),
+    # ---- context.warning ----
+    # stopkontak
+    pytest.param("context.warning", "stopkontak rusak", id="warning-neg-stopkontak"),
+    # lawang
+    pytest.param("context.warning", "lawang sewu", id="warning-neg-lawang"),
+    # ---- context.report ----
+    # financial report
+    pytest.param("context.report", "laporan keuangan", id="report-neg-laporan"),
+    # ssd
+    pytest.param("context.report", "ssd 512", id="report-neg-ssd"),
+    # ---- context.negation ----
+    # bukan main
+    pytest.param("context.negation", "bukan main", id="negation-neg-bukan-main"),
+    # offer without negation
+    pytest.param("context.negation", "open bo", id="negation-neg-offer"),
+    # ---- context.commerce ----
+    # rokok is not rok
+    pytest.param("context.commerce", "rokok", id="commerce-neg-rokok"),
+    # tasbih is not tas
+    pytest.param("context.commerce", "tasbih", id="commerce-neg-tasbih"),
+    # ---- context.legit_service ----
+    # lesu is not les
+    pytest.param("context.legit_service", "lesu", id="legit-neg-lesu"),
+    # acara is not ac
+    pytest.param("context.legit_service", "acara", id="legit-neg-acara"),
+    # ---- context.rental ----
+    # kosmetik is not kos
+    pytest.param("context.rental", "kosmetik murah", id="rental-neg-kosmetik"),
+    # acara is not ac
+    pytest.param("context.rental", "acara keluarga", id="rental-neg-acara"),
+    # ---- context.quoted ----
+    # inch mark, no closing quote
+    pytest.param("context.quoted", 'layar 5" mantap', id="quoted-neg-inch"),
+    # apostrophes are not quotes
+    pytest.param("context.quoted", "hari Jum'at, it's ok", id="quoted-neg-apostrophe"),
+    # ---- context.everyday ----
+    # filmnya
+    pytest.param("context.everyday", "filmnya", id="everyday-neg-filmnya"),
+    # gymnastik
+    pytest.param("context.everyday", "gymnastik", id="everyday-neg-gym"),
+    # ---- context.dating ----
+    # kenalan inside another word
+    pytest.param("context.dating", "kenalanku", id="dating-neg-kenalanku"),
+    # taaruf-ish look-alike
+    pytest.param("context.dating", "tarif", id="dating-neg-tarif"),
+    # ---- minor.school ----
+    # memory card
+    pytest.param("minor.school", "sd card 32gb", id="school-neg-sd-card"),
+    # education requirement
+    pytest.param("minor.school", "lulusan SMA", id="school-neg-lulusan"),
+    # reunion
+    pytest.param("minor.school", "reuni SMP", id="school-neg-reuni"),
+    # ---- minor.slang ----
+    # abg tua
+    pytest.param("minor.slang", "abg tua", id="slang-neg-abg-tua"),
+    # remaja masjid
+    pytest.param("minor.slang", "remaja masjid", id="slang-neg-remaja-masjid"),
+    # ---- minor.virginity ----
+    # coconut oil
+    pytest.param("minor.virginity", "virgin coconut oil", id="virginity-neg-vco"),
+    # sealed box
+    pytest.param("minor.virginity", "segel pabrik", id="virginity-neg-segel"),
+    # first trip
+    pytest.param("minor.virginity", "pertama kali ke Bali", id="virginity-neg-bali"),
+    # ---- minor.age ----
+    # work duration
+    pytest.param("minor.age", "sudah 15 tahun kerja", id="age-neg-kerja"),
+    # adult age
+    pytest.param("minor.age", "umur 25", id="age-neg-25"),
+    # price
+    pytest.param("minor.age", "harga 15rb", id="age-neg-price"),
+    # warranty
+    pytest.param("minor.age", "garansi 12 tahun", id="age-neg-garansi"),
+    # ---- rate.service_price ----
+    # plain price is not a service price
+    pytest.param("rate.service_price", "harga 1.500.000", id="service_price-neg-harga"),
+    # clothes price
+    pytest.param("rate.service_price", "gamis 150rb", id="service_price-neg-gamis"),
+    # ---- rate.per_time ----
+    # monthly rent
+    pytest.param("rate.per_time", "800rb per bulan", id="per_time-neg-bulan"),
+    # per kilo
+    pytest.param("rate.per_time", "Rp15.000/kg", id="per_time-neg-kg"),
+    # ---- rate.price ----
+    # clock time
+    pytest.param("rate.price", "jam 10.30", id="price-neg-jam"),
+    # year
+    pytest.param("rate.price", "tahun 2024", id="price-neg-tahun"),
+    # head count
+    pytest.param("rate.price", "300 orang", id="price-neg-orang"),
+    # ---- online.vcs ----
+    # office video call
+    pytest.param("online.vcs", "vc meeting kantor", id="vcs-neg-meeting"),
+    # family call
+    pytest.param("online.vcs", "vc keluarga", id="vcs-neg-keluarga"),
+    # ---- online.content_sale ----
+    # tutorial
+    pytest.param("online.content_sale", "jual video tutorial", id="content-neg-tutorial"),
+    # work folder
+    pytest.param("online.content_sale", "folder kerja", id="content-neg-folder"),
+]
+
+
+@pytest.mark.parametrize(("name", "text"), NEGATIVES)
+def test_signal_not_found_in_lookalike(name: str, text: str) -> None:
+    assert name in SIGNAL_NAMES, f"{name} is not a registered signal"
+    found = _signals(text)
+    assert not [s for s in found if s.name == name], f"{name} found in {text!r}: {_show(found)}"
+
+
+# --------------------------------------------------------------------------------------------
+# Parsed details: amounts and ages
+# --------------------------------------------------------------------------------------------
+
+DETAILS = [
+    # dotted thousands with Rp
+    pytest.param("rate.price", "Rp350.000", "350000", id="detail-rp-dotted"),
+    # k suffix
+    pytest.param("rate.price", "cuma 150k", "150000", id="detail-k"),
+    # comma decimal juta
+    pytest.param("rate.price", "1,2jt", "1200000", id="detail-jt"),
+    # ribu
+    pytest.param("rate.price", "75 ribu", "75000", id="detail-ribu"),
+    # zeros written as letter O
+    pytest.param("rate.price", "3OOk", "300000", id="detail-letter-o"),
+    # per time
+    pytest.param("rate.per_time", "300k/jam", "300000", id="detail-per-jam"),
+    # service price with k
+    pytest.param("rate.service_price", "vcs 100k", "100000", id="detail-vcs"),
+    # service price with rb
+    pytest.param("rate.service_price", "bo 500rb", "500000", id="detail-bo"),
+    # bare number next to ST is in thousands
+    pytest.param("rate.service_price", "ST 300", "300000", id="detail-bare-st"),
+    # amount in words next to ST: tiga ratus (ribu)
+    pytest.param("rate.service_price", "ST tiga ratus", "300000", id="detail-words-st"),
+    # ages
+    pytest.param("minor.age", "umur 15", "15", id="detail-age-umur"),
+    pytest.param("minor.age", "cewek 16th", "16", id="detail-age-th"),
+    pytest.param("minor.age", "14yo", "14", id="detail-age-yo"),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "detail"), DETAILS)
+def test_signal_detail(name: str, text: str, detail: str) -> None:
+    found = _signals(text)
+    hits = [s for s in found if s.name == name]
+    assert hits, f"{name} not found in {text!r}; found: {_show(found)}"
+    assert detail in [s.detail for s in hits], f"details: {[s.detail for s in hits]}"
+
+
+# --------------------------------------------------------------------------------------------
+# Contract: the registry and every span it emits
+# --------------------------------------------------------------------------------------------
+
+CONTRACT_TEXTS = [
+    "",
+    " ",
+    "\u200b\u200b",
+    "open bo malam ini ST 300 LT 800 include room wa 0812-0000-1234",
+    "𝐎𝐏𝐄𝐍 𝐁𝐎 𝐕𝐂𝐒 𝐑𝐄𝐀𝐃𝐘",
+    "ｏｐｅｎ ｂｏ ｋａｋ １５０ｋ",
+    "ⓞⓟⓔⓝ ⓑⓞ ⓥⓒⓢ",
+    "⒪⒫⒠⒩ ⒝⒪",
+    "🅾🅿🅴🅽 🅱🅾 🇻🇨🇸",
+    "ᴏᴘᴇɴ ʙᴏ ꜱᴛ/ʟᴛ",
+    "оρєи вσ ѕт 3ОО",
+    "o\u200bp\u200be\u200bn b\u200bo",
+    "o̶p̶e̶n̶ b̶o̶ ̶s̶t̶",
+    "0p3n b0 5t 3oo",
+    "o p e n  b o",
+    "ooopeeen boooo",
+    "bee oo es te el te vi si es",
+    "abg 16th masih SMP umur 15 baru 14 kelas 2",
+    "Rp350.000 1,2jt 300k/jam 500rb per sesi 3OOk",
+    "link https://t.me/abc wa.me/6281200001234 @manja_99 budi@gmail.com",
+    "polisi menggerebek praktik prostitusi online, tersangka ditangkap",
+    "open PO gamis ready stock gratis ongkir COD",
+    "pijat refleksi, MUA wisuda, les privat matematika, kos putri wifi",
+    "İstanbul ﬁx ß Straße ǅ",  # characters whose case folding or NFKC changes length
+    "e\u0301\u0301\u0301 a\u0308 n\u0303",  # stacked combining marks
+    "🔥🔥 open 💋 bo 💦 ready 😘",
+    "line1\nline2\tline3\r\nline4",
+    "👨\u200d👩\u200d👧 keluarga",
+    "\u0301open bo",  # combining mark with nothing to combine with
+    "x" * 300 + " open bo " + "y" * 300,
+    "1 2 3 4 5 6 7 8 9 0 1 2",
+    "@@@ ### $$$ !!! ??? ...",
+]
+
+_SNAKE = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def test_registry_extractor_contract() -> None:
+    names = [e.name for e in REGISTRY]
+    assert len(names) == len(set(names)), f"duplicate extractor names: {names}"
+    for extractor in REGISTRY:
+        assert isinstance(extractor.name, str) and _SNAKE.fullmatch(extractor.name), extractor.name
+        assert isinstance(extractor.version, str) and extractor.version, extractor.name
+        declared = [n for n, _ in extractor.signal_names]
+        assert declared, f"{extractor.name} declares no signals"
+        assert len(declared) == len(set(declared)), f"{extractor.name} declares a name twice"
+    all_declared = [n for e in REGISTRY for n, _ in e.signal_names]
+    assert len(all_declared) == len(set(all_declared))
+
+
+@pytest.mark.parametrize("text", CONTRACT_TEXTS, ids=[f"contract-{i:02d}" for i in range(len(CONTRACT_TEXTS))])
+def test_emitted_signals_respect_contract(text: str) -> None:
+    nt = normalize(text)
+    assert nt.original == text
+    for extractor in REGISTRY:
+        declared = dict(extractor.signal_names)
+        for s in extractor.extract(nt):
+            assert s.name in declared, f"{extractor.name} emitted undeclared {s.name}"
+            assert s.group is declared[s.name], f"{s.name}: group {s.group} != declared {declared[s.name]}"
+            assert isinstance(s.group, SignalGroup)
+            assert 0 <= s.start <= s.end <= len(text), f"{s.name} span [{s.start}:{s.end}] in len {len(text)}"
+            assert s.text == text[s.start : s.end], f"{s.name} text {s.text!r} != original slice"
+
+
+@pytest.mark.parametrize("text", CONTRACT_TEXTS, ids=[f"nodup-{i:02d}" for i in range(len(CONTRACT_TEXTS))])
+def test_no_duplicate_signals(text: str) -> None:
+    """The same finding (name and span) is reported once."""
+    found = _signals(text)
+    keys = [(s.name, s.start, s.end) for s in found]
+    dupes = sorted({k for k in keys if keys.count(k) > 1})
+    assert not dupes, f"duplicate signals: {dupes}"
+
+
+def test_every_signal_has_positive_and_negative_rows() -> None:
+    """The tables above cover every signal the default registry can emit."""
+    pos: dict[str, int] = {}
+    neg: dict[str, int] = {}
+    for p in POSITIVES:
+        pos[p.values[0]] = pos.get(p.values[0], 0) + 1
+    for p in NEGATIVES:
+        neg[p.values[0]] = neg.get(p.values[0], 0) + 1
+    for name in SIGNAL_NAMES:
+        assert pos.get(name, 0) >= 3, f"{name}: only {pos.get(name, 0)} positive rows"
+        assert neg.get(name, 0) >= 2, f"{name}: only {neg.get(name, 0)} negative rows"
