@@ -32,6 +32,13 @@ def _show(signals: list[Signal]) -> str:
 # --------------------------------------------------------------------------------------------
 
 POSITIVES = [
+    # ---- solicitation.safety_check ----
+    # the seller checks the buyer is not police: a marker of an illegal offer
+    pytest.param("solicitation.safety_check", "kamu bukan polisi kan? 400 ST", "bukan polisi kan", id="safety-polisi"),
+    # reassurance of secrecy, fullwidth
+    pytest.param("solicitation.safety_check", "ｒａｈａｓｉａ ｔｅｒｊａｍｉｎ", "ｒａｈａｓｉａ ｔｅｒｊａｍｉｎ", id="safety-fullwidth"),
+    # "no aparat" in a status
+    pytest.param("solicitation.safety_check", "ready malam ini, no aparat", "no aparat", id="safety-no-aparat"),
     # ---- solicitation.open_bo ----
     # plain status line
     pytest.param("solicitation.open_bo", "open bo malam ini kak", "open bo", id="open_bo-plain"),
@@ -415,6 +422,11 @@ def test_signal_found_and_located(name: str, text: str, expected: str) -> None:
 # --------------------------------------------------------------------------------------------
 
 NEGATIVES = [
+    # ---- solicitation.safety_check ----
+    # a citizen calling the police is not a safety check
+    pytest.param("solicitation.safety_check", "tolong hubungi polisi, ada kecelakaan", id="safety-neg-call-police"),
+    # the police are named in news
+    pytest.param("solicitation.safety_check", "Polisi mengamankan dua tersangka", id="safety-neg-news"),
     # ---- solicitation.open_bo ----
     # wedding photographer's booking
     pytest.param("solicitation.open_bo", "open booking jadwal wedding 2025", id="open_bo-neg-wedding"),

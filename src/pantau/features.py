@@ -22,6 +22,7 @@ from pantau.models import NormalizedText, Signal, SignalGroup
 
 _DIGIT = re.compile(r"\d")
 _HASHTAG = re.compile(r"#\w+")
+_OFFER_LIKE = (SignalGroup.SOLICITATION, SignalGroup.AGENCY, SignalGroup.ONLINE, SignalGroup.RATE, SignalGroup.CONTACT)
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,9 @@ class FeatureSpec:
     n_features: int = 2**18
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] = (3, 4)
+    # Weight of the n-gram blocks against the signal features. Below 1, the L2 penalty makes the
+    # model lean on what the signals found and use wording only where it adds real evidence.
+    ngram_scale: float = 1.0
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -43,13 +47,17 @@ class FeatureSpec:
             n_features=int(data["n_features"]),  # type: ignore[call-overload]
             word_ngrams=tuple(data["word_ngrams"]),  # type: ignore[arg-type]
             char_ngrams=tuple(data["char_ngrams"]),  # type: ignore[arg-type]
+            ngram_scale=float(data.get("ngram_scale", 1.0)),  # type: ignore[arg-type]
         )
 
     @property
     def dense_names(self) -> list[str]:
-        groups = [f"group:{g.value}" for g in SignalGroup]
+        # What the signals know enters through the transparent scorer's log-odds (where context
+        # lowers risk by construction) and offer-group indicators. No per-signal indicators: fitted
+        # on noisy crawl labels they learned warnings as offers, undoing the lexicon's knowledge.
+        groups = [f"group:{g.value}" for g in _OFFER_LIKE]
         extra = ["scorer_log_odds", "offer_and_rate", "offer_and_contact", "minor_and_offer", "hashtags", "length"]
-        return [f"signal:{n}" for n in self.signal_names] + groups + extra
+        return groups + extra
 
     @property
     def width(self) -> int:
@@ -57,13 +65,14 @@ class FeatureSpec:
 
 
 def ngram_text(nt: NormalizedText) -> str:
-    return _DIGIT.sub("0", mask_pii(nt.text))
+    """The text the n-grams see: masked, digits as 0, and hashtags removed (they were the crawl's
+    answer key; the signals still read them, and their count is a dense feature)."""
+    return _DIGIT.sub("0", _HASHTAG.sub(" ", mask_pii(nt.text)))
 
 
 class FeatureBuilder:
     def __init__(self, spec: FeatureSpec) -> None:
         self.spec = spec
-        self._index = {name: i for i, name in enumerate(spec.signal_names)}
         self._scorer = WeightedSignalScorer()
         self._words = HashingVectorizer(
             analyzer="word", ngram_range=spec.word_ngrams, n_features=spec.n_features, alternate_sign=False,
@@ -75,18 +84,11 @@ class FeatureBuilder:
         )
 
     def dense(self, nt: NormalizedText, signals: Sequence[Signal]) -> np.ndarray:
-        names = self.spec.signal_names
         row = np.zeros(len(self.spec.dense_names), dtype=np.float64)
-        counted = effective(signals)
-        groups = {s.group for s in counted}
-        for s in counted:
-            i = self._index.get(s.name)
-            if i is not None:
-                row[i] = 1.0
-        base = len(names)
-        for j, g in enumerate(SignalGroup):
-            row[base + j] = 1.0 if g in groups else 0.0
-        k = base + len(SignalGroup)
+        groups = {s.group for s in effective(signals)}
+        for j, g in enumerate(_OFFER_LIKE):
+            row[j] = 1.0 if g in groups else 0.0
+        k = len(_OFFER_LIKE)
         offer = bool(groups & OFFER_GROUPS)
         row[k] = self._scorer.log_odds(signals) / 5.0
         row[k + 1] = float(offer and SignalGroup.RATE in groups)
@@ -99,6 +101,8 @@ class FeatureBuilder:
     def transform(self, items: Sequence[tuple[NormalizedText, Sequence[Signal]]]) -> sp.csr_matrix:
         texts = [ngram_text(nt) for nt, _ in items]
         dense = np.vstack([self.dense(nt, signals) for nt, signals in items]) if items else np.zeros((0, 0))
+        scale = self.spec.ngram_scale
         return sp.hstack(
-            [self._words.transform(texts), self._chars.transform(texts), sp.csr_matrix(dense)], format="csr"
+            [self._words.transform(texts) * scale, self._chars.transform(texts) * scale, sp.csr_matrix(dense)],
+            format="csr",
         )

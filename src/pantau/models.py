@@ -74,6 +74,9 @@ class Assessment:
     signals: tuple[Signal, ...]
     classifier_version: str
     degraded: tuple[str, ...] = ()  # names of steps that failed; non-empty ⇒ never automatic
+    # The transparent weighted-signal score. Child safety stays rule-driven and high-recall: a
+    # minor indicator escalates when EITHER score reaches the child-safety threshold.
+    rule_score: float = 0.0
 
     @property
     def minor_indicated(self) -> bool:

@@ -96,13 +96,15 @@ class Pipeline:
             log.exception("classifier %s failed", self.classifier.version)
             scores = self._fallback.score_batch(pairs)
             extra_failure = ("classify",)
+        rule_scores = scores if isinstance(self.classifier, WeightedSignalScorer) else self._fallback.score_batch(pairs)
         verdicts = []
-        for (item_id, _), p, score in zip(items, prepared, scores, strict=True):
+        for (item_id, _), p, score, rule in zip(items, prepared, scores, rule_scores, strict=True):
             assessment = Assessment(
                 score=float(score),
                 signals=p.signals,
                 classifier_version=self.classifier.version,
                 degraded=p.failed + extra_failure,
+                rule_score=rule,
             )
             verdicts.append(Verdict(item_id, p.normalized, assessment, self.policy.decide(assessment), self.versions))
         return verdicts

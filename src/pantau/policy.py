@@ -3,8 +3,8 @@
 Deciding is a pure function of (assessment, policy). Two invariants hold whatever the file says:
 
 1. A degraded assessment (a step failed) is never acted on automatically: it goes to ``review``.
-2. A minor indicator together with solicitation (score ≥ ``child_safety.min_score``) always gives
-   ``escalate_child_safety``.
+2. A minor indicator together with solicitation (the model's score or the transparent rule score
+   ≥ ``child_safety.min_score``) always gives ``escalate_child_safety``.
 
 Otherwise the rules are tried in order and the first that matches decides; the last rule must
 have no conditions, so every assessment gets exactly one action. The file is validated when
@@ -78,7 +78,7 @@ class Policy(BaseModel):
         groups = frozenset(s.group for s in signals)
         minor = SignalGroup.MINOR in groups
         score = assessment.score
-        minor_risk = minor and score >= self.child_safety.min_score
+        minor_risk = minor and max(score, assessment.rule_score) >= self.child_safety.min_score
         solicitation = score >= self.solicitation_threshold or minor_risk
         evidence = _evidence(signals)
         if assessment.degraded:

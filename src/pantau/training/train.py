@@ -28,6 +28,7 @@ from sklearn.linear_model import LogisticRegression
 
 from pantau.features import FeatureBuilder, FeatureSpec
 from pantau.model import LinearModel
+from pantau.models import Signal
 from pantau.pipeline import Pipeline
 from pantau.training.corpus import Row
 from pantau.training.realdata import strip_hashtags
@@ -38,10 +39,11 @@ Progress = Callable[[str], None]
 @dataclass(frozen=True)
 class TrainConfig:
     seed: int = 13
-    C: float = 4.0
+    C: float = 2.0
     max_fpr: float = 0.004
-    written_weight: float = 4.0
+    written_weight: float = 8.0
     extra_weight: float = 4.0
+    ngram_scale: float = 0.5
     version: str = "linear"
 
 
@@ -89,34 +91,53 @@ class Prepared:
     summary: dict[str, object]
 
 
-def prepare(rows: Sequence[Row], progress: Progress | None = None) -> Prepared:
+def prepare(rows: Sequence[Row], progress: Progress | None = None, ngram_scale: float = 0.5) -> Prepared:
     say = progress or (lambda _: None)
     train_rows = [r for r in rows if r.split == "train" and r.trainable]
     valid_rows = [r for r in rows if r.split == "validation" and r.trainable]
     if not train_rows or not valid_rows:
         raise ValueError("training needs rows in both the train and the validation split")
-    augmented = [r for r in train_rows if "#" in r.text]
-    texts = [r.text for r in train_rows] + [strip_hashtags(r.text) for r in augmented]
-    say(f"training on {len(texts):,} texts ({len(augmented):,} hashtag-free copies); "
-        f"validation {len(valid_rows):,}; sources {dict(Counter(r.source for r in train_rows))}")
     pipeline = Pipeline.transparent()  # only its normaliser and extractors are used here
-    spec = FeatureSpec(signal_names=tuple(pipeline.registry.signal_names))
+    prepared = _prepare(pipeline, [r.text for r in train_rows], say, "train")
+    # Label-noise filter: the crawl labelled scam warnings and complaints posted under the promo
+    # hashtags as offers. Crawl positives that read as a warning or report are left out of training
+    # (never out of evaluation); their number is recorded in the model summary.
+    keep = [
+        not (r.source == "nbc-positive" and _reads_as_warning(p[1])) for r, p in zip(train_rows, prepared, strict=True)
+    ]
+    dropped = keep.count(False)
+    train_rows = [r for r, k in zip(train_rows, keep, strict=True) if k]
+    prepared = [p for p, k in zip(prepared, keep, strict=True) if k]
+    augmented = [r for r in train_rows if "#" in r.text]
+    prepared += _prepare(pipeline, [strip_hashtags(r.text) for r in augmented], None, "hashtag-free")
+    say(f"training on {len(prepared):,} texts ({len(augmented):,} hashtag-free copies; {dropped} crawl positives "
+        f"that read as warnings left out); validation {len(valid_rows):,}; "
+        f"sources {dict(Counter(r.source for r in train_rows))}")
+    spec = FeatureSpec(signal_names=tuple(pipeline.registry.signal_names), ngram_scale=ngram_scale)
     builder = FeatureBuilder(spec)
     return Prepared(
         spec=spec,
-        X=builder.transform(_prepare(pipeline, texts, say, "train")),
+        X=builder.transform(prepared),
         y=np.array([r.label for r in train_rows] + [r.label for r in augmented]),
         sources=[r.source for r in train_rows + augmented],
         Xv=builder.transform(_prepare(pipeline, [r.text for r in valid_rows], say, "validation")),
         yv=np.array([r.label for r in valid_rows]),
         valid_sources=[r.source for r in valid_rows],
         summary={
-            "train_rows": len(train_rows), "train_texts": len(texts), "validation_rows": len(valid_rows),
+            "train_rows": len(train_rows), "train_texts": len(prepared), "validation_rows": len(valid_rows),
+            "crawl_positives_left_out_as_warnings": dropped,
             "train_sources": dict(Counter(r.source for r in train_rows)),
             "train_labels": dict(Counter(str(r.label) for r in train_rows)),
             "signals_version": pipeline.versions["signals"],
         },
     )
+
+
+_WARNING_SIGNALS = frozenset({"context.warning", "context.report", "context.news"})
+
+
+def _reads_as_warning(signals: Sequence[Signal]) -> bool:
+    return any(s.name in _WARNING_SIGNALS for s in signals)
 
 
 def fit(data: Prepared, config: TrainConfig = TrainConfig(), progress: Progress | None = None) -> LinearModel:
@@ -149,4 +170,4 @@ def fit(data: Prepared, config: TrainConfig = TrainConfig(), progress: Progress 
 
 
 def train(rows: Sequence[Row], config: TrainConfig = TrainConfig(), progress: Progress | None = None) -> LinearModel:
-    return fit(prepare(rows, progress), config, progress)
+    return fit(prepare(rows, progress, config.ngram_scale), config, progress)
