@@ -53,11 +53,16 @@ class FeatureSpec:
     @property
     def dense_names(self) -> list[str]:
         # What the signals know enters through the transparent scorer's log-odds (where context
-        # lowers risk by construction) and offer-group indicators. No per-signal indicators: fitted
-        # on noisy crawl labels they learned warnings as offers, undoing the lexicon's knowledge.
+        # lowers risk by construction), offer-group indicators, and one indicator per offer, rate,
+        # contact or minor signal. Context signals get no indicator of their own: fitted on noisy
+        # crawl labels they learned warnings as offers, undoing the lexicon's knowledge.
         groups = [f"group:{g.value}" for g in _OFFER_LIKE]
         extra = ["scorer_log_odds", "offer_and_rate", "offer_and_contact", "minor_and_offer", "hashtags", "length"]
-        return groups + extra
+        return [f"signal:{n}" for n in self.indicator_names] + groups + extra
+
+    @property
+    def indicator_names(self) -> list[str]:
+        return [n for n in self.signal_names if not n.startswith(SignalGroup.CONTEXT.value + ".")]
 
     @property
     def width(self) -> int:
@@ -73,6 +78,7 @@ def ngram_text(nt: NormalizedText) -> str:
 class FeatureBuilder:
     def __init__(self, spec: FeatureSpec) -> None:
         self.spec = spec
+        self._index = {name: i for i, name in enumerate(spec.indicator_names)}
         self._scorer = WeightedSignalScorer()
         self._words = HashingVectorizer(
             analyzer="word", ngram_range=spec.word_ngrams, n_features=spec.n_features, alternate_sign=False,
@@ -85,10 +91,16 @@ class FeatureBuilder:
 
     def dense(self, nt: NormalizedText, signals: Sequence[Signal]) -> np.ndarray:
         row = np.zeros(len(self.spec.dense_names), dtype=np.float64)
-        groups = {s.group for s in effective(signals)}
+        counted = effective(signals)
+        groups = {s.group for s in counted}
+        for s in counted:
+            i = self._index.get(s.name)
+            if i is not None:
+                row[i] = 1.0
+        base = len(self._index)
         for j, g in enumerate(_OFFER_LIKE):
-            row[j] = 1.0 if g in groups else 0.0
-        k = len(_OFFER_LIKE)
+            row[base + j] = 1.0 if g in groups else 0.0
+        k = base + len(_OFFER_LIKE)
         offer = bool(groups & OFFER_GROUPS)
         row[k] = self._scorer.log_odds(signals) / 5.0
         row[k + 1] = float(offer and SignalGroup.RATE in groups)
