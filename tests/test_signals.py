@@ -37,7 +37,10 @@ POSITIVES = [
     pytest.param("solicitation.safety_check", "kamu bukan polisi kan? 400 ST", "bukan polisi kan", id="safety-polisi"),
     # reassurance of secrecy, fullwidth
     pytest.param(
-        "solicitation.safety_check", "ｒａｈａｓｉａ ｔｅｒｊａｍｉｎ", "ｒａｈａｓｉａ ｔｅｒｊａｍｉｎ", id="safety-fullwidth"
+        "solicitation.safety_check",
+        "ｒａｈａｓｉａ ｔｅｒｊａｍｉｎ",
+        "ｒａｈａｓｉａ ｔｅｒｊａｍｉｎ",
+        id="safety-fullwidth",
     ),
     # "no aparat" in a status
     pytest.param("solicitation.safety_check", "ready malam ini, no aparat", "no aparat", id="safety-no-aparat"),
