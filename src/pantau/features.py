@@ -22,6 +22,7 @@ from pantau.models import NormalizedText, Signal, SignalGroup
 
 _DIGIT = re.compile(r"\d")
 _HASHTAG = re.compile(r"#\w+")
+_NO_INDICATOR = frozenset({"context.warning", "context.report", "context.news"})
 _OFFER_LIKE = (SignalGroup.SOLICITATION, SignalGroup.AGENCY, SignalGroup.ONLINE, SignalGroup.RATE, SignalGroup.CONTACT)
 
 
@@ -53,16 +54,16 @@ class FeatureSpec:
     @property
     def dense_names(self) -> list[str]:
         # What the signals know enters through the transparent scorer's log-odds (where context
-        # lowers risk by construction), offer-group indicators, and one indicator per offer, rate,
-        # contact or minor signal. Context signals get no indicator of their own: fitted on noisy
-        # crawl labels they learned warnings as offers, undoing the lexicon's knowledge.
+        # lowers risk by construction), offer-group indicators, and one indicator per signal —
+        # except warnings, reports and news: fitted on the crawl's labels (which call many scam
+        # warnings offers) those learned warnings as offers, undoing the lexicon's knowledge.
         groups = [f"group:{g.value}" for g in _OFFER_LIKE]
         extra = ["scorer_log_odds", "offer_and_rate", "offer_and_contact", "minor_and_offer", "hashtags", "length"]
         return [f"signal:{n}" for n in self.indicator_names] + groups + extra
 
     @property
     def indicator_names(self) -> list[str]:
-        return [n for n in self.signal_names if not n.startswith(SignalGroup.CONTEXT.value + ".")]
+        return [n for n in self.signal_names if n not in _NO_INDICATOR]
 
     @property
     def width(self) -> int:
