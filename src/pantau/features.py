@@ -8,6 +8,7 @@ numbers never identify anyone); the signal features carry what the lexicons know
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -15,6 +16,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.utils import murmurhash3_32
 
 from pantau.classify import OFFER_GROUPS, WeightedSignalScorer, effective
 from pantau.masking import mask_pii
@@ -77,18 +79,25 @@ def ngram_text(nt: NormalizedText) -> str:
 
 
 class FeatureBuilder:
+    """Builds one text's features as (indices, values); a batch as a CSR matrix.
+
+    N-grams come from scikit-learn's analyzers and are hashed with its MurmurHash3, exactly as a
+    ``HashingVectorizer(alternate_sign=False, norm="l2")`` would, but without its per-call
+    overhead — one text costs tens of microseconds, not a millisecond.
+    """
+
     def __init__(self, spec: FeatureSpec) -> None:
         self.spec = spec
         self._index = {name: i for i, name in enumerate(spec.indicator_names)}
         self._scorer = WeightedSignalScorer()
         self._words = HashingVectorizer(
-            analyzer="word", ngram_range=spec.word_ngrams, n_features=spec.n_features, alternate_sign=False,
-            norm="l2", token_pattern=r"[^\s,.!?;:()\"']+", lowercase=False,
-        )
+            analyzer="word", ngram_range=spec.word_ngrams, token_pattern=r"[^\s,.!?;:()\"']+", lowercase=False,
+        ).build_analyzer()
         self._chars = HashingVectorizer(
-            analyzer="char_wb", ngram_range=spec.char_ngrams, n_features=spec.n_features, alternate_sign=False,
-            norm="l2", lowercase=False,
-        )
+            analyzer="char_wb", ngram_range=spec.char_ngrams, lowercase=False,
+        ).build_analyzer()
+        self._dense_offset = 2 * spec.n_features
+        self._dense_index = np.arange(len(spec.dense_names), dtype=np.int64) + self._dense_offset
 
     def dense(self, nt: NormalizedText, signals: Sequence[Signal]) -> np.ndarray:
         row = np.zeros(len(self.spec.dense_names), dtype=np.float64)
@@ -111,11 +120,34 @@ class FeatureBuilder:
         row[k + 5] = min(len(nt.text), 500) / 500.0
         return row
 
+    def _hashed(self, grams: list[str], offset: int) -> dict[int, float]:
+        n = self.spec.n_features
+        counts: dict[int, float] = {}
+        for gram in grams:
+            h = murmurhash3_32(gram, 0)
+            index = offset + (abs(h) % n if h != -(2**31) else (2**31 - 1 - (n - 1)) % n)
+            counts[index] = counts.get(index, 0.0) + 1.0
+        if counts:
+            norm = self.spec.ngram_scale / math.sqrt(sum(v * v for v in counts.values()))
+            for index in counts:
+                counts[index] *= norm
+        return counts
+
+    def row(self, nt: NormalizedText, signals: Sequence[Signal]) -> tuple[np.ndarray, np.ndarray]:
+        """Column indices and values of one text's feature row."""
+        text = ngram_text(nt)
+        words = self._hashed(self._words(text), 0)
+        chars = self._hashed(self._chars(text), self.spec.n_features)
+        indices = np.fromiter([*words, *chars], dtype=np.int64, count=len(words) + len(chars))
+        values = np.fromiter([*words.values(), *chars.values()], dtype=np.float64, count=len(indices))
+        return (np.concatenate([indices, self._dense_index]), np.concatenate([values, self.dense(nt, signals)]))
+
     def transform(self, items: Sequence[tuple[NormalizedText, Sequence[Signal]]]) -> sp.csr_matrix:
-        texts = [ngram_text(nt) for nt, _ in items]
-        dense = np.vstack([self.dense(nt, signals) for nt, signals in items]) if items else np.zeros((0, 0))
-        scale = self.spec.ngram_scale
-        return sp.hstack(
-            [self._words.transform(texts) * scale, self._chars.transform(texts) * scale, sp.csr_matrix(dense)],
-            format="csr",
-        )
+        rows = [self.row(nt, signals) for nt, signals in items]
+        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum([len(i) for i, _ in rows], out=indptr[1:])
+        indices = np.concatenate([i for i, _ in rows]) if rows else np.zeros(0, dtype=np.int64)
+        values = np.concatenate([v for _, v in rows]) if rows else np.zeros(0)
+        matrix = sp.csr_matrix((values, indices, indptr), shape=(len(rows), self.spec.width))
+        matrix.sum_duplicates()
+        return matrix

@@ -114,11 +114,14 @@ class LinearModelClassifier:
         self.model = model
         self.version = model.version
         self._features = FeatureBuilder(model.spec)
+        self._coef = model.coef.astype(np.float64)
 
     def margins(self, items: Sequence[tuple[NormalizedText, Sequence[Signal]]]) -> np.ndarray:
-        if not items:
-            return np.zeros(0)
-        return np.asarray(self._features.transform(items) @ self.model.coef.astype(np.float64)) + self.model.intercept
+        out = np.empty(len(items))
+        for i, (nt, signals) in enumerate(items):
+            indices, values = self._features.row(nt, signals)
+            out[i] = float(self._coef[indices] @ values)
+        return out + self.model.intercept
 
     def score_batch(self, items: Sequence[tuple[NormalizedText, Sequence[Signal]]]) -> list[float]:
         a, b = self.model.calibration
