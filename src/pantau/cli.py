@@ -292,6 +292,91 @@ def _cmd_corpus_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _service_settings() -> Any:
+    from pantau.config import load_settings
+
+    return load_settings()
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from pantau.api.app import create_app
+    from pantau.store.db import make_engine, upgrade
+
+    settings = _service_settings()
+    if settings.embedded:
+        upgrade(make_engine(settings))  # the embedded default migrates itself
+    where = "SQLite in " + str(settings.data_dir.resolve()) if settings.embedded else "PostgreSQL"
+    _say(f"serving on http://{args.host}:{args.port} (storage: {where}); API docs at /docs")
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+    return EXIT_OK
+
+
+def _cmd_db_upgrade(_: argparse.Namespace) -> int:
+    from pantau.store.db import make_engine, upgrade
+
+    settings = _service_settings()
+    upgrade(make_engine(settings))
+    _say("database schema is up to date")
+    return EXIT_OK
+
+
+def _cmd_users_add(args: argparse.Namespace) -> int:
+    from pantau.auth import Role, add_user
+    from pantau.store.db import make_engine, session_factory, transaction, upgrade
+
+    settings = _service_settings()
+    engine = make_engine(settings)
+    if settings.embedded:
+        upgrade(engine)
+    with transaction(session_factory(engine)) as session:
+        token = add_user(session, args.name, Role(args.role), args.region)
+    _say(f"created {args.role} {args.name!r}; this token is shown once — store it safely:")
+    print(token)
+    return EXIT_OK
+
+
+def _cmd_audit_verify(_: argparse.Namespace) -> int:
+    from pantau import audit
+    from pantau.store.db import make_engine, session_factory, transaction
+
+    settings = _service_settings()
+    with transaction(session_factory(make_engine(settings))) as session:
+        result = audit.verify(session)
+    if result.ok:
+        print(f"audit log OK: {result.entries} entries, hash chain intact")
+        return EXIT_OK
+    print(f"audit log TAMPERED at entry {result.first_bad_seq}: {result.problem}")
+    return EXIT_INPUT
+
+
+def _add_service_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from pantau.auth import Role
+
+    p = sub.add_parser("serve", help="run the HTTP API (embedded SQLite unless PANTAU_DATABASE_URL is set)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=_cmd_serve)
+
+    p = sub.add_parser("db", help="database schema")
+    dsub = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    dsub.add_parser("upgrade", help="apply every migration").set_defaults(func=_cmd_db_upgrade)
+
+    p = sub.add_parser("users", help="people and systems that may call pantau")
+    usub = p.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    a = usub.add_parser("add", help="create a user and print its token (once)")
+    a.add_argument("name")
+    a.add_argument("--role", required=True, choices=[r.value for r in Role])
+    a.add_argument("--region", action="append", default=[], metavar="CODE",
+                   help="Kemendagri region code (regional_official only; repeatable), e.g. 35.73.05")
+    a.set_defaults(func=_cmd_users_add)
+
+    p = sub.add_parser("audit", help="the append-only audit log")
+    asub = p.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
+    asub.add_parser("verify", help="check the hash chain; exit 1 if tampered").set_defaults(func=_cmd_audit_verify)
+
+
 def _add_model_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("train", help="train the classifier on the labelled corpus (train split)")
     p.add_argument("--data-dir", help="public datasets folder (default: ../shared/data beside the project)")
@@ -352,6 +437,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_explain)
 
     _add_model_commands(sub)
+    _add_service_commands(sub)
     return parser
 
 

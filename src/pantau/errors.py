@@ -34,3 +34,19 @@ class LexiconError(ArtefactError):
 
 class ModelError(ArtefactError):
     """A model artefact is missing, corrupted or incompatible."""
+
+
+class ConfigError(PantauError):
+    """Deployment settings are missing or unsafe (e.g. default secrets with a server database)."""
+
+
+class NotFoundError(PantauError):
+    """A requested record does not exist (or is outside the caller's scope)."""
+
+
+class ConflictError(PantauError):
+    """The request conflicts with the current state (e.g. a case claimed by someone else)."""
+
+
+class ForbiddenError(PantauError):
+    """The caller's role or scope does not allow this."""

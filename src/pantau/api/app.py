@@ -1,0 +1,103 @@
+"""The FastAPI application factory. No work at import time: ``create_app(settings)`` builds it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from pantau import __version__
+from pantau.api import routes_audit, routes_events
+from pantau.api.deps import ServiceState, principal
+from pantau.auth import Principal
+from pantau.config import Settings
+from pantau.errors import ConflictError, ForbiddenError, InputError, NotFoundError
+from pantau.pipeline import Pipeline
+from pantau.store.db import make_engine, session_factory
+
+MAX_BODY = 256 * 1024
+
+
+class BodyLimit:
+    """413 for request bodies over MAX_BODY, whether or not Content-Length is sent."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > MAX_BODY:
+            await _too_large(send)
+            return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > MAX_BODY:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLarge:
+            await _too_large(send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _too_large(send: Send) -> None:
+    body = b'{"error":"request body too large","detail":"the limit is 262144 bytes (256 KiB)"}'
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _location(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def create_app(settings: Settings, pipeline: Pipeline | None = None) -> FastAPI:
+    engine = make_engine(settings)
+    app = FastAPI(
+        title="pantau",
+        version=__version__,
+        description="Trust-and-safety engine for location-based chat apps. / Mesin keamanan untuk aplikasi "
+        "obrolan berbasis lokasi. Every automated decision is explained, reviewable and appealable.",
+    )
+    app.state.pantau = ServiceState(settings, session_factory(engine), pipeline or Pipeline.default())
+    app.add_middleware(BodyLimit)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{"field": _location(e["loc"]), "message": e["msg"]} for e in exc.errors()]
+        return JSONResponse({"error": "invalid request", "detail": errors}, status_code=422)
+
+    for error, code in ((InputError, 400), (NotFoundError, 404), (ConflictError, 409), (ForbiddenError, 403)):
+
+        async def _handler(_: Request, exc: Exception, code: int = code) -> JSONResponse:
+            return JSONResponse({"error": str(exc)}, status_code=code)
+
+        app.add_exception_handler(error, _handler)
+
+    @app.get("/healthz", tags=["service"], summary="Liveness: no authentication")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/v1/me", tags=["service"], summary="Who the token belongs to")
+    def me(who: Annotated[Principal, Depends(principal)]) -> dict[str, Any]:
+        return {"name": who.name, "role": who.role.value, "regions": list(who.regions)}
+
+    app.include_router(routes_events.router)
+    app.include_router(routes_audit.router)
+    return app

@@ -1,0 +1,66 @@
+"""Dependencies shared by the routers: the service state, the database session, the caller."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session, sessionmaker
+
+from pantau import audit
+from pantau.auth import Principal, Role, authenticate
+from pantau.config import Settings
+from pantau.pipeline import Pipeline
+
+
+@dataclass
+class ServiceState:
+    settings: Settings
+    sessions: sessionmaker[Session]
+    pipeline: Pipeline
+
+
+def state(request: Request) -> ServiceState:
+    return request.app.state.pantau  # type: ignore[no-any-return]
+
+
+State = Annotated[ServiceState, Depends(state)]
+
+
+def db(st: State) -> Iterator[Session]:
+    """One transaction per request: committed on success, rolled back whole on any error."""
+    with st.sessions() as session, session.begin():
+        yield session
+
+
+DB = Annotated[Session, Depends(db)]
+_bearer = HTTPBearer(auto_error=False)
+
+
+def principal(st: State, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
+    if credentials is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing bearer token", {"WWW-Authenticate": "Bearer"})
+    with st.sessions() as session, session.begin():
+        who = authenticate(session, credentials.credentials)
+        if who is None:
+            audit.record(session, "anonymous", "login.failed", "token", {})
+            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "unknown or disabled token",
+                                {"WWW-Authenticate": "Bearer"})
+    return who
+
+
+def require(*roles: Role) -> Callable[[Principal], Principal]:
+    """A dependency that admits only ``roles``; every endpoint declares its roles with it."""
+
+    def check(who: Annotated[Principal, Depends(principal)]) -> Principal:
+        if who.role not in roles:
+            allowed = ", ".join(r.value for r in roles)
+            message = f"role {who.role.value} may not do this (allowed: {allowed})"
+            raise HTTPException(status.HTTP_403_FORBIDDEN, message)
+        return who
+
+    check.roles = roles  # type: ignore[attr-defined]  # read by the authorisation-matrix test
+    return check

@@ -1,0 +1,117 @@
+"""Request and response models of the HTTP API (Pydantic at the edge; plain dataclasses inside)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Id = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9._:@/+=-]+$")]
+RegionCode = Annotated[str, Field(pattern=r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$", examples=["35.73.05.1001"])]
+Text = Annotated[str, Field(max_length=20_000)]
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+
+class Location(BaseModel):
+    """Coarse location; exact coordinates are not kept once a region is assigned."""
+
+    model_config = ConfigDict(extra="forbid")
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
+class _EventBase(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    event_id: Id = Field(description="the platform's id; ingest is idempotent on it")
+    occurred_at: datetime = Field(description="when it happened on the platform (ISO 8601 with time zone)")
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _not_in_future(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("needs a time zone, e.g. 2026-11-29T08:00:00+07:00")
+        if value - datetime.now(UTC) > FUTURE_TOLERANCE:
+            raise ValueError("is in the future (more than 5 minutes ahead of the server clock)")
+        return value
+
+
+class ProfileEvent(_EventBase):
+    kind: Literal["profile"]
+    account_id: Id
+    display_name: Annotated[str, Field(max_length=200)] = ""
+    status: Text = ""
+    declared_age: Annotated[int, Field(ge=0, le=120)] | None = None
+    location: Location | None = None
+    region_code: RegionCode | None = None
+    account_age_days: Annotated[int, Field(ge=0)] | None = None
+
+
+class StatusPostEvent(_EventBase):
+    kind: Literal["status_post"]
+    account_id: Id
+    text: Text
+    location: Location | None = None
+    region_code: RegionCode | None = None
+
+
+class MessageSampleEvent(_EventBase):
+    kind: Literal["message_sample"]
+    account_id: Id
+    text: Text
+
+
+class UserReportEvent(_EventBase):
+    kind: Literal["user_report"]
+    reporter_id: Id
+    reported_account_id: Id
+    reason: Annotated[str, Field(max_length=100)] = "other"
+    text: Text = ""
+
+
+class FieldReportEvent(_EventBase):
+    kind: Literal["field_report"]
+    text: Text
+    place: Annotated[str, Field(max_length=300)] = ""
+    location: Location | None = None
+    region_code: RegionCode | None = None
+
+
+EventIn = Annotated[
+    ProfileEvent | StatusPostEvent | MessageSampleEvent | UserReportEvent | FieldReportEvent,
+    Field(discriminator="kind"),
+]
+
+
+class EventBatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    events: Annotated[list[EventIn], Field(min_length=1, max_length=1000)]
+
+
+class SignalOut(BaseModel):
+    name: str
+    start: int
+    end: int
+    text: str
+
+
+class DecisionOut(BaseModel):
+    event_id: str
+    replayed: bool = Field(description="true when this event_id was seen before: the original decision")
+    action: str
+    score: float
+    solicitation: bool
+    minor_risk: bool
+    reasons: list[str]
+    signals: list[SignalOut]
+    model_version: str
+    case_id: int | None
+
+
+class BatchOut(BaseModel):
+    decisions: list[DecisionOut]
+
+
+class ErrorOut(BaseModel):
+    error: str
+    detail: Any = None

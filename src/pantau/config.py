@@ -1,0 +1,79 @@
+"""Deployment settings: one typed object, read from ``PANTAU_*`` environment variables.
+
+Nothing is read at import time: call ``Settings()`` (or ``load_settings()``) at start-up and pass
+the object explicitly. The embedded default (no ``PANTAU_DATABASE_URL``) keeps a SQLite file and
+generated secrets in the data directory (mode 0600); with a server database configured, missing or
+default secrets stop the start with a clear message.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from pantau.errors import ConfigError
+
+_SECRETS_FILE = "secrets.json"
+_FORBIDDEN = {"", "changeme", "change-me", "secret", "default", "pantau"}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PANTAU_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("pantau-data"), description="embedded database, secrets, exports")
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; unset = SQLite in data_dir")
+    hash_key: SecretStr | None = Field(default=None, description="HMAC key for phone numbers and handles")
+    webhook_secret: SecretStr | None = Field(default=None, description="HMAC-SHA256 key for webhook signatures")
+    webhook_url: str | None = Field(default=None, description="the platform's endpoint for actions")
+    environment: Literal["development", "production"] = "development"
+    claim_minutes: int = Field(default=30, ge=1, le=24 * 60, description="how long a reviewer's claim lasts")
+
+    @property
+    def embedded(self) -> bool:
+        return self.database_url is None or self.database_url.startswith("sqlite")
+
+    @property
+    def url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'pantau.db').resolve()}"
+
+
+def load_settings() -> Settings:
+    """Settings from the environment, with secrets resolved (generated for the embedded default)."""
+    settings = Settings()
+    missing = [name for name in ("hash_key", "webhook_secret") if _weak(getattr(settings, name))]
+    if not missing:
+        return settings
+    if not settings.embedded:
+        names = ", ".join(f"PANTAU_{n.upper()}" for n in missing)
+        raise ConfigError(f"{names} must be set to a strong secret (≥ 16 characters) when a server database is used")
+    stored = _embedded_secrets(settings.data_dir)
+    return settings.model_copy(update={name: SecretStr(stored[name]) for name in missing})
+
+
+def _weak(value: SecretStr | None) -> bool:
+    return value is None or value.get_secret_value().strip().lower() in _FORBIDDEN or len(value.get_secret_value()) < 16
+
+
+def _embedded_secrets(data_dir: Path) -> dict[str, str]:
+    """Secrets of the embedded default: generated on first start, kept in data_dir (mode 0600)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / _SECRETS_FILE
+    if path.exists():
+        try:
+            stored = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ConfigError(f"{path} is unreadable ({exc}); remove it to generate new secrets") from None
+        if all(isinstance(stored.get(k), str) and len(stored[k]) >= 16 for k in ("hash_key", "webhook_secret")):
+            return stored
+    stored = {"hash_key": secrets.token_urlsafe(32), "webhook_secret": secrets.token_urlsafe(32)}
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(stored, handle)
+    os.chmod(path, 0o600)
+    return stored

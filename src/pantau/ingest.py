@@ -1,0 +1,149 @@
+"""Ingest: event → pipeline → stored decision, account, case and audit entry, in one transaction.
+
+Idempotent on the platform's ``event_id``: a replayed event returns the decision stored the first
+time and writes nothing. The API (and later the stream worker) call ``ingest_batch``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pantau import audit
+from pantau.api.schemas import (
+    EventIn,
+    FieldReportEvent,
+    MessageSampleEvent,
+    ProfileEvent,
+    StatusPostEvent,
+    UserReportEvent,
+)
+from pantau.masking import mask_spans
+from pantau.models import Action, Verdict
+from pantau.pipeline import Pipeline
+from pantau.store.schema import Account, Case, ContactHash, Event
+
+
+@dataclass(frozen=True)
+class Stored:
+    event: Event
+    replayed: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        e = self.event
+        return {
+            "event_id": e.event_id, "replayed": self.replayed, "action": e.action, "score": e.score,
+            "solicitation": e.solicitation, "minor_risk": e.minor_risk, "reasons": e.reasons, "signals": e.signals,
+            "model_version": e.model_version, "case_id": e.case_id,
+        }
+
+
+def event_text(event: EventIn) -> str:
+    """The text the pipeline reads for each kind of event."""
+    if isinstance(event, ProfileEvent):
+        return "\n".join(part for part in (event.display_name, event.status) if part)
+    return event.text
+
+
+def subject_account(event: EventIn) -> str | None:
+    if isinstance(event, ProfileEvent | StatusPostEvent | MessageSampleEvent):
+        return event.account_id
+    if isinstance(event, UserReportEvent):
+        return event.reported_account_id
+    return None  # field reports name no account
+
+
+def _details(event: EventIn) -> dict[str, Any]:
+    """Non-identifying extra fields worth keeping (never coordinates, names or reporter ids)."""
+    if isinstance(event, ProfileEvent):
+        return {k: v for k, v in (("declared_age", event.declared_age), ("account_age_days", event.account_age_days))
+                if v is not None}
+    if isinstance(event, UserReportEvent):
+        return {"reason": event.reason}
+    if isinstance(event, FieldReportEvent):
+        return {"place": event.place}
+    return {}
+
+
+def _contact_digests(text: str, key: bytes) -> list[tuple[str, str]]:
+    out = []
+    for start, end, kind in mask_spans(text):
+        if kind in ("phone", "handle"):
+            value = "".join(ch for ch in text[start:end] if ch.isalnum()).lower()
+            out.append((kind, hmac.new(key, value.encode(), hashlib.sha256).hexdigest()))
+    return out
+
+
+def _attach_case(session: Session, account_id: str, verdict: Verdict, now: datetime, reported: bool) -> int | None:
+    action = verdict.decision.action
+    if action is Action.ALLOW and not reported:
+        return None
+    case = session.execute(
+        select(Case).where(Case.account_id == account_id, Case.status == "open").limit(1)
+    ).scalar_one_or_none()
+    if case is None:
+        case = Case(account_id=account_id, status="open", child_safety=False, max_score=0.0, events_count=0,
+                    opened_at=now)
+        session.add(case)
+        session.flush()
+        audit.record(session, "pantau", "case.open", f"case:{case.id}", {"account": account_id})
+    case.events_count += 1
+    case.max_score = max(case.max_score, verdict.assessment.score)
+    case.child_safety = case.child_safety or action is Action.ESCALATE_CHILD_SAFETY
+    return case.id
+
+
+def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn], actor: str,
+                 hash_key: bytes) -> list[Stored]:
+    """Score and store ``events`` in the caller's transaction; replays return the stored decision."""
+    ids = [e.event_id for e in events]
+    existing = {e.event_id: e for e in session.execute(select(Event).where(Event.event_id.in_(ids))).scalars()}
+    fresh = [e for e in events if e.event_id not in existing]
+    seen: set[str] = set()
+    unique = [e for e in fresh if not (e.event_id in seen or seen.add(e.event_id))]  # type: ignore[func-returns-value]
+    verdicts = {v.id: v for v in pipeline.run_batch([(e.event_id, event_text(e)) for e in unique])}
+    now = datetime.now(UTC)
+    stored: dict[str, Event] = {}
+    for event in unique:
+        verdict = verdicts[event.event_id]
+        account_id = subject_account(event)
+        if account_id is not None:
+            account = session.get(Account, account_id)
+            if account is None:
+                session.add(Account(id=account_id, first_seen=now, last_seen=now))
+                session.flush()
+            else:
+                account.last_seen = now
+        record = verdict.to_scan_record()
+        row = Event(
+            event_id=event.event_id, kind=event.kind, account_id=account_id, occurred_at=event.occurred_at,
+            received_at=now, text=event_text(event), region_code=getattr(event, "region_code", None),
+            details=_details(event), action=str(record["action"]), score=float(record["score"]),  # type: ignore[arg-type]
+            solicitation=bool(record["solicitation"]), minor_risk=bool(record["minor_risk"]),
+            rule_id=verdict.decision.rule_id, reasons=list(verdict.decision.reasons), signals=record["signals"],  # type: ignore[arg-type]
+            model_version=verdict.model_version, degraded=bool(verdict.assessment.degraded),
+        )
+        if account_id is not None:
+            row.case_id = _attach_case(session, account_id, verdict, now, isinstance(event, UserReportEvent))
+        session.add(row)
+        session.flush()  # the event row first: contact hashes refer to it
+        for kind, digest in _contact_digests(row.text, hash_key):
+            session.add(ContactHash(event_id=event.event_id, kind=kind, digest=digest))
+        audit.record(session, actor, "event.decide", f"event:{event.event_id}",
+                     {"action": row.action, "score": row.score, "model_version": row.model_version,
+                      "case": row.case_id})
+        stored[event.event_id] = row
+    session.flush()
+    out: list[Stored] = []
+    answered: set[str] = set()
+    for i in ids:  # an id repeated inside one batch is a replay of its first occurrence
+        out.append(Stored(existing[i], True) if i in existing else Stored(stored[i], i in answered))
+        answered.add(i)
+    return out

@@ -1,0 +1,1 @@
+"""Storage: the SQLAlchemy schema, engines and sessions, and Alembic migrations."""

@@ -1,0 +1,142 @@
+"""Who may call what (the full role × endpoint matrix), the audit chain, settings and users."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+from sqlalchemy import text
+
+from pantau.auth import Role, add_user
+from pantau.config import Settings, load_settings
+from pantau.errors import ConfigError, ConflictError, InputError
+from pantau.store.db import transaction
+from tests.service.conftest import Service
+from tests.test_cli import PANTAU
+
+# Every endpoint under /v1 and the roles it admits. A new endpoint fails this test until it is
+# added here, on purpose: access is decided in review, not by accident.
+MATRIX: dict[tuple[str, str], set[Role] | None] = {
+    ("POST", "/v1/events"): {Role.PLATFORM},
+    ("POST", "/v1/events/batch"): {Role.PLATFORM},
+    ("GET", "/v1/audit"): {Role.AUDITOR, Role.ADMIN},
+    ("GET", "/v1/audit/verify"): {Role.AUDITOR, Role.ADMIN},
+    ("GET", "/v1/me"): None,  # any authenticated caller
+}
+BODIES: dict[str, Any] = {
+    "/v1/events": {"event_id": "m1", "kind": "status_post", "occurred_at": "2026-11-29T07:00:00+07:00",
+                   "account_id": "a1", "text": "halo"},
+    "/v1/events/batch": {"events": [{"event_id": "m2", "kind": "status_post",
+                                     "occurred_at": "2026-11-29T07:00:00+07:00", "account_id": "a1",
+                                     "text": "halo"}]},
+}
+
+
+def declared_roles(route: APIRoute) -> set[Role] | None:
+    stack = list(route.dependant.dependencies)
+    while stack:
+        dep = stack.pop()
+        roles = getattr(dep.call, "roles", None)
+        if roles is not None:
+            return set(roles)
+        stack.extend(dep.dependencies)
+    return None
+
+
+def api_routes(routes: list[Any]) -> list[APIRoute]:
+    """Every APIRoute, including those of included routers (which FastAPI may wrap)."""
+    out: list[APIRoute] = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            out.append(route)
+        elif hasattr(route, "original_router"):
+            out.extend(api_routes(route.original_router.routes))
+        elif hasattr(route, "routes"):
+            out.extend(api_routes(route.routes))
+    return out
+
+
+def test_every_endpoint_is_in_the_matrix(service: Service) -> None:
+    routes = {(m, r.path): declared_roles(r) for r in api_routes(service.app.routes)
+              if r.path.startswith("/v1") for m in r.methods}
+    assert routes == MATRIX
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_role_by_endpoint_matrix(service: Service, role: Role) -> None:
+    for (method, path), allowed in MATRIX.items():
+        r = service.client.request(method, path, json=BODIES.get(path), headers=service.headers(role))
+        if allowed is None or role in allowed:
+            assert r.status_code < 400, (role, method, path, r.status_code, r.text)
+        else:
+            assert r.status_code == 403, (role, method, path, r.status_code)
+        assert service.client.request(method, path, json=BODIES.get(path)).status_code == 401
+
+
+def test_regional_official_cannot_read_any_event_or_text(service: Service) -> None:
+    service.client.post("/v1/events", json=BODIES["/v1/events"], headers=service.headers(Role.PLATFORM))
+    h = service.headers(Role.REGIONAL_OFFICIAL)
+    for (method, path), allowed in MATRIX.items():
+        if allowed is not None:
+            assert service.client.request(method, path, json=BODIES.get(path), headers=h).status_code == 403
+
+
+def test_audit_chain_verifies_and_detects_tampering(service: Service) -> None:
+    service.client.post("/v1/events", json=BODIES["/v1/events"], headers=service.headers(Role.PLATFORM))
+    h = service.headers(Role.AUDITOR)
+    ok = service.client.get("/v1/audit/verify", headers=h).json()
+    assert ok["ok"] is True and ok["entries"] >= 7  # six users created, one decision
+    entries = service.client.get("/v1/audit", headers=h).json()
+    assert entries[0]["action"] == "event.decide"
+    with transaction(service.sessions) as session:
+        session.execute(text("UPDATE audit_log SET details = '{\"action\": \"allow\"}' WHERE action = 'event.decide'"))
+    bad = service.client.get("/v1/audit/verify", headers=h).json()
+    assert bad["ok"] is False and "altered" in bad["problem"]
+    env = {**os.environ, "PANTAU_DATA_DIR": str(service.settings.data_dir),
+           "PANTAU_DATABASE_URL": service.settings.database_url or "", "PANTAU_HASH_KEY": "k" * 32,
+           "PANTAU_WEBHOOK_SECRET": "w" * 32}
+    if not service.settings.database_url:
+        env.pop("PANTAU_DATABASE_URL")
+    result = subprocess.run([PANTAU, "audit", "verify"], env=env, capture_output=True, check=False, timeout=60)
+    assert result.returncode == 1 and b"TAMPERED" in result.stdout
+
+
+def test_deleting_an_entry_breaks_the_chain(service: Service) -> None:
+    with transaction(service.sessions) as session:
+        session.execute(text("DELETE FROM audit_log WHERE seq = 2"))
+    bad = service.client.get("/v1/audit/verify", headers=service.headers(Role.AUDITOR)).json()
+    assert bad["ok"] is False and bad["first_bad_seq"] == 3 and "broken" in bad["problem"]
+
+
+def test_user_validation(service: Service) -> None:
+    with transaction(service.sessions) as session:
+        with pytest.raises(InputError, match="needs at least one --region"):
+            add_user(session, "camat", Role.REGIONAL_OFFICIAL)
+        with pytest.raises(InputError, match="not a Kemendagri region code"):
+            add_user(session, "camat", Role.REGIONAL_OFFICIAL, ["malang"])
+        with pytest.raises(ConflictError, match="already exists"):
+            add_user(session, "test-admin", Role.ADMIN)
+
+
+def test_embedded_default_generates_private_secrets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PANTAU_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("PANTAU_DATABASE_URL", raising=False)
+    first = load_settings()
+    mode = stat.S_IMODE((tmp_path / "secrets.json").stat().st_mode)
+    assert mode == 0o600
+    assert first.hash_key is not None and len(first.hash_key.get_secret_value()) >= 32
+    assert load_settings().hash_key == first.hash_key  # kept across starts
+
+
+def test_server_database_refuses_missing_or_default_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PANTAU_DATABASE_URL", "postgresql://pantau@db/pantau")
+    monkeypatch.setenv("PANTAU_HASH_KEY", "changeme")
+    monkeypatch.delenv("PANTAU_WEBHOOK_SECRET", raising=False)
+    with pytest.raises(ConfigError, match="PANTAU_HASH_KEY, PANTAU_WEBHOOK_SECRET must be set"):
+        load_settings()
+    assert Settings(database_url="postgresql://x/y").embedded is False

@@ -1,0 +1,142 @@
+"""Event ingest over HTTP: decisions, idempotency, bad input, nothing half-written."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import func, select
+
+from pantau.auth import Role
+from pantau.models import Verdict
+from pantau.pipeline import Pipeline
+from pantau.store.schema import AuditEntry, Case, ContactHash, Event
+from tests.service.conftest import Service
+
+NOW = "2026-11-29T07:00:00+07:00"
+
+
+def profile(event_id: str, status: str, account: str = "acc-1", **extra: Any) -> dict[str, Any]:
+    return {"event_id": event_id, "kind": "profile", "occurred_at": NOW, "account_id": account,
+            "display_name": "Ayu", "status": status, **extra}
+
+
+def counts(service: Service) -> dict[str, int]:
+    with service.sessions() as session:
+        return {t.__name__: session.execute(select(func.count()).select_from(t)).scalar_one()
+                for t in (Event, Case, AuditEntry, ContactHash)}
+
+
+def test_offer_is_hidden_queued_and_explained(service: Service) -> None:
+    r = service.client.post("/v1/events", json=profile("e1", "open BO 300 include room, wa 0812-0000-1234"),
+                            headers=service.headers(Role.PLATFORM))
+    assert r.status_code == 200, r.text
+    d = r.json()
+    assert d["action"] == "hide_nearby" and d["solicitation"] is True and d["replayed"] is False
+    assert d["case_id"] is not None
+    assert "signal:solicitation.open_bo" in d["reasons"]
+    text = "Ayu\nopen BO 300 include room, wa 0812-0000-1234"  # profile text: display name, then status
+    assert all(text[s["start"]:s["end"]] == s["text"] for s in d["signals"])
+    assert "policy@" in d["model_version"] and "classifier@" in d["model_version"]
+    with service.sessions() as session:
+        digests = session.execute(select(ContactHash.digest)).scalars().all()
+        assert len(digests) == 1 and "0812" not in digests[0]  # the phone number is kept only as a keyed hash
+
+
+def test_replay_returns_the_original_decision_and_stores_nothing(service: Service) -> None:
+    h = service.headers(Role.PLATFORM)
+    first = service.client.post("/v1/events", json=profile("e1", "ready VCS 100k"), headers=h).json()
+    before = counts(service)
+    again = service.client.post("/v1/events", json=profile("e1", "something else entirely"), headers=h).json()
+    assert again["replayed"] is True
+    assert {k: v for k, v in again.items() if k != "replayed"} == {k: v for k, v in first.items() if k != "replayed"}
+    assert counts(service) == before
+
+
+def test_batch_in_order_with_duplicates_marked_as_replays(service: Service) -> None:
+    events = [profile("b1", "open bo"), profile("b2", "jual gamis ready stock", account="acc-2"),
+              profile("b1", "open bo")]
+    r = service.client.post("/v1/events/batch", json={"events": events}, headers=service.headers(Role.PLATFORM))
+    assert r.status_code == 200, r.text
+    out = r.json()["decisions"]
+    assert [d["event_id"] for d in out] == ["b1", "b2", "b1"]
+    assert [d["replayed"] for d in out] == [False, False, True]
+    assert out[1]["action"] == "allow" and out[1]["case_id"] is None
+    assert counts(service)["Event"] == 2
+
+
+def test_child_offer_escalates_and_marks_the_case(service: Service) -> None:
+    r = service.client.post("/v1/events", json=profile("c1", "dedek 15th masih SMP, bisa ST"),
+                            headers=service.headers(Role.PLATFORM)).json()
+    assert r["action"] == "escalate_child_safety" and r["minor_risk"] is True
+    with service.sessions() as session:
+        case = session.get(Case, r["case_id"])
+        assert case is not None and case.child_safety
+
+
+def test_user_report_opens_a_case_for_the_reported_account(service: Service) -> None:
+    report = {"event_id": "r1", "kind": "user_report", "occurred_at": NOW, "reporter_id": "u-9",
+              "reported_account_id": "acc-7", "reason": "solicitation", "text": "dia nawarin BO ke aku"}
+    d = service.client.post("/v1/events", json=report, headers=service.headers(Role.PLATFORM)).json()
+    assert d["case_id"] is not None
+    with service.sessions() as session:
+        case = session.get(Case, d["case_id"])
+        assert case is not None and case.account_id == "acc-7"
+        stored = session.get(Event, "r1")
+        assert stored is not None and "u-9" not in json.dumps(stored.details)  # reporter id is not kept
+
+
+def test_schema_errors_name_the_field(service: Service) -> None:
+    h = service.headers(Role.PLATFORM)
+    cases = [
+        ({"event_id": "x", "kind": "selfie", "occurred_at": NOW}, "body", "does not match any of the expected tags"),
+        (profile("x", "hi", location={"lat": 95, "lon": 0}), "body.profile.location.lat", "less than or equal to 90"),
+        (profile("x", "hi") | {"occurred_at": "2099-01-01T00:00:00+00:00"}, "body.profile.occurred_at",
+         "in the future"),
+        (profile("x", "hi") | {"occurred_at": "2026-11-29T07:00:00"}, "body.profile.occurred_at", "time zone"),
+        (profile("x", "hi") | {"colour": "red"}, "body.profile.colour", "Extra inputs are not permitted"),
+    ]
+    for body, field, message in cases:
+        r = service.client.post("/v1/events", json=body, headers=h)
+        assert r.status_code == 422, body
+        errors = r.json()["detail"]
+        assert any(e["field"] == field and message in e["message"] for e in errors), errors
+    assert counts(service)["Event"] == 0
+
+
+def test_limits_413_and_1000(service: Service) -> None:
+    h = service.headers(Role.PLATFORM)
+    big = profile("big", "a" * 19_000)
+    r = service.client.post("/v1/events/batch", json={"events": [big | {"event_id": f"e{i}"} for i in range(15)]},
+                            headers=h)
+    assert r.status_code == 413 and "256 KiB" in r.json()["detail"]
+    r = service.client.post("/v1/events/batch", json={"events": [profile(f"e{i}", "hi") for i in range(1001)]},
+                            headers=h)
+    assert r.status_code in (413, 422)  # 1,001 small events: over the batch limit (or the body limit)
+    assert counts(service)["Event"] == 0
+
+
+class ExplodingPipeline(Pipeline):
+    """Scores the first event of a batch, then fails: nothing of the batch may stay behind."""
+
+    def __init__(self, inner: Pipeline) -> None:
+        super().__init__(inner.registry, inner.classifier, inner.policy)
+
+    def run_batch(self, items: Any) -> list[Verdict]:
+        super().run_batch(items[:1])
+        raise RuntimeError("boom")
+
+
+def test_a_failure_leaves_nothing_half_written(settings: Any, pipeline: Pipeline) -> None:
+    service = Service(settings, ExplodingPipeline(pipeline))
+    before = counts(service)
+    r = service.client.post("/v1/events/batch", json={"events": [profile("f1", "open bo"), profile("f2", "vcs")]},
+                            headers=service.headers(Role.PLATFORM))
+    assert r.status_code == 500
+    assert counts(service) == before
+
+
+def test_missing_or_unknown_token_is_401(service: Service) -> None:
+    assert service.client.post("/v1/events", json=profile("e", "x")).status_code == 401
+    r = service.client.post("/v1/events", json=profile("e", "x"), headers={"Authorization": "Bearer nope"})
+    assert r.status_code == 401
