@@ -10,13 +10,14 @@ import hashlib
 import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pantau import audit
+from pantau.actions import take_action
 from pantau.api.schemas import (
     EventIn,
     FieldReportEvent,
@@ -28,7 +29,7 @@ from pantau.api.schemas import (
 from pantau.masking import mask_spans
 from pantau.models import Action, Verdict
 from pantau.pipeline import Pipeline
-from pantau.store.schema import Account, Case, ContactHash, Event
+from pantau.store.schema import Account, ActionRecord, Case, ChildSafetyRecord, ContactHash, Event
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,39 @@ def _contact_digests(text: str, key: bytes) -> list[tuple[str, str]]:
             value = "".join(ch for ch in text[start:end] if ch.isalnum()).lower()
             out.append((kind, hmac.new(key, value.encode(), hashlib.sha256).hexdigest()))
     return out
+
+
+HIDE_DAYS = 7
+RETENTION = timedelta(days=365)
+_AUTOMATIC = {Action.HIDE_NEARBY: "hide_nearby", Action.ESCALATE_CHILD_SAFETY: "escalate_child_safety"}
+
+
+def facts_of(verdict: Verdict) -> list[str]:
+    """The facts a statement of reasons cites: what was found, where, and the score."""
+    found = [f"«{s.text}» ({s.name})" for s in verdict.assessment.signals
+             if s.weight > 0 and s.name.split(".")[0] in ("solicitation", "online", "agency", "rate", "minor")]
+    return [f"Ditemukan / found: {', '.join(found[:8]) or '-'}",
+            f"Skor / score {verdict.assessment.score:.2f}; versi / versions {verdict.model_version}"]
+
+
+def _automatic_action(session: Session, actor: str, event_id: str, account_id: str, case_id: int,
+                      verdict: Verdict, now: datetime) -> None:
+    kind = _AUTOMATIC.get(verdict.decision.action)
+    if kind is None:
+        return
+    active = session.execute(
+        select(ActionRecord.id).where(ActionRecord.case_id == case_id, ActionRecord.type == kind).limit(1)
+    ).first()
+    if active is None:  # one automatic action of a kind per case; later events join the case
+        take_action(session, actor=actor, account_id=account_id, case_id=case_id, action=kind, automated=True,
+                    decided_by=None, rule=verdict.decision.rule_id, policy_version=verdict.decision.policy_version,
+                    facts=facts_of(verdict), ends_at=now + timedelta(days=HIDE_DAYS) if kind == "hide_nearby" else None,
+                    source_event_id=event_id)
+    if kind == "escalate_child_safety" and session.execute(
+        select(ChildSafetyRecord.id).where(ChildSafetyRecord.case_id == case_id)
+    ).first() is None:
+        session.add(ChildSafetyRecord(case_id=case_id, created_at=now, retention_until=now + RETENTION, status="open"))
+        audit.record(session, actor, "child_safety.escalate", f"case:{case_id}", {"event": event_id})
 
 
 def _attach_case(session: Session, account_id: str, verdict: Verdict, now: datetime, reported: bool) -> int | None:
@@ -134,6 +168,8 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
             row.case_id = _attach_case(session, account_id, verdict, now, isinstance(event, UserReportEvent))
         session.add(row)
         session.flush()  # the event row first: contact hashes refer to it
+        if account_id is not None and row.case_id is not None and not isinstance(event, UserReportEvent):
+            _automatic_action(session, actor, event.event_id, account_id, row.case_id, verdict, now)
         for kind, digest in _contact_digests(row.text, hash_key):
             session.add(ContactHash(event_id=event.event_id, kind=kind, digest=digest))
         audit.record(session, actor, "event.decide", f"event:{event.event_id}",

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
@@ -10,7 +14,8 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pantau import __version__
-from pantau.api import routes_audit, routes_events
+from pantau.actions import deliver_pending
+from pantau.api import routes_audit, routes_events, routes_review
 from pantau.api.deps import ServiceState, principal
 from pantau.auth import Principal
 from pantau.config import Settings
@@ -19,6 +24,7 @@ from pantau.pipeline import Pipeline
 from pantau.store.db import make_engine, session_factory
 
 MAX_BODY = 256 * 1024
+log = logging.getLogger(__name__)
 
 
 class BodyLimit:
@@ -67,9 +73,31 @@ def _location(loc: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in loc)
 
 
+def _deliverer(state: ServiceState, stop: threading.Event) -> None:
+    """Background webhook delivery: due deliveries are sent about once a second."""
+    while not stop.wait(1.0):
+        try:
+            deliver_pending(state.sessions, state.settings)
+        except Exception:  # a failed round is retried next second; never kill the server
+            log.exception("webhook delivery round failed")
+
+
 def create_app(settings: Settings, pipeline: Pipeline | None = None) -> FastAPI:
     engine = make_engine(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = threading.Event()
+        worker = threading.Thread(target=_deliverer, args=(app.state.pantau, stop), name="webhooks", daemon=True)
+        worker.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            worker.join(timeout=5)
+
     app = FastAPI(
+        lifespan=lifespan,
         title="pantau",
         version=__version__,
         description="Trust-and-safety engine for location-based chat apps. / Mesin keamanan untuk aplikasi "
@@ -100,4 +128,5 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> FastAPI:
 
     app.include_router(routes_events.router)
     app.include_router(routes_audit.router)
+    app.include_router(routes_review.router)
     return app

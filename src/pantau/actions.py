@@ -1,0 +1,179 @@
+"""Actions against accounts, their statements of reasons, and signed webhook delivery.
+
+An action is written together with a webhook delivery row (an outbox) in the caller's
+transaction; ``deliver_pending`` sends due deliveries after commit, signs each body with
+HMAC-SHA256 over ``"{timestamp}.{body}"``, retries with exponential back-off, and logs every
+attempt. Delivery is at-least-once: the receiver de-duplicates on ``Idempotency-Key``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from pantau import audit
+from pantau.config import Settings
+from pantau.store.schema import ActionRecord, WebhookDelivery
+
+ACTION_TYPES = ("hide_nearby", "warn", "suspend", "escalate_child_safety", "restore")
+MAX_ATTEMPTS = 10
+SIGNATURE_HEADER = "X-Pantau-Signature"
+
+_WHAT = {
+    "hide_nearby": ("Akun disembunyikan dari daftar orang di sekitar (Sekitar) sampai {ends}.",
+                    "The account is hidden from the nearby list until {ends}."),
+    "warn": ("Akun menerima peringatan.", "The account receives a warning."),
+    "suspend": ("Akun ditangguhkan.", "The account is suspended."),
+    "escalate_child_safety": (
+        "Kasus diteruskan ke petugas perlindungan anak karena ada tanda seorang anak mungkin dieksploitasi; "
+        "akun disembunyikan selama peninjauan.",
+        "The case is referred to a child-protection officer because there are signs that a child may be "
+        "exploited; the account is hidden while it is reviewed.",
+    ),
+    "restore": ("Pembatasan sebelumnya dicabut dan akun dipulihkan.",
+                "The earlier restriction is lifted and the account restored."),
+}
+
+
+def statement_of_reasons(action: str, *, automated: bool, rule: str, policy_version: str,
+                         facts: Sequence[str], ends_at: datetime | None, reviewed: bool) -> dict[str, Any]:
+    """DSA Art. 17-style statement in Bahasa Indonesia and English."""
+    ends = ends_at.date().isoformat() if ends_at else "-"
+    what_id, what_en = (text.format(ends=ends) for text in _WHAT[action])
+    fact_list = list(facts) or ["-"]
+    how_id = ("Dideteksi dan diputuskan secara otomatis oleh pantau; belum ditinjau manusia." if automated
+              and not reviewed else "Dideteksi secara otomatis; keputusan diambil oleh peninjau manusia." if reviewed
+              else "Diputuskan oleh peninjau manusia.")
+    how_en = ("Detected and decided by automated means (pantau); not yet reviewed by a person." if automated
+              and not reviewed else "Detected by automated means; decided by a human reviewer." if reviewed
+              else "Decided by a human reviewer.")
+    return {
+        "id": {
+            "keputusan": what_id,
+            "fakta": fact_list,
+            "otomatis": how_id,
+            "dasar": f"Kebijakan pantau versi {policy_version}, aturan {rule}; ketentuan layanan platform tentang "
+                     "penawaran seks komersial dan eksploitasi anak.",
+            "keberatan": "Anda dapat mengajukan keberatan melalui menu bantuan aplikasi dalam 6 bulan. Keberatan "
+                         "ditinjau oleh peninjau lain yang tidak mengambil keputusan ini.",
+        },
+        "en": {
+            "decision": what_en,
+            "facts": fact_list,
+            "automated": how_en,
+            "ground": f"pantau policy version {policy_version}, rule {rule}; the platform's terms on commercial-sex "
+                      "offers and child exploitation.",
+            "redress": "You can appeal through the app's help menu within 6 months. An appeal is reviewed by a "
+                       "different reviewer from the one who made this decision.",
+        },
+        "automated_detection": True,
+        "automated_decision": automated and not reviewed,
+        "ends_at": ends_at.isoformat() if ends_at else None,
+    }
+
+
+def take_action(session: Session, *, actor: str, account_id: str, case_id: int | None, action: str,
+                automated: bool, decided_by: int | None, rule: str, policy_version: str, facts: Sequence[str],
+                ends_at: datetime | None = None, source_event_id: str | None = None,
+                reviewed: bool = False) -> ActionRecord:
+    """Record an action and queue its webhook, in the caller's transaction."""
+    if action not in ACTION_TYPES:
+        raise ValueError(f"unknown action {action!r}")
+    now = datetime.now(UTC)
+    record = ActionRecord(
+        case_id=case_id, account_id=account_id, type=action, automated=automated and not reviewed,
+        decided_by=decided_by, rule=rule, created_at=now, ends_at=ends_at, source_event_id=source_event_id,
+        statement=statement_of_reasons(action, automated=automated, rule=rule, policy_version=policy_version,
+                                       facts=facts, ends_at=ends_at, reviewed=reviewed),
+    )
+    session.add(record)
+    session.flush()
+    key = f"pantau-action-{record.id}-{uuid.uuid4().hex[:12]}"
+    body = json.dumps({
+        "type": "pantau.action", "idempotency_key": key, "action_id": record.id, "account_id": account_id,
+        "action": action, "case_id": case_id, "automated": record.automated, "ends_at": record.statement["ends_at"],
+        "created_at": now.isoformat(), "statement_of_reasons": record.statement,
+    }, ensure_ascii=False, sort_keys=True)
+    session.add(WebhookDelivery(action_id=record.id, idempotency_key=key, body=body, status="pending", attempts=0,
+                                next_attempt_at=now))
+    audit.record(session, actor, "action.take", f"action:{record.id}",
+                 {"action": action, "account": account_id, "case": case_id, "automated": record.automated})
+    return record
+
+
+def sign(secret: str, timestamp: int, body: str) -> str:
+    mac = hmac.new(secret.encode(), f"{timestamp}.{body}".encode(), hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={mac}"
+
+
+def verify_signature(secret: str, header: str, body: str, tolerance: int = 300, now: int | None = None) -> bool:
+    """For receivers (and tests): the signature matches and is fresh."""
+    try:
+        parts = dict(item.split("=", 1) for item in header.split(","))
+        timestamp = int(parts["t"])
+    except (ValueError, KeyError):
+        return False
+    if abs((now or int(time.time())) - timestamp) > tolerance:
+        return False
+    return hmac.compare_digest(sign(secret, timestamp, body), header)
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(2 ** attempts, 3600))
+
+
+def deliver_pending(sessions: sessionmaker[Session], settings: Settings, *, limit: int = 100,
+                    client: httpx.Client | None = None) -> int:
+    """Send due deliveries; returns how many were delivered. Safe to run from several processes."""
+    if not settings.webhook_url or settings.webhook_secret is None:
+        return 0
+    secret = settings.webhook_secret.get_secret_value()
+    now = datetime.now(UTC)
+    with sessions() as session, session.begin():
+        due = session.execute(
+            select(WebhookDelivery.id).where(WebhookDelivery.status == "pending",
+                                             WebhookDelivery.next_attempt_at <= now)
+            .order_by(WebhookDelivery.id).limit(limit)
+        ).scalars().all()
+    delivered = 0
+    own = client is None
+    http = client or httpx.Client(timeout=10)
+    try:
+        for delivery_id in due:
+            with sessions() as session, session.begin():
+                d = session.get(WebhookDelivery, delivery_id)
+                if d is None or d.status != "pending":
+                    continue
+                timestamp = int(time.time())
+                headers = {"Content-Type": "application/json", SIGNATURE_HEADER: sign(secret, timestamp, d.body),
+                           "Idempotency-Key": d.idempotency_key}
+                d.attempts += 1
+                try:
+                    response = http.post(settings.webhook_url, content=d.body.encode(), headers=headers)
+                    d.last_status = response.status_code
+                    ok = 200 <= response.status_code < 300
+                    d.last_error = None if ok else response.text[:500]
+                except httpx.HTTPError as exc:
+                    ok = False
+                    d.last_error = f"{type(exc).__name__}: {exc}"[:500]
+                if ok:
+                    d.status, d.delivered_at = "delivered", datetime.now(UTC)
+                    delivered += 1
+                elif d.attempts >= MAX_ATTEMPTS:
+                    d.status = "failed"
+                else:
+                    d.next_attempt_at = datetime.now(UTC) + backoff(d.attempts)
+    finally:
+        if own:
+            http.close()
+    return delivered

@@ -1,0 +1,211 @@
+"""Human review: the prioritised queue, claims with expiry, decisions, and appeals.
+
+Order of the queue: child-safety cases first, then by the highest score in the case, then by reach
+(how many events the case collected). A reviewer claims a case before deciding; a claim expires
+after ``claim_minutes`` so a case never stays locked by someone who left. An appeal is decided by
+a different reviewer from anyone who decided the appealed action or reviewed its case.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from pantau import audit
+from pantau.actions import take_action
+from pantau.auth import Principal
+from pantau.errors import ConflictError, ForbiddenError, InputError, NotFoundError
+from pantau.ingest import RETENTION
+from pantau.store.schema import ActionRecord, Appeal, Case, ChildSafetyRecord, Event, Review
+
+Decision = Literal["confirm", "dismiss", "escalate"]
+CONFIRM_ACTIONS = ("hide_nearby", "warn", "suspend")
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
+def queue(session: Session, *, limit: int = 50, child_safety_only: bool = False) -> list[Case]:
+    query = select(Case).where(Case.status == "open")
+    if child_safety_only:
+        query = query.where(Case.child_safety.is_(True))
+    query = query.order_by(Case.child_safety.desc(), Case.max_score.desc(), Case.events_count.desc(), Case.id)
+    return list(session.execute(query.limit(limit)).scalars())
+
+
+def get_case(session: Session, case_id: int) -> Case:
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFoundError(f"case {case_id} does not exist")
+    return case
+
+
+def claim_holder(case: Case, now: datetime) -> int | None:
+    expires = _aware(case.claim_expires_at)
+    return case.claimed_by if case.claimed_by is not None and expires is not None and expires > now else None
+
+
+def claim(session: Session, case_id: int, who: Principal, minutes: int) -> Case:
+    now = datetime.now(UTC)
+    case = session.execute(select(Case).where(Case.id == case_id).with_for_update()).scalar_one_or_none()
+    if case is None:
+        raise NotFoundError(f"case {case_id} does not exist")
+    if case.status != "open":
+        raise ConflictError(f"case {case_id} is closed")
+    holder = claim_holder(case, now)
+    if holder is not None and holder != who.id:
+        raise ConflictError(f"case {case_id} is being reviewed by someone else until "
+                            f"{_aware(case.claim_expires_at).isoformat()}")  # type: ignore[union-attr]
+    case.claimed_by, case.claim_expires_at = who.id, now + timedelta(minutes=minutes)
+    audit.record(session, who.actor, "case.claim", f"case:{case_id}", {"until": case.claim_expires_at.isoformat()})
+    return case
+
+
+def release(session: Session, case_id: int, who: Principal) -> Case:
+    case = get_case(session, case_id)
+    if claim_holder(case, datetime.now(UTC)) != who.id:
+        raise ConflictError(f"you do not hold a claim on case {case_id}")
+    case.claimed_by, case.claim_expires_at = None, None
+    audit.record(session, who.actor, "case.release", f"case:{case_id}")
+    return case
+
+
+def _policy_version(session: Session, case_id: int) -> str:
+    version = session.execute(
+        select(Event.model_version).where(Event.case_id == case_id).order_by(Event.received_at.desc()).limit(1)
+    ).scalar()
+    return (version or "").rsplit("policy@", 1)[-1] or "-"
+
+
+def decide(session: Session, case_id: int, who: Principal, decision: Decision, reason: str,
+           action: str | None = None, hide_days: int = 7) -> Case:
+    """Confirm (with an action), dismiss or escalate a claimed case; closes it unless escalated."""
+    if not reason.strip():
+        raise InputError("a reason is required for every decision")
+    case = get_case(session, case_id)
+    if claim_holder(case, datetime.now(UTC)) != who.id:
+        raise ConflictError(f"claim case {case_id} before deciding it")
+    if decision == "confirm" and action not in CONFIRM_ACTIONS:
+        raise InputError(f"confirm needs an action: one of {', '.join(CONFIRM_ACTIONS)}")
+    now = datetime.now(UTC)
+    session.add(Review(case_id=case_id, user_id=who.id, decision=decision, action=action, reason=reason, at=now))
+    facts = [f"Peninjau / reviewer: {reason}"]
+    common: dict[str, Any] = {"actor": who.actor, "account_id": case.account_id, "case_id": case_id,
+                              "automated": False, "decided_by": who.id, "policy_version": _policy_version(session,
+                                                                                                          case_id),
+                              "facts": facts, "reviewed": True}
+    if decision == "confirm":
+        ends = now + timedelta(days=hide_days) if action == "hide_nearby" else None
+        take_action(session, action=action or "", rule=f"review:{decision}", ends_at=ends, **common)
+        _close(case, now, f"confirmed:{action}")
+    elif decision == "dismiss":
+        hidden = session.execute(select(ActionRecord.id).where(
+            ActionRecord.case_id == case_id, ActionRecord.type.in_(("hide_nearby", "escalate_child_safety")))).first()
+        if hidden is not None:
+            take_action(session, action="restore", rule="review:dismiss", **common)
+        _close(case, now, "dismissed")
+    else:
+        case.child_safety = True
+        take_action(session, action="escalate_child_safety", rule="review:escalate", **common)
+        if session.execute(select(ChildSafetyRecord.id).where(ChildSafetyRecord.case_id == case_id)).first() is None:
+            session.add(ChildSafetyRecord(case_id=case_id, created_at=now, retention_until=now + RETENTION,
+                                          status="open"))
+        case.claimed_by, case.claim_expires_at = None, None
+    audit.record(session, who.actor, "case.decide", f"case:{case_id}",
+                 {"decision": decision, "action": action, "reason": reason})
+    return case
+
+
+def _close(case: Case, now: datetime, outcome: str) -> None:
+    case.status, case.closed_at, case.outcome = "closed", now, outcome
+    case.claimed_by, case.claim_expires_at = None, None
+
+
+# ------------------------------------------------------------------------------------ appeals
+
+
+def file_appeal(session: Session, who: Principal, action_id: int, account_id: str, statement: str) -> Appeal:
+    action = session.get(ActionRecord, action_id)
+    if action is None or action.account_id != account_id:
+        raise NotFoundError(f"action {action_id} does not exist for account {account_id}")
+    if action.type == "restore":
+        raise InputError("a restoration cannot be appealed")
+    open_appeal = session.execute(select(Appeal.id).where(Appeal.action_id == action_id,
+                                                          Appeal.status == "open")).first()
+    if open_appeal is not None:
+        raise ConflictError(f"action {action_id} already has an open appeal ({open_appeal[0]})")
+    appeal = Appeal(action_id=action_id, account_id=account_id, statement=statement, status="open",
+                    created_at=datetime.now(UTC))
+    session.add(appeal)
+    session.flush()
+    audit.record(session, who.actor, "appeal.file", f"appeal:{appeal.id}", {"action": action_id})
+    return appeal
+
+
+def _involved(session: Session, action: ActionRecord) -> set[int]:
+    """Users who decided the action or reviewed its case: they may not decide the appeal."""
+    users = {action.decided_by} if action.decided_by is not None else set()
+    if action.case_id is not None:
+        users |= set(session.execute(select(Review.user_id).where(Review.case_id == action.case_id)).scalars())
+    return users
+
+
+def appeals_for(session: Session, who: Principal, *, limit: int = 50) -> list[Appeal]:
+    """Open appeals this reviewer may decide (never those of their own decisions)."""
+    appeals = session.execute(select(Appeal).where(Appeal.status == "open").order_by(Appeal.id)).scalars()
+    out = []
+    for appeal in appeals:
+        action = session.get(ActionRecord, appeal.action_id)
+        if action is not None and who.id not in _involved(session, action):
+            out.append(appeal)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def decide_appeal(session: Session, appeal_id: int, who: Principal, outcome: Literal["restore", "uphold"],
+                  reason: str) -> Appeal:
+    if not reason.strip():
+        raise InputError("a reason is required for every appeal decision")
+    appeal = session.get(Appeal, appeal_id)
+    if appeal is None:
+        raise NotFoundError(f"appeal {appeal_id} does not exist")
+    if appeal.status != "open":
+        raise ConflictError(f"appeal {appeal_id} is already decided ({appeal.status})")
+    action = session.get(ActionRecord, appeal.action_id)
+    assert action is not None
+    if who.id in _involved(session, action):
+        raise ForbiddenError("an appeal must be decided by a different reviewer from the one who decided the action")
+    now = datetime.now(UTC)
+    appeal.status = "restored" if outcome == "restore" else "upheld"
+    appeal.reviewer_id, appeal.reason, appeal.decided_at = who.id, reason, now
+    if outcome == "restore":
+        take_action(session, actor=who.actor, account_id=appeal.account_id, case_id=action.case_id, action="restore",
+                    automated=False, decided_by=who.id, rule="appeal:restore", policy_version="-",
+                    facts=[f"Keberatan diterima / appeal upheld for the user: {reason}"], reviewed=True)
+    audit.record(session, who.actor, "appeal.decide", f"appeal:{appeal_id}", {"outcome": outcome, "reason": reason})
+    return appeal
+
+
+def labelled_rows(session: Session) -> list[dict[str, Any]]:
+    """Reviewed texts as training rows for `pantau train --extra`: confirmed ⇒ 1; dismissed or
+    restored on appeal ⇒ 0. Only the text and the label leave; no account ids."""
+    rows: dict[str, dict[str, Any]] = {}
+    for review in session.execute(select(Review).order_by(Review.at)).scalars():
+        label = {"confirm": 1, "escalate": 1, "dismiss": 0}[review.decision]
+        for event in session.execute(select(Event).where(Event.case_id == review.case_id)).scalars():
+            if event.kind != "user_report":
+                rows[event.event_id] = {"text": event.text, "label": label, "category": f"review:{review.decision}"}
+    restored = session.execute(
+        select(ActionRecord.case_id).join(Appeal, Appeal.action_id == ActionRecord.id)
+        .where(Appeal.status == "restored", or_(ActionRecord.case_id.is_not(None)))
+    ).scalars()
+    for case_id in restored:
+        for event in session.execute(select(Event).where(Event.case_id == case_id)).scalars():
+            if event.kind != "user_report":
+                rows[event.event_id] = {"text": event.text, "label": 0, "category": "appeal:restored"}
+    return list(rows.values())

@@ -1,0 +1,177 @@
+"""The whole path a platform's safety team uses, against a real webhook receiver over HTTP:
+
+a profile with "open BO 300 include room" is hidden from nearby and queued; a moderator claims and
+confirms; the receiver gets correctly signed actions with statements of reasons; an appeal is
+reviewed by another moderator and restores the account; the audit log verifies; replaying every
+event changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from pantau.actions import SIGNATURE_HEADER, deliver_pending, verify_signature
+from pantau.auth import Role, add_user
+from pantau.config import Settings
+from pantau.pipeline import Pipeline
+from pantau.store.db import transaction
+from pantau.store.schema import ActionRecord, AuditEntry, Case, Event, WebhookDelivery
+from tests.service.conftest import Service
+
+NOW = "2026-11-29T07:00:00+07:00"
+
+
+class Receiver:
+    """A real local HTTP server standing in for the platform's webhook endpoint."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[dict[str, str], str]] = []
+        self.fail_next = 0
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+                if receiver.fail_next:
+                    receiver.fail_next -= 1
+                    self.send_response(503)
+                    self.end_headers()
+                    return
+                receiver.calls.append((dict(self.headers), body))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *_: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/pantau"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def actions(self) -> list[dict[str, Any]]:
+        return [json.loads(body) for _, body in self.calls]
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    r = Receiver()
+    yield r
+    r.server.shutdown()
+
+
+def test_platform_end_to_end(settings: Settings, pipeline: Pipeline, receiver: Receiver) -> None:
+    settings = settings.model_copy(update={"webhook_url": receiver.url})
+    svc = Service(settings, pipeline)
+    with transaction(svc.sessions) as session:
+        second_moderator = add_user(session, "moderator-two", Role.MODERATOR)
+    platform, mod_a = svc.headers(Role.PLATFORM), svc.headers(Role.MODERATOR)
+    mod_b = {"Authorization": f"Bearer {second_moderator}"}
+    events = [
+        {"event_id": "p-1", "kind": "profile", "occurred_at": NOW, "account_id": "acc-42", "display_name": "Ayu",
+         "status": "open BO 300 include room"},
+        {"event_id": "p-2", "kind": "profile", "occurred_at": NOW, "account_id": "acc-43", "display_name": "Rina",
+         "status": "jual gamis, open PO, COD area Malang"},
+    ]
+
+    # 1. ingest: hidden from nearby and queued
+    decisions = svc.client.post("/v1/events/batch", json={"events": events}, headers=platform).json()["decisions"]
+    assert decisions[0]["action"] == "hide_nearby" and decisions[0]["case_id"] is not None
+    assert decisions[1]["action"] == "allow"
+    queue = svc.client.get("/v1/cases", headers=mod_a).json()
+    assert [c["account_id"] for c in queue] == ["acc-42"]
+    case_id = queue[0]["id"]
+
+    # 2. claim: a lock the other moderator cannot take
+    assert svc.client.post(f"/v1/cases/{case_id}/claim", headers=mod_a).json()["claimed_by_me"] is True
+    taken = svc.client.post(f"/v1/cases/{case_id}/claim", headers=mod_b)
+    assert taken.status_code == 409 and "someone else" in taken.json()["error"]
+    detail = svc.client.get(f"/v1/cases/{case_id}", headers=mod_a).json()
+    assert detail["events"][0]["text"] == "Ayu\nopen BO 300 include room"
+    assert any(s["text"] == "open BO" for s in detail["events"][0]["signals"])
+
+    # 3. confirm with a reason; the case leaves the queue
+    r = svc.client.post(f"/v1/cases/{case_id}/decide", headers=mod_a,
+                        json={"decision": "confirm", "action": "hide_nearby", "reason": "menawarkan BO dengan tarif"})
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "closed"
+    assert svc.client.get("/v1/cases", headers=mod_a).json() == []
+
+    # 4. webhooks: signed, with statements of reasons, retried after a failure
+    receiver.fail_next = 1
+    deliver_pending(svc.sessions, settings)  # first attempt of the first delivery gets a 503
+    with svc.sessions() as session:
+        retried = session.execute(select(WebhookDelivery).order_by(WebhookDelivery.id)).scalars().first()
+        assert retried is not None and retried.attempts == 1 and retried.last_status == 503
+        retried_id = retried.id
+    with transaction(svc.sessions) as session:  # fast-forward the back-off
+        row = session.get(WebhookDelivery, retried_id)
+        assert row is not None
+        row.next_attempt_at = row.next_attempt_at.replace(year=2000)
+    deliver_pending(svc.sessions, settings)
+    sent = sorted(receiver.actions(), key=lambda a: a["action_id"])  # the retried one arrived last
+    assert [a["action"] for a in sent] == ["hide_nearby", "hide_nearby"]
+    secret = settings.webhook_secret.get_secret_value()  # type: ignore[union-attr]
+    for headers, body in receiver.calls:
+        assert verify_signature(secret, headers[SIGNATURE_HEADER], body)
+        assert headers["Idempotency-Key"] == json.loads(body)["idempotency_key"]
+        statement = json.loads(body)["statement_of_reasons"]
+        assert {"keputusan", "fakta", "otomatis", "dasar", "keberatan"} <= set(statement["id"])
+        assert {"decision", "facts", "automated", "ground", "redress"} <= set(statement["en"])
+    assert sent[0]["statement_of_reasons"]["automated_decision"] is True
+    assert sent[1]["statement_of_reasons"]["automated_decision"] is False
+    assert not verify_signature("wrong-secret-xxxxxxxx", receiver.calls[0][0][SIGNATURE_HEADER],
+                                receiver.calls[0][1])
+
+    # 5. appeal: never shown to, nor decided by, the moderator who decided; another restores
+    confirmed = sent[1]["action_id"]
+    appeal = svc.client.post("/v1/appeals", headers=platform,
+                             json={"action_id": confirmed, "account_id": "acc-42", "statement": "Saya tidak begitu"})
+    assert appeal.status_code == 200, appeal.text
+    appeal_id = appeal.json()["id"]
+    assert svc.client.get("/v1/appeals", headers=mod_a).json() == []
+    assert svc.client.post(f"/v1/appeals/{appeal_id}/decide", headers=mod_a,
+                           json={"outcome": "restore", "reason": "x"}).status_code == 403
+    assert [a["id"] for a in svc.client.get("/v1/appeals", headers=mod_b).json()] == [appeal_id]
+    restored = svc.client.post(f"/v1/appeals/{appeal_id}/decide", headers=mod_b,
+                               json={"outcome": "restore", "reason": "konteks: akun lain yang menyalin status"})
+    assert restored.json()["status"] == "restored"
+    deliver_pending(svc.sessions, settings)
+    assert receiver.actions()[-1]["action"] == "restore"
+    assert len({h["Idempotency-Key"] for h, _ in receiver.calls}) == len(receiver.calls) == 3
+
+    # 6. the audit log verifies
+    verdict = svc.client.get("/v1/audit/verify", headers=svc.headers(Role.AUDITOR)).json()
+    assert verdict["ok"] is True
+
+    # 7. replaying every event changes nothing
+    def counts() -> dict[str, int]:
+        with svc.sessions() as session:
+            return {t.__name__: session.execute(select(func.count()).select_from(t)).scalar_one()
+                    for t in (Event, Case, ActionRecord, WebhookDelivery, AuditEntry)}
+
+    before = counts()
+    again = svc.client.post("/v1/events/batch", json={"events": events}, headers=platform).json()["decisions"]
+    assert all(d["replayed"] for d in again)
+    assert counts() == before
+    deliver_pending(svc.sessions, settings)
+    assert len(receiver.calls) == 3
+
+
+def test_child_offer_creates_a_frozen_escalation_record(service: Service) -> None:
+    ev = {"event_id": "c-1", "kind": "status_post", "occurred_at": NOW, "account_id": "acc-9",
+          "text": "ABG 15th masih SMP, ready ST 500"}
+    d = service.client.post("/v1/events", json=ev, headers=service.headers(Role.PLATFORM)).json()
+    assert d["action"] == "escalate_child_safety"
+    records = service.client.get("/v1/child-safety", headers=service.headers(Role.CHILD_SAFETY_OFFICER)).json()
+    assert [r["case_id"] for r in records] == [d["case_id"]]
+    created, until = records[0]["created_at"], records[0]["retention_until"]
+    assert int(until[:4]) * 12 + int(until[5:7]) - int(created[:4]) * 12 - int(created[5:7]) == 12  # one year
+    queue = service.client.get("/v1/cases", headers=service.headers(Role.MODERATOR)).json()
+    assert queue[0]["child_safety"] is True  # child safety first in the queue
