@@ -18,7 +18,7 @@ Auditor = Annotated[Principal, Depends(require(Role.AUDITOR, Role.ADMIN))]
 
 @router.get("", summary="Audit entries, newest first")
 def list_entries(who: Auditor, session: DB, limit: Annotated[int, Query(ge=1, le=500)] = 100,
-                 before: Annotated[int | None, Query(ge=1)] = None) -> list[dict[str, Any]]:
+                 before: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None) -> list[dict[str, Any]]:
     query = select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(limit)
     if before is not None:
         query = query.where(AuditEntry.seq < before)

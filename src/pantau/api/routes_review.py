@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
@@ -20,6 +20,7 @@ Reviewer = Annotated[Principal, Depends(require(Role.MODERATOR, Role.CHILD_SAFET
 Platform = Annotated[Principal, Depends(require(Role.PLATFORM))]
 Officer = Annotated[Principal, Depends(require(Role.CHILD_SAFETY_OFFICER, Role.ADMIN))]
 Reason = Annotated[str, Field(min_length=1, max_length=2000)]
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 class CaseOut(BaseModel):
@@ -73,7 +74,7 @@ class DecideIn(BaseModel):
 
 class AppealIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    action_id: int
+    action_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
     account_id: Annotated[str, Field(min_length=1, max_length=200)]
     statement: Annotated[str, Field(max_length=5000)] = ""
 
@@ -119,7 +120,7 @@ def list_cases(who: Reviewer, session: DB, limit: Annotated[int, Query(ge=1, le=
 
 
 @router.get("/v1/cases/{case_id}", response_model=CaseDetail, summary="A case with its events, actions, reviews")
-def get_case(case_id: int, who: Reviewer, session: DB) -> dict[str, Any]:
+def get_case(case_id: RowId, who: Reviewer, session: DB) -> dict[str, Any]:
     case = review.get_case(session, case_id)
     if who.role is Role.CHILD_SAFETY_OFFICER and not case.child_safety:
         raise NotFoundError(f"case {case_id} does not exist")
@@ -140,18 +141,18 @@ def get_case(case_id: int, who: Reviewer, session: DB) -> dict[str, Any]:
 
 
 @router.post("/v1/cases/{case_id}/claim", response_model=CaseOut, summary="Claim a case (a lock with expiry)")
-def claim_case(case_id: int, who: Reviewer, st: State, session: DB) -> dict[str, Any]:
+def claim_case(case_id: RowId, who: Reviewer, st: State, session: DB) -> dict[str, Any]:
     case = review.claim(session, case_id, who, st.settings.claim_minutes)
     return _case_out(case, who, who.id)
 
 
 @router.post("/v1/cases/{case_id}/release", response_model=CaseOut, summary="Give a claimed case back")
-def release_case(case_id: int, who: Reviewer, session: DB) -> dict[str, Any]:
+def release_case(case_id: RowId, who: Reviewer, session: DB) -> dict[str, Any]:
     return _case_out(review.release(session, case_id, who), who, None)
 
 
 @router.post("/v1/cases/{case_id}/decide", response_model=CaseOut, summary="Confirm, dismiss or escalate a case")
-def decide_case(case_id: int, body: DecideIn, who: Reviewer, session: DB) -> dict[str, Any]:
+def decide_case(case_id: RowId, body: DecideIn, who: Reviewer, session: DB) -> dict[str, Any]:
     case = review.decide(session, case_id, who, body.decision, body.reason, body.action, body.hide_days)
     return _case_out(case, who, _holder(case))
 
@@ -167,7 +168,7 @@ def list_appeals(who: Reviewer, session: DB) -> list[Appeal]:
 
 
 @router.post("/v1/appeals/{appeal_id}/decide", response_model=AppealOut, summary="Restore or uphold")
-def decide_appeal(appeal_id: int, body: AppealDecideIn, who: Reviewer, session: DB) -> Appeal:
+def decide_appeal(appeal_id: RowId, body: AppealDecideIn, who: Reviewer, session: DB) -> Appeal:
     return review.decide_appeal(session, appeal_id, who, body.outcome, body.reason)
 
 
