@@ -351,6 +351,20 @@ def _cmd_audit_verify(_: argparse.Namespace) -> int:
     return EXIT_INPUT
 
 
+def _cmd_reviews_export(args: argparse.Namespace) -> int:
+    from pantau import audit
+    from pantau.evaluate import write_gold
+    from pantau.review import labelled_rows
+    from pantau.store.db import make_engine, session_factory, transaction
+
+    with transaction(session_factory(make_engine(_service_settings()))) as session:
+        rows = labelled_rows(session)
+        audit.record(session, "cli", "labels.export", args.out, {"rows": len(rows)})
+    count = write_gold(rows, Path(args.out))
+    _say(f"wrote {count:,} reviewed texts as labelled rows to {args.out} (use: pantau train --extra {args.out})")
+    return EXIT_OK
+
+
 def _add_service_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     from pantau.auth import Role
 
@@ -371,6 +385,12 @@ def _add_service_commands(sub: argparse._SubParsersAction) -> None:  # type: ign
     a.add_argument("--region", action="append", default=[], metavar="CODE",
                    help="Kemendagri region code (regional_official only; repeatable), e.g. 35.73.05")
     a.set_defaults(func=_cmd_users_add)
+
+    p = sub.add_parser("reviews", help="human review outcomes")
+    rsub = p.add_subparsers(dest="reviews_command", required=True, metavar="ACTION")
+    e = rsub.add_parser("export-labels", help="reviewed texts as {text, label} JSONL for `pantau train --extra`")
+    e.add_argument("out", help="output JSONL path")
+    e.set_defaults(func=_cmd_reviews_export)
 
     p = sub.add_parser("audit", help="the append-only audit log")
     asub = p.add_subparsers(dest="audit_command", required=True, metavar="ACTION")

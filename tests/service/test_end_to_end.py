@@ -175,3 +175,35 @@ def test_child_offer_creates_a_frozen_escalation_record(service: Service) -> Non
     assert int(until[:4]) * 12 + int(until[5:7]) - int(created[:4]) * 12 - int(created[5:7]) == 12  # one year
     queue = service.client.get("/v1/cases", headers=service.headers(Role.MODERATOR)).json()
     assert queue[0]["child_safety"] is True  # child safety first in the queue
+
+
+def test_frozen_evidence_cannot_be_deleted(service: Service) -> None:
+    from pantau.store.schema import FrozenEvidenceError
+
+    ev = {"event_id": "c-2", "kind": "status_post", "occurred_at": NOW, "account_id": "acc-10",
+          "text": "dedek 14th bisa VCS 100k"}
+    assert service.client.post("/v1/events", json=ev, headers=service.headers(Role.PLATFORM)).json()[
+        "action"] == "escalate_child_safety"
+    with pytest.raises(FrozenEvidenceError, match="frozen against deletion"), transaction(service.sessions) as s:
+        stored = s.get(Event, "c-2")
+        s.delete(stored)
+    with service.sessions() as s:
+        assert s.get(Event, "c-2") is not None
+
+
+def test_reviewed_texts_export_as_labels(service: Service) -> None:
+    from pantau.review import labelled_rows
+
+    h = service.headers(Role.MODERATOR)
+    for i, status in enumerate(["open BO 300 include room", "vcs 100k ya kak"]):
+        ev = {"event_id": f"l-{i}", "kind": "status_post", "occurred_at": NOW, "account_id": f"acc-l{i}",
+              "text": status}
+        case_id = service.client.post("/v1/events", json=ev, headers=service.headers(Role.PLATFORM)).json()["case_id"]
+        service.client.post(f"/v1/cases/{case_id}/claim", headers=h)
+        decision = {"decision": "confirm", "action": "suspend", "reason": "offer"} if i == 0 else \
+            {"decision": "dismiss", "reason": "teman bercanda"}
+        assert service.client.post(f"/v1/cases/{case_id}/decide", headers=h, json=decision).status_code == 200
+    with service.sessions() as s:
+        rows = sorted(labelled_rows(s), key=lambda r: r["label"])
+    assert [(r["text"], r["label"]) for r in rows] == [("vcs 100k ya kak", 0), ("open BO 300 include room", 1)]
+    assert all(set(r) == {"text", "label", "category"} for r in rows)

@@ -8,11 +8,11 @@ hash-chained.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 
 class Base(DeclarativeBase):
@@ -169,3 +169,31 @@ class ChildSafetyRecord(Base):
     retention_until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     status: Mapped[str] = mapped_column(String(20), default="open")  # open | referred | closed
     exported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class FrozenEvidenceError(RuntimeError):
+    """Evidence of a child-safety escalation may not be deleted before its retention date."""
+
+
+def _frozen(session: Any, case_id: int | None) -> bool:
+    if case_id is None:
+        return False
+    from sqlalchemy import select
+
+    until = session.execute(
+        select(ChildSafetyRecord.retention_until).where(ChildSafetyRecord.case_id == case_id)
+    ).scalar()
+    if until is None:
+        return False
+    until = until if until.tzinfo else until.replace(tzinfo=UTC)
+    return bool(until > datetime.now(UTC))
+
+
+@event.listens_for(Session, "before_flush")
+def _guard_frozen_evidence(session: Session, *_: Any) -> None:
+    for obj in session.deleted:
+        case_id = obj.case_id if isinstance(obj, Event | ChildSafetyRecord | ActionRecord) else (
+            obj.id if isinstance(obj, Case) else None)
+        if _frozen(session, case_id):
+            raise FrozenEvidenceError(f"{type(obj).__name__} belongs to child-safety case {case_id}, frozen against "
+                                      "deletion until its retention date")
