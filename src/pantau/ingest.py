@@ -27,7 +27,7 @@ from pantau.api.schemas import (
     UserReportEvent,
 )
 from pantau.masking import mask_spans
-from pantau.models import Action, Verdict
+from pantau.models import Action, Signal, SignalGroup, Verdict
 from pantau.pipeline import Pipeline
 from pantau.store.schema import Account, ActionRecord, Case, ChildSafetyRecord, ContactHash, Event
 
@@ -51,6 +51,13 @@ def event_text(event: EventIn) -> str:
     if isinstance(event, ProfileEvent):
         return "\n".join(part for part in (event.display_name, event.status) if part)
     return event.text
+
+
+def field_signals(event: ProfileEvent) -> list[Signal]:
+    """Signals from a profile's fields: a declared age under 18 is a minor indicator."""
+    if event.declared_age is not None and event.declared_age < 18:
+        return [Signal("minor.declared_age", SignalGroup.MINOR, 0.0, 0, 0, "", str(event.declared_age))]
+    return []
 
 
 def subject_account(event: EventIn) -> str | None:
@@ -142,7 +149,8 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
     fresh = [e for e in events if e.event_id not in existing]
     seen: set[str] = set()
     unique = [e for e in fresh if not (e.event_id in seen or seen.add(e.event_id))]  # type: ignore[func-returns-value]
-    verdicts = {v.id: v for v in pipeline.run_batch([(e.event_id, event_text(e)) for e in unique])}
+    facts = {e.event_id: field_signals(e) for e in unique if isinstance(e, ProfileEvent)}
+    verdicts = {v.id: v for v in pipeline.run_batch([(e.event_id, event_text(e)) for e in unique], facts)}
     now = datetime.now(UTC)
     stored: dict[str, Event] = {}
     for event in unique:

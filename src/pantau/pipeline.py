@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,9 +85,17 @@ class Pipeline:
         signals.sort(key=lambda s: (s.start, -s.end, s.name))
         return Prepared(nt, tuple(signals), tuple(failed))
 
-    def run_batch(self, items: Sequence[tuple[str, str]]) -> list[Verdict]:
-        """Verdicts for ``(id, text)`` pairs, in order."""
+    def run_batch(self, items: Sequence[tuple[str, str]],
+                  facts: Mapping[str, Sequence[Signal]] | None = None) -> list[Verdict]:
+        """Verdicts for ``(id, text)`` pairs, in order. ``facts`` adds signals that come from an
+        event's fields rather than its text (e.g. a declared age under 18), keyed by id."""
         prepared = [self.prepare(text) for _, text in items]
+        if facts:
+            prepared = [
+                Prepared(p.normalized, tuple(sorted((*p.signals, *facts.get(item_id, ())),
+                                                    key=lambda s: (s.start, -s.end, s.name))), p.failed)
+                for (item_id, _), p in zip(items, prepared, strict=True)
+            ]
         pairs = [(p.normalized, p.signals) for p in prepared]
         try:
             scores = self.classifier.score_batch(pairs)

@@ -140,3 +140,13 @@ def test_missing_or_unknown_token_is_401(service: Service) -> None:
     assert service.client.post("/v1/events", json=profile("e", "x")).status_code == 401
     r = service.client.post("/v1/events", json=profile("e", "x"), headers={"Authorization": "Bearer nope"})
     assert r.status_code == 401
+
+
+def test_declared_age_under_18_is_a_minor_indicator(service: Service) -> None:
+    h = service.headers(Role.PLATFORM)
+    child = service.client.post("/v1/events", json=profile("a1", "ready BO malam ini", declared_age=16), headers=h)
+    adult = service.client.post("/v1/events", json=profile("a2", "ready BO malam ini", account="acc-2",
+                                                           declared_age=24), headers=h)
+    assert child.json()["action"] == "escalate_child_safety" and child.json()["minor_risk"] is True
+    assert adult.json()["action"] != "escalate_child_safety"
+    assert any(s["name"] == "minor.declared_age" for s in child.json()["signals"])
