@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
@@ -15,12 +16,15 @@ from pantau.auth import Principal, Role, authenticate
 from pantau.config import Settings
 from pantau.pipeline import Pipeline
 
+LOGIN_RECORD_INTERVAL = 3600.0  # seconds: a token's use is audited as a login at most hourly
+
 
 @dataclass
 class ServiceState:
     settings: Settings
     sessions: sessionmaker[Session]
     pipeline: Pipeline
+    last_login: dict[int, float] = field(default_factory=dict)
 
 
 def state(request: Request) -> ServiceState:
@@ -49,6 +53,10 @@ def principal(st: State, credentials: Annotated[HTTPAuthorizationCredentials | N
             audit.record(session, "anonymous", "login.failed", "token", {})
             raise HTTPException(status.HTTP_401_UNAUTHORIZED, "unknown or disabled token",
                                 {"WWW-Authenticate": "Bearer"})
+        now = time.monotonic()
+        if now - st.last_login.get(who.id, -LOGIN_RECORD_INTERVAL) >= LOGIN_RECORD_INTERVAL:
+            st.last_login[who.id] = now
+            audit.record(session, who.actor, "login", f"user:{who.id}", {"role": who.role.value})
     return who
 
 
