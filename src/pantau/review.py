@@ -19,7 +19,7 @@ from pantau.actions import take_action
 from pantau.auth import Principal
 from pantau.errors import ConflictError, ForbiddenError, InputError, NotFoundError
 from pantau.ingest import RETENTION
-from pantau.store.schema import ActionRecord, Appeal, Case, ChildSafetyRecord, Event, Review
+from pantau.store.schema import ActionRecord, Appeal, Case, ChildSafetyRecord, Event, Review, User
 
 Decision = Literal["confirm", "dismiss", "escalate"]
 CONFIRM_ACTIONS = ("hide_nearby", "warn", "suspend")
@@ -209,3 +209,37 @@ def labelled_rows(session: Session) -> list[dict[str, Any]]:
             if event.kind != "user_report":
                 rows[event.event_id] = {"text": event.text, "label": 0, "category": "appeal:restored"}
     return list(rows.values())
+
+
+def build_referral(session: Session, case_id: int, who: Principal) -> Any:
+    """The referral package of a child-safety case, from the stored evidence; marks it referred."""
+    from pantau.referral import EvidenceItem, Referral
+
+    case = get_case(session, case_id)
+    record = session.execute(select(ChildSafetyRecord).where(ChildSafetyRecord.case_id == case_id)).scalar_one_or_none()
+    if record is None:
+        raise NotFoundError(f"case {case_id} has no child-safety escalation")
+    events = list(session.execute(select(Event).where(Event.case_id == case_id).order_by(Event.occurred_at)).scalars())
+    users = {u.id: u.name for u in session.execute(select(User)).scalars()}
+    reviews = session.execute(select(Review).where(Review.case_id == case_id).order_by(Review.at)).scalars()
+    now = datetime.now(UTC)
+    referral = Referral(
+        case_id=case_id, account_id=case.account_id, opened_at=_aware(case.opened_at),  # type: ignore[arg-type]
+        escalated_at=_aware(record.created_at), retention_until=_aware(record.retention_until),  # type: ignore[arg-type]
+        region_code=next((e.region_code for e in events if e.region_code), None),
+        evidence=tuple(
+            EvidenceItem(
+                event_id=e.event_id, kind=e.kind, occurred_at=_aware(e.occurred_at),  # type: ignore[arg-type]
+                received_at=_aware(e.received_at), text=e.text, action=e.action,  # type: ignore[arg-type]
+                score=e.score, reasons=tuple(e.reasons), model_version=e.model_version,
+                signals=tuple((s["name"], s["start"], s["end"], s["text"]) for s in e.signals if s["end"] > s["start"]),
+            )
+            for e in events
+        ),
+        decisions=tuple({"at": _aware(r.at).isoformat(), "by": users.get(r.user_id, str(r.user_id)),  # type: ignore[union-attr]
+                         "decision": r.decision, "reason": r.reason} for r in reviews),
+        prepared_by=who.name, prepared_at=now,
+    )
+    record.exported_at, record.status = now, "referred"
+    audit.record(session, who.actor, "child_safety.export", f"case:{case_id}", {"items": len(events)})
+    return referral

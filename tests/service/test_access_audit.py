@@ -36,6 +36,8 @@ MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("GET", "/v1/appeals"): {Role.MODERATOR, Role.CHILD_SAFETY_OFFICER, Role.ADMIN},
     ("POST", "/v1/appeals/{appeal_id}/decide"): {Role.MODERATOR, Role.CHILD_SAFETY_OFFICER, Role.ADMIN},
     ("GET", "/v1/child-safety"): {Role.CHILD_SAFETY_OFFICER, Role.ADMIN},
+    ("GET", "/v1/child-safety/{case_id}/referral.json"): {Role.CHILD_SAFETY_OFFICER, Role.ADMIN},
+    ("GET", "/v1/child-safety/{case_id}/referral.pdf"): {Role.CHILD_SAFETY_OFFICER, Role.ADMIN},
 }
 BODIES: dict[str, Any] = {
     "/v1/events": {"event_id": "m1", "kind": "status_post", "occurred_at": "2026-11-29T07:00:00+07:00",

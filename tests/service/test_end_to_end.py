@@ -207,3 +207,23 @@ def test_reviewed_texts_export_as_labels(service: Service) -> None:
         rows = sorted(labelled_rows(s), key=lambda r: r["label"])
     assert [(r["text"], r["label"]) for r in rows] == [("vcs 100k ya kak", 0), ("open BO 300 include room", 1)]
     assert all(set(r) == {"text", "label", "category"} for r in rows)
+
+
+def test_referral_package_exports_and_is_audited(service: Service) -> None:
+    from pantau.referral import verify_referral_json
+
+    ev = {"event_id": "c-3", "kind": "status_post", "occurred_at": NOW, "account_id": "acc-11",
+          "text": "ready 𝐀𝐁𝐆 15th pulang sekolah, ST 400", "region_code": "35.73.05"}
+    case_id = service.client.post("/v1/events", json=ev, headers=service.headers(Role.PLATFORM)).json()["case_id"]
+    officer = service.headers(Role.CHILD_SAFETY_OFFICER)
+    doc = service.client.get(f"/v1/child-safety/{case_id}/referral.json", headers=officer).json()
+    assert verify_referral_json(doc) == []
+    assert "SAPA 129" in json.dumps(doc, ensure_ascii=False)
+    pdf = service.client.get(f"/v1/child-safety/{case_id}/referral.pdf", headers=officer)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert service.client.get(f"/v1/child-safety/{case_id}/referral.pdf",
+                              headers=service.headers(Role.MODERATOR)).status_code == 403
+    records = service.client.get("/v1/child-safety", headers=officer).json()
+    assert records[0]["status"] == "referred" and records[0]["exported_at"] is not None
+    actions = [e["action"] for e in service.client.get("/v1/audit", headers=service.headers(Role.AUDITOR)).json()]
+    assert actions.count("child_safety.export") == 2

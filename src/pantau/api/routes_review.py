@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
@@ -176,3 +176,20 @@ def decide_appeal(appeal_id: RowId, body: AppealDecideIn, who: Reviewer, session
 def list_escalations(who: Officer, session: DB) -> list[ChildSafetyRecord]:
     query = select(ChildSafetyRecord).order_by(ChildSafetyRecord.created_at.desc()).limit(200)
     return list(session.execute(query).scalars())
+
+
+@router.get("/v1/child-safety/{case_id}/referral.json", summary="Referral package (JSON, with integrity digests)")
+def referral_json(case_id: RowId, who: Officer, session: DB) -> dict[str, Any]:
+    from pantau.referral import referral_json as build_json
+
+    return build_json(review.build_referral(session, case_id, who))
+
+
+@router.get("/v1/child-safety/{case_id}/referral.pdf", summary="Referral package (PDF, Bahasa Indonesia + English)",
+            response_class=Response, responses={200: {"content": {"application/pdf": {}}}})
+def referral_pdf(case_id: RowId, who: Officer, session: DB) -> Response:
+    from pantau.referral import referral_pdf as build_pdf
+
+    pdf = build_pdf(review.build_referral(session, case_id, who))
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="rujukan-kasus-{case_id}.pdf"'})
