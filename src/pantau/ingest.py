@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from pantau import audit
@@ -122,68 +122,78 @@ def _automatic_action(session: Session, actor: str, event_id: str, account_id: s
         audit.record(session, actor, "child_safety.escalate", f"case:{case_id}", {"event": event_id})
 
 
-def _attach_case(session: Session, account_id: str, verdict: Verdict, now: datetime, reported: bool) -> int | None:
-    action = verdict.decision.action
-    if action is Action.ALLOW and not reported:
-        return None
-    case = session.execute(
-        select(Case).where(Case.account_id == account_id, Case.status == "open").limit(1)
-    ).scalar_one_or_none()
-    if case is None:
-        case = Case(account_id=account_id, status="open", child_safety=False, max_score=0.0, events_count=0,
-                    opened_at=now)
-        session.add(case)
-        session.flush()
-        audit.record(session, "pantau", "case.open", f"case:{case.id}", {"account": account_id})
-    case.events_count += 1
-    case.max_score = max(case.max_score, verdict.assessment.score)
-    case.child_safety = case.child_safety or action is Action.ESCALATE_CHILD_SAFETY
-    return case.id
+def _needs_case(event: EventIn, verdict: Verdict) -> bool:
+    return verdict.decision.action is not Action.ALLOW or isinstance(event, UserReportEvent)
 
 
 def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn], actor: str,
                  hash_key: bytes) -> list[Stored]:
-    """Score and store ``events`` in the caller's transaction; replays return the stored decision."""
+    """Score and store ``events`` in the caller's transaction; replays return the stored decision.
+
+    Database work is batched: one lookup each for known events, accounts and open cases, and a
+    handful of flushes per batch rather than per event.
+    """
     ids = [e.event_id for e in events]
     existing = {e.event_id: e for e in session.execute(select(Event).where(Event.event_id.in_(ids))).scalars()}
-    fresh = [e for e in events if e.event_id not in existing]
-    seen: set[str] = set()
-    unique = [e for e in fresh if not (e.event_id in seen or seen.add(e.event_id))]  # type: ignore[func-returns-value]
+    unique: list[EventIn] = []
+    seen: set[str] = set(existing)
+    for e in events:  # the first occurrence of each new id, in order
+        if e.event_id not in seen:
+            seen.add(e.event_id)
+            unique.append(e)
     facts = {e.event_id: field_signals(e) for e in unique if isinstance(e, ProfileEvent)}
     verdicts = {v.id: v for v in pipeline.run_batch([(e.event_id, event_text(e)) for e in unique], facts)}
     now = datetime.now(UTC)
+
+    account_ids = {a for a in map(subject_account, unique) if a is not None}
+    known = set(session.execute(select(Account.id).where(Account.id.in_(account_ids))).scalars())
+    session.add_all(Account(id=a, first_seen=now, last_seen=now) for a in sorted(account_ids - known))
+    if known:
+        session.execute(update(Account).where(Account.id.in_(known)).values(last_seen=now))
+    cases = {c.account_id: c for c in session.execute(
+        select(Case).where(Case.account_id.in_(account_ids), Case.status == "open")).scalars()}
+    opened = []
+    for event in unique:
+        account_id = subject_account(event)
+        if account_id is not None and account_id not in cases and _needs_case(event, verdicts[event.event_id]):
+            cases[account_id] = Case(account_id=account_id, status="open", child_safety=False, max_score=0.0,
+                                     events_count=0, opened_at=now)
+            opened.append(cases[account_id])
+    session.add_all(opened)
+    session.flush()  # accounts and new cases exist (and have ids) before events refer to them
+    for case in opened:
+        audit.record(session, "pantau", "case.open", f"case:{case.id}", {"account": case.account_id})
+
     stored: dict[str, Event] = {}
     for event in unique:
         verdict = verdicts[event.event_id]
         account_id = subject_account(event)
-        if account_id is not None:
-            account = session.get(Account, account_id)
-            if account is None:
-                session.add(Account(id=account_id, first_seen=now, last_seen=now))
-                session.flush()
-            else:
-                account.last_seen = now
         record = verdict.to_scan_record()
-        row = Event(
+        case = cases.get(account_id) if account_id is not None and _needs_case(event, verdict) else None
+        if case is not None:
+            case.events_count += 1
+            case.max_score = max(case.max_score, verdict.assessment.score)
+            case.child_safety = case.child_safety or verdict.decision.action is Action.ESCALATE_CHILD_SAFETY
+        stored[event.event_id] = Event(
             event_id=event.event_id, kind=event.kind, account_id=account_id, occurred_at=event.occurred_at,
             received_at=now, text=event_text(event), region_code=getattr(event, "region_code", None),
             details=_details(event), action=str(record["action"]), score=float(record["score"]),  # type: ignore[arg-type]
             solicitation=bool(record["solicitation"]), minor_risk=bool(record["minor_risk"]),
             rule_id=verdict.decision.rule_id, reasons=list(verdict.decision.reasons), signals=record["signals"],  # type: ignore[arg-type]
             model_version=verdict.model_version, degraded=bool(verdict.assessment.degraded),
+            case_id=case.id if case is not None else None,
         )
-        if account_id is not None:
-            row.case_id = _attach_case(session, account_id, verdict, now, isinstance(event, UserReportEvent))
-        session.add(row)
-        session.flush()  # the event row first: contact hashes refer to it
-        if account_id is not None and row.case_id is not None and not isinstance(event, UserReportEvent):
-            _automatic_action(session, actor, event.event_id, account_id, row.case_id, verdict, now)
-        for kind, digest in _contact_digests(row.text, hash_key):
-            session.add(ContactHash(event_id=event.event_id, kind=kind, digest=digest))
+    session.add_all(stored.values())
+    session.flush()  # events exist before contact hashes and actions refer to them
+    for event in unique:
+        row, verdict = stored[event.event_id], verdicts[event.event_id]
+        if row.account_id is not None and row.case_id is not None and not isinstance(event, UserReportEvent):
+            _automatic_action(session, actor, event.event_id, row.account_id, row.case_id, verdict, now)
+        session.add_all(ContactHash(event_id=event.event_id, kind=kind, digest=digest)
+                        for kind, digest in _contact_digests(row.text, hash_key))
         audit.record(session, actor, "event.decide", f"event:{event.event_id}",
                      {"action": row.action, "score": row.score, "model_version": row.model_version,
                       "case": row.case_id})
-        stored[event.event_id] = row
     session.flush()
     out: list[Stored] = []
     answered: set[str] = set()

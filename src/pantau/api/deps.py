@@ -12,11 +12,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 
 from pantau import audit
-from pantau.auth import Principal, Role, authenticate
+from pantau.auth import Principal, Role, authenticate, hash_token
 from pantau.config import Settings
 from pantau.pipeline import Pipeline
 
 LOGIN_RECORD_INTERVAL = 3600.0  # seconds: a token's use is audited as a login at most hourly
+TOKEN_CACHE_SECONDS = 60.0  # a disabled token stops working within this time
 
 
 @dataclass
@@ -25,9 +26,10 @@ class ServiceState:
     sessions: sessionmaker[Session]
     pipeline: Pipeline
     last_login: dict[int, float] = field(default_factory=dict)
+    tokens: dict[str, tuple[float, Principal]] = field(default_factory=dict)  # token hash → (checked, who)
 
 
-def state(request: Request) -> ServiceState:
+async def state(request: Request) -> ServiceState:
     return request.app.state.pantau  # type: ignore[no-any-return]
 
 
@@ -47,6 +49,10 @@ _bearer = HTTPBearer(auto_error=False)
 def principal(st: State, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
     if credentials is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing bearer token", {"WWW-Authenticate": "Bearer"})
+    key = hash_token(credentials.credentials)
+    cached = st.tokens.get(key)
+    if cached is not None and time.monotonic() - cached[0] < TOKEN_CACHE_SECONDS:
+        return cached[1]
     with st.sessions() as session, session.begin():
         who = authenticate(session, credentials.credentials)
         if who is None:
@@ -57,6 +63,7 @@ def principal(st: State, credentials: Annotated[HTTPAuthorizationCredentials | N
         if now - st.last_login.get(who.id, -LOGIN_RECORD_INTERVAL) >= LOGIN_RECORD_INTERVAL:
             st.last_login[who.id] = now
             audit.record(session, who.actor, "login", f"user:{who.id}", {"role": who.role.value})
+    st.tokens[key] = (time.monotonic(), who)
     return who
 
 
