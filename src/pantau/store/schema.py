@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, event, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 
@@ -46,6 +46,12 @@ class Event(Base):
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     text: Mapped[str] = mapped_column(Text)  # sensitive: moderators and child-safety officers only
     region_code: Mapped[str | None] = mapped_column(String(20), index=True)
+    # Where, coarsely: Kemendagri codes at each level and an H3 cell (exact coordinates are not kept).
+    kota: Mapped[str | None] = mapped_column(String(8), index=True)
+    kecamatan: Mapped[str | None] = mapped_column(String(12), index=True)
+    kelurahan: Mapped[str | None] = mapped_column(String(20), index=True)
+    h3_cell: Mapped[str | None] = mapped_column(String(20), index=True)
+    region_approximate: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # non-identifying extra fields
     action: Mapped[str] = mapped_column(String(40))
     score: Mapped[float] = mapped_column(Float)

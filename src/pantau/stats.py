@@ -1,0 +1,198 @@
+"""Regional aggregates for local government: counts only, small cells suppressed.
+
+Figures per region and ISO week: accounts detected offering sex, actions taken by type, child-
+safety escalations, field reports received, and the share of nearby profiles flagged. Each figure
+is suppressed (shown as "< k") when fewer than k distinct accounts stand behind it (k = 10 by
+default, never below 5). Suppression is complementary: wherever a total is shown beside its parts
+(a region beside its sub-regions), enough further parts are suppressed that no suppressed part can
+be recovered by subtraction. Nothing here returns an account id, a text, a name or a coordinate.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from pantau.store.schema import ActionRecord, Event
+
+MIN_K = 5
+DEFAULT_K = 10
+METRICS = ("accounts_detected", "child_safety_escalations", "field_reports", "profiles_seen", "profiles_flagged",
+           "actions_hide_nearby", "actions_warn", "actions_suspend", "actions_escalate_child_safety")
+_LEVEL_COLUMN = {2: Event.kota, 3: Event.kecamatan, 4: Event.kelurahan}
+
+
+def iso_week(day: datetime | date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def level_of(code: str) -> int:
+    return len(code.split("."))
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One figure: the count and the distinct accounts behind it (never returned to callers)."""
+
+    value: int
+    accounts: int
+
+
+def _column(code: str) -> Any:
+    try:
+        return _LEVEL_COLUMN[level_of(code)]
+    except KeyError:
+        raise ValueError(f"aggregates are kept for kota, kecamatan and kelurahan codes, not {code!r}") from None
+
+
+def raw_cells(session: Session, codes: Sequence[str], start: datetime, end: datetime
+              ) -> dict[str, dict[str, dict[str, Cell]]]:
+    """code → week → metric → Cell, counted from stored decisions and actions."""
+    out: dict[str, dict[str, dict[str, Cell]]] = {c: defaultdict(dict) for c in codes}
+    by_level: dict[int, list[str]] = defaultdict(list)
+    for code in codes:
+        by_level[level_of(code)].append(code)
+    for level, level_codes in by_level.items():
+        column = _LEVEL_COLUMN[level]
+        rows = session.execute(
+            select(column, Event.occurred_at, Event.kind, Event.account_id, Event.solicitation, Event.action)
+            .where(column.in_(level_codes), Event.occurred_at >= start, Event.occurred_at < end)
+        ).all()
+        groups: dict[tuple[str, str, str], tuple[int, set[str]]] = {}
+
+        def add(code: str, week: str, metric: str, account: str | None) -> None:
+            count, accounts = groups.get((code, week, metric), (0, set()))
+            if account is not None:
+                accounts = accounts | {account}
+            groups[(code, week, metric)] = (count + 1, accounts)
+
+        seen_detected: set[tuple[str, str, str]] = set()
+        for code, occurred, kind, account, solicitation, action in rows:
+            week = iso_week(occurred)
+            if solicitation and account is not None and (code, week, account) not in seen_detected:
+                seen_detected.add((code, week, account))
+                add(code, week, "accounts_detected", account)
+            if action == "escalate_child_safety":
+                add(code, week, "child_safety_escalations", account)
+            if kind == "field_report":
+                add(code, week, "field_reports", None)
+            if kind == "profile":
+                add(code, week, "profiles_seen", account)
+                if action != "allow":
+                    add(code, week, "profiles_flagged", account)
+        actions = session.execute(
+            select(column, ActionRecord.created_at, ActionRecord.type, ActionRecord.account_id)
+            .join(Event, and_(Event.event_id == ActionRecord.source_event_id))
+            .where(column.in_(level_codes), ActionRecord.created_at >= start, ActionRecord.created_at < end)
+        ).all()
+        for code, created, kind, account in actions:
+            if kind in ("hide_nearby", "warn", "suspend", "escalate_child_safety"):
+                add(code, iso_week(created), f"actions_{kind}", account)
+        for (code, week, metric), (count, accounts) in groups.items():
+            # Field reports name no account: each report counts as its own source.
+            out[code][week][metric] = Cell(count, len(accounts) if metric != "field_reports" else count)
+    return out
+
+
+def _shown(cell: Cell | None, k: int) -> dict[str, Any]:
+    if cell is None or cell.value == 0:
+        return {"value": 0, "display": "0", "suppressed": False}
+    if cell.accounts < k:
+        return {"value": None, "display": f"< {k}", "suppressed": True}
+    return {"value": cell.value, "display": str(cell.value), "suppressed": False}
+
+
+def protect(total: Cell | None, parts: dict[str, Cell | None], k: int) -> tuple[dict[str, Any], dict[str, dict]]:
+    """Suppress small cells, then complementary cells, so no part can be recovered from the total.
+
+    After primary suppression, if the total is shown and the suppressed parts' sum is recoverable
+    (total minus the shown parts), keep suppressing the smallest shown non-zero parts until at least
+    two are suppressed and together they stand for at least k accounts.
+    """
+    shown_total = _shown(total, k)
+    shown = {code: _shown(cell, k) for code, cell in parts.items()}
+    if not shown_total["suppressed"] and total is not None and total.value:
+        while True:
+            hidden = [c for c, s in shown.items() if s["suppressed"]]
+            if not hidden:
+                break
+            hidden_accounts = sum(parts[c].accounts for c in hidden if parts[c] is not None)  # type: ignore[union-attr]
+            if len(hidden) >= 2 and hidden_accounts >= k:
+                break
+            candidates = sorted((parts[c].value, c) for c, s in shown.items()  # type: ignore[union-attr]
+                                if not s["suppressed"] and parts[c] is not None and parts[c].value > 0)  # type: ignore[union-attr]
+            if not candidates:
+                shown_total = {"value": None, "display": f"< {k}", "suppressed": True}
+                break
+            shown[candidates[0][1]] = {"value": None, "display": f"< {k}", "suppressed": True,
+                                       "complementary": True}
+    return shown_total, shown
+
+
+def weeks_between(start: datetime, end: datetime) -> list[str]:
+    weeks, day = [], start
+    while day < end:
+        week = iso_week(day)
+        if week not in weeks:
+            weeks.append(week)
+        day += timedelta(days=1)
+    return weeks
+
+
+def region_stats(session: Session, code: str, children: Iterable[str], start: datetime, end: datetime,
+                 k: int = DEFAULT_K) -> dict[str, Any]:
+    """Weekly figures for ``code`` and its direct sub-regions, protected for publication."""
+    if k < MIN_K:
+        raise ValueError(f"k must be at least {MIN_K}")
+    children = list(children)
+    cells = raw_cells(session, [code, *children], start, end)
+    weeks = weeks_between(start, end)
+    region_weeks, child_weeks = [], {c: [] for c in children}  # type: ignore[var-annotated]
+    for week in weeks:
+        row: dict[str, Any] = {"week": week}
+        child_rows: dict[str, dict[str, Any]] = {c: {"week": week} for c in children}
+        for metric in METRICS:
+            total = cells[code].get(week, {}).get(metric)
+            parts = {c: cells[c].get(week, {}).get(metric) for c in children}
+            shown_total, shown_parts = protect(total, parts, k)
+            row[metric] = shown_total
+            for c in children:
+                child_rows[c][metric] = shown_parts[c]
+        _share(row)
+        region_weeks.append(row)
+        for c in children:
+            _share(child_rows[c])
+            child_weeks[c].append(child_rows[c])
+    return {"code": code, "k": k, "from": start.date().isoformat(), "to": end.date().isoformat(),
+            "weeks": region_weeks, "children": [{"code": c, "weeks": child_weeks[c]} for c in children]}
+
+
+def _share(row: dict[str, Any]) -> None:
+    """Share of nearby profiles flagged: shown only when both of its figures are shown."""
+    seen, flagged = row["profiles_seen"], row["profiles_flagged"]
+    if seen["suppressed"] or flagged["suppressed"]:
+        row["share_profiles_flagged"] = {"value": None, "display": "disembunyikan / suppressed", "suppressed": True}
+    elif not seen["value"]:
+        row["share_profiles_flagged"] = {"value": None, "display": "-", "suppressed": False}
+    else:
+        share = flagged["value"] / seen["value"]
+        row["share_profiles_flagged"] = {"value": round(share, 3), "display": f"{share:.1%}", "suppressed": False}
+
+
+def period(from_: date | None, to: date | None, weeks: int = 8) -> tuple[datetime, datetime]:
+    """[start, end) in UTC; defaults to the last ``weeks`` ISO weeks up to today."""
+    end_day = (to or datetime.now(UTC).date()) + timedelta(days=1)
+    start_day = from_ or (end_day - timedelta(weeks=weeks))
+    if start_day >= end_day:
+        raise ValueError("'from' must be before 'to'")
+    if (end_day - start_day).days > 366:
+        raise ValueError("a period is at most one year")
+    return (datetime(start_day.year, start_day.month, start_day.day, tzinfo=UTC),
+            datetime(end_day.year, end_day.month, end_day.day, tzinfo=UTC))

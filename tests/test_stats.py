@@ -1,0 +1,69 @@
+"""Suppression of small cells, and complementary suppression that defeats subtraction."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pantau.stats import Cell, iso_week, protect, weeks_between
+
+
+@pytest.mark.parametrize(
+    ("total", "parts", "suppressed"),
+    [
+        # nothing small: nothing hidden
+        pytest.param(Cell(40, 40), {"a": Cell(20, 20), "b": Cell(20, 20)}, set(), id="all-large"),
+        # one small part would be total − others: a second part is hidden with it
+        pytest.param(Cell(33, 33), {"a": Cell(3, 3), "b": Cell(12, 12), "c": Cell(18, 18)}, {"a", "b"},
+                     id="complementary"),
+        # two small parts that together stand for fewer than k accounts: hide a third
+        pytest.param(Cell(30, 30), {"a": Cell(2, 2), "b": Cell(3, 3), "c": Cell(11, 11), "d": Cell(14, 14)},
+                     {"a", "b", "c"}, id="two-small-still-too-few"),
+        # zeros are facts, not people: never suppressed, never used as complements
+        pytest.param(Cell(13, 13), {"a": Cell(13, 13), "b": Cell(0, 0)}, set(), id="zero-part"),
+    ],
+)
+def test_protect(total: Cell, parts: dict[str, Cell], suppressed: set[str]) -> None:
+    shown_total, shown = protect(total, parts, k=10)
+    assert {c for c, s in shown.items() if s["suppressed"]} == suppressed
+    assert all(s["display"] == "< 10" for s in shown.values() if s["suppressed"])
+
+
+def test_small_total_is_suppressed() -> None:
+    shown_total, _ = protect(Cell(6, 6), {"a": Cell(6, 6)}, k=10)
+    assert shown_total == {"value": None, "display": "< 10", "suppressed": True}
+
+
+def test_counts_behind_few_accounts_are_suppressed() -> None:
+    """Twelve events from three accounts are three people: suppressed."""
+    shown_total, _ = protect(Cell(12, 3), {}, k=10)
+    assert shown_total["suppressed"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=8), st.integers(min_value=5, max_value=12))
+def test_no_suppressed_part_can_be_recovered_by_subtraction(values: list[int], k: int) -> None:
+    parts = {f"p{i}": Cell(v, v) for i, v in enumerate(values)}
+    total = Cell(sum(values), sum(values))
+    shown_total, shown = protect(total, parts, k)
+    hidden = [c for c, s in shown.items() if s["suppressed"]]
+    for c, s in shown.items():
+        if not s["suppressed"]:
+            assert s["value"] == parts[c].value
+        else:
+            assert s["value"] is None
+    if hidden and not shown_total["suppressed"]:
+        # the attacker learns only the sum of the hidden parts: it must cover ≥ 2 parts and ≥ k accounts
+        assert len(hidden) >= 2
+        assert sum(parts[c].accounts for c in hidden) >= k
+    for c in hidden:  # every primary-suppressed part really was small, or is a complement
+        assert parts[c].accounts < k or shown[c].get("complementary")
+
+
+def test_iso_weeks() -> None:
+    from datetime import UTC, datetime
+
+    assert iso_week(datetime(2026, 11, 29, tzinfo=UTC)) == "2026-W48"
+    assert weeks_between(datetime(2026, 11, 23, tzinfo=UTC), datetime(2026, 12, 7, tzinfo=UTC)) == [
+        "2026-W48", "2026-W49"]
