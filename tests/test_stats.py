@@ -25,7 +25,7 @@ from pantau.stats import Cell, iso_week, protect, weeks_between
     ],
 )
 def test_protect(total: Cell, parts: dict[str, Cell], suppressed: set[str]) -> None:
-    shown_total, shown = protect(total, parts, k=10)
+    _, shown = protect(total, parts, k=10)
     assert {c for c, s in shown.items() if s["suppressed"]} == suppressed
     assert all(s["display"] == "< 10" for s in shown.values() if s["suppressed"])
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from pantau.store.schema import ActionRecord, Event
@@ -59,20 +59,20 @@ def raw_cells(session: Session, codes: Sequence[str], start: datetime, end: date
     by_level: dict[int, list[str]] = defaultdict(list)
     for code in codes:
         by_level[level_of(code)].append(code)
+    groups: dict[tuple[str, str, str], tuple[int, set[str]]] = {}
+
+    def add(code: str, week: str, metric: str, account: str | None) -> None:
+        count, accounts = groups.get((code, week, metric), (0, set()))
+        if account is not None:
+            accounts.add(account)
+        groups[(code, week, metric)] = (count + 1, accounts)
+
     for level, level_codes in by_level.items():
         column = _LEVEL_COLUMN[level]
         rows = session.execute(
             select(column, Event.occurred_at, Event.kind, Event.account_id, Event.solicitation, Event.action)
             .where(column.in_(level_codes), Event.occurred_at >= start, Event.occurred_at < end)
         ).all()
-        groups: dict[tuple[str, str, str], tuple[int, set[str]]] = {}
-
-        def add(code: str, week: str, metric: str, account: str | None) -> None:
-            count, accounts = groups.get((code, week, metric), (0, set()))
-            if account is not None:
-                accounts = accounts | {account}
-            groups[(code, week, metric)] = (count + 1, accounts)
-
         seen_detected: set[tuple[str, str, str]] = set()
         for code, occurred, kind, account, solicitation, action in rows:
             week = iso_week(occurred)
@@ -95,9 +95,9 @@ def raw_cells(session: Session, codes: Sequence[str], start: datetime, end: date
         for code, created, kind, account in actions:
             if kind in ("hide_nearby", "warn", "suspend", "escalate_child_safety"):
                 add(code, iso_week(created), f"actions_{kind}", account)
-        for (code, week, metric), (count, accounts) in groups.items():
-            # Field reports name no account: each report counts as its own source.
-            out[code][week][metric] = Cell(count, len(accounts) if metric != "field_reports" else count)
+    for (code, week, metric), (count, accounts) in groups.items():
+        # Field reports name no account: each report counts as its own source.
+        out[code][week][metric] = Cell(count, len(accounts) if metric != "field_reports" else count)
     return out
 
 
