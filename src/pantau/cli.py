@@ -365,6 +365,21 @@ def _cmd_reviews_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_regions_import(args: argparse.Namespace) -> int:
+    from pantau.region_store import import_boundaries
+    from pantau.store.db import make_engine, session_factory, transaction, upgrade
+
+    settings = _service_settings()
+    engine = make_engine(settings)
+    if settings.embedded:
+        upgrade(engine)
+    with transaction(session_factory(engine)) as session:
+        report = import_boundaries(session, Path(args.path), repair=args.repair)
+    print(report.format(limit=args.show))
+    _say(f"imported {len(report.accepted)} boundaries from {args.path}; restart `pantau serve` to use them")
+    return EXIT_OK if report.ok else EXIT_INPUT
+
+
 def _add_service_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     from pantau.auth import Role
 
@@ -385,6 +400,14 @@ def _add_service_commands(sub: argparse._SubParsersAction) -> None:  # type: ign
     a.add_argument("--region", action="append", default=[], metavar="CODE",
                    help="Kemendagri region code (regional_official only; repeatable), e.g. 35.73.05")
     a.set_defaults(func=_cmd_users_add)
+
+    p = sub.add_parser("regions", help="Kemendagri region boundaries")
+    gsub = p.add_subparsers(dest="regions_command", required=True, metavar="ACTION")
+    g = gsub.add_parser("import", help="validate and load boundary polygons (GeoJSON with Kemendagri codes)")
+    g.add_argument("path", help="GeoJSON FeatureCollection; each feature carries a code such as 35.73.05.1001")
+    g.add_argument("--repair", action="store_true", help="repair invalid geometry (make_valid) instead of rejecting")
+    g.add_argument("--show", type=int, default=50, help="how many problems to list (default 50)")
+    g.set_defaults(func=_cmd_regions_import)
 
     p = sub.add_parser("reviews", help="human review outcomes")
     rsub = p.add_subparsers(dest="reviews_command", required=True, metavar="ACTION")

@@ -29,6 +29,7 @@ from pantau.api.schemas import (
 from pantau.masking import mask_spans
 from pantau.models import Action, Signal, SignalGroup, Verdict
 from pantau.pipeline import Pipeline
+from pantau.regions import Assignment, RegionIndex, from_region_code
 from pantau.store.schema import Account, ActionRecord, Case, ChildSafetyRecord, ContactHash, Event
 
 
@@ -126,8 +127,20 @@ def _needs_case(event: EventIn, verdict: Verdict) -> bool:
     return verdict.decision.action is not Action.ALLOW or isinstance(event, UserReportEvent)
 
 
+def _place(event: EventIn, regions: RegionIndex | None) -> Assignment | None:
+    """Where an event happened, coarsely; the exact coordinates are not kept."""
+    location = getattr(event, "location", None)
+    code = getattr(event, "region_code", None)
+    if location is None and code is None:
+        return None
+    lat, lon = (location.lat, location.lon) if location is not None else (None, None)
+    if regions is None:
+        return from_region_code(code) if code else None
+    return regions.assign(lat, lon, region_code=code)
+
+
 def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn], actor: str,
-                 hash_key: bytes) -> list[Stored]:
+                 hash_key: bytes, regions: RegionIndex | None = None) -> list[Stored]:
     """Score and store ``events`` in the caller's transaction; replays return the stored decision.
 
     Database work is batched: one lookup each for known events, accounts and open cases, and a
@@ -174,6 +187,7 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
             case.events_count += 1
             case.max_score = max(case.max_score, verdict.assessment.score)
             case.child_safety = case.child_safety or verdict.decision.action is Action.ESCALATE_CHILD_SAFETY
+        place = _place(event, regions)
         stored[event.event_id] = Event(
             event_id=event.event_id, kind=event.kind, account_id=account_id, occurred_at=event.occurred_at,
             received_at=now, text=event_text(event), region_code=getattr(event, "region_code", None),
@@ -182,6 +196,9 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
             rule_id=verdict.decision.rule_id, reasons=list(verdict.decision.reasons), signals=record["signals"],  # type: ignore[arg-type]
             model_version=verdict.model_version, degraded=bool(verdict.assessment.degraded),
             case_id=case.id if case is not None else None,
+            kota=place.kota if place else None, kecamatan=place.kecamatan if place else None,
+            kelurahan=place.kelurahan if place else None, h3_cell=place.h3 if place else None,
+            region_approximate=place.approximate if place else False,
         )
     session.add_all(stored.values())
     session.flush()  # events exist before contact hashes and actions refer to them

@@ -11,16 +11,18 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pantau import __version__
 from pantau.actions import deliver_pending
-from pantau.api import routes_audit, routes_events, routes_review
+from pantau.api import routes_audit, routes_events, routes_regions, routes_review
 from pantau.api.deps import ServiceState, principal
 from pantau.auth import Principal
 from pantau.config import Settings
-from pantau.errors import ConflictError, ForbiddenError, InputError, NotFoundError
+from pantau.errors import ConfigError, ConflictError, ForbiddenError, InputError, NotFoundError
 from pantau.pipeline import Pipeline
+from pantau.region_store import build_index
 from pantau.store.db import make_engine, session_factory
 
 MAX_BODY = 256 * 1024
@@ -103,7 +105,14 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> FastAPI:
         description="Trust-and-safety engine for location-based chat apps. / Mesin keamanan untuk aplikasi "
         "obrolan berbasis lokasi. Every automated decision is explained, reviewable and appealable.",
     )
-    app.state.pantau = ServiceState(settings, session_factory(engine), pipeline or Pipeline.default())
+    sessions = session_factory(engine)
+    try:
+        with sessions() as session:
+            regions = build_index(session)
+    except SQLAlchemyError as exc:
+        raise ConfigError(f"the database at {engine.url.render_as_string(hide_password=True)} is not ready "
+                          f"({type(exc).__name__}); run `pantau db upgrade`") from None
+    app.state.pantau = ServiceState(settings, sessions, pipeline or Pipeline.default(), regions)
     app.add_middleware(BodyLimit)
 
     @app.exception_handler(RequestValidationError)
@@ -129,4 +138,5 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> FastAPI:
     app.include_router(routes_events.router)
     app.include_router(routes_audit.router)
     app.include_router(routes_review.router)
+    app.include_router(routes_regions.router)
     return app

@@ -15,6 +15,7 @@ from pantau import audit
 from pantau.auth import Principal, Role, authenticate, hash_token
 from pantau.config import Settings
 from pantau.pipeline import Pipeline
+from pantau.regions import RegionIndex
 
 LOGIN_RECORD_INTERVAL = 3600.0  # seconds: a token's use is audited as a login at most hourly
 TOKEN_CACHE_SECONDS = 60.0  # a disabled token stops working within this time
@@ -25,6 +26,7 @@ class ServiceState:
     settings: Settings
     sessions: sessionmaker[Session]
     pipeline: Pipeline
+    regions: RegionIndex
     last_login: dict[int, float] = field(default_factory=dict)
     tokens: dict[str, tuple[float, Principal]] = field(default_factory=dict)  # token hash → (checked, who)
 

@@ -18,12 +18,12 @@ Platform = Annotated[Principal, Depends(require(Role.PLATFORM))]
 @router.post("", response_model=DecisionOut, summary="Score and store one event")
 def post_event(event: Annotated[EventIn, Body()], who: Platform, st: State, session: DB) -> DecisionOut:
     key = st.settings.hash_key.get_secret_value().encode()  # type: ignore[union-attr]
-    [stored] = ingest_batch(session, st.pipeline, [event], who.actor, key)
+    [stored] = ingest_batch(session, st.pipeline, [event], who.actor, key, st.regions)
     return DecisionOut.model_validate(stored.to_dict())
 
 
 @router.post("/batch", response_model=BatchOut, summary="Score and store up to 1,000 events in one transaction")
 def post_batch(batch: EventBatch, who: Platform, st: State, session: DB) -> BatchOut:
     key = st.settings.hash_key.get_secret_value().encode()  # type: ignore[union-attr]
-    stored = ingest_batch(session, st.pipeline, batch.events, who.actor, key)
+    stored = ingest_batch(session, st.pipeline, batch.events, who.actor, key, st.regions)
     return BatchOut(decisions=[DecisionOut.model_validate(s.to_dict()) for s in stored])

@@ -203,3 +203,15 @@ def _guard_frozen_evidence(session: Session, *_: Any) -> None:
         if _frozen(session, case_id):
             raise FrozenEvidenceError(f"{type(obj).__name__} belongs to child-safety case {case_id}, frozen against "
                                       "deletion until its retention date")
+
+
+class RegionPolygon(Base):
+    """An imported boundary (`pantau regions import`); the service builds its region index from these."""
+
+    __tablename__ = "region_polygons"
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    level: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200))
+    geometry_wkb: Mapped[str] = mapped_column(Text)  # hex WKB, lon/lat
+    source: Mapped[str] = mapped_column(String(300))
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,102 @@
+"""Regional monitoring: a camat sees aggregates for their kecamatan only — never people."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pantau.auth import Role, add_user
+from pantau.store.db import transaction
+from tests.service.conftest import Service
+from tests.test_cli import PANTAU
+
+NOW = "2026-11-24T21:00:00+07:00"  # ISO week 2026-W48
+TUNGGULWULUNG, MERJOSARI, TLOGOMAS = "35.73.05.1001", "35.73.05.1002", "35.73.05.1003"
+
+
+def post(service: Service, events: list[dict]) -> list[dict]:
+    r = service.client.post("/v1/events/batch", json={"events": events}, headers=service.headers(Role.PLATFORM))
+    assert r.status_code == 200, r.text
+    return r.json()["decisions"]
+
+
+def offers(n: int, region: str, prefix: str) -> list[dict]:
+    return [{"event_id": f"{prefix}-{i}", "kind": "profile", "occurred_at": NOW, "account_id": f"{prefix}-acc-{i}",
+             "display_name": f"Nama{i}", "status": f"open BO {300 + i} include room", "region_code": region}
+            for i in range(n)]
+
+
+@pytest.fixture
+def camat(service: Service) -> dict[str, str]:
+    with transaction(service.sessions) as session:
+        token = add_user(session, "camat-lowokwaru", Role.REGIONAL_OFFICIAL, ["35.73.05"])
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_camat_sees_own_kecamatan_not_another(service: Service, camat: dict[str, str]) -> None:
+    post(service, offers(12, TLOGOMAS, "t") + offers(3, MERJOSARI, "m") + offers(11, TUNGGULWULUNG, "w"))
+    r = service.client.get("/v1/regions/35.73.05/stats?from=2026-11-23&to=2026-11-29", headers=camat)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["name"] == "Lowokwaru"
+    week = body["weeks"][0]
+    assert week["week"] == "2026-W48"
+    assert week["accounts_detected"] == {"value": 26, "display": "26", "suppressed": False}
+    by_code = {c["code"]: c["weeks"][0] for c in body["children"]}
+    assert by_code[TLOGOMAS]["accounts_detected"]["value"] == 12
+    # Merjosari's 3 accounts are suppressed, and so is the smallest other cell (Tunggulwulung's 11):
+    # 26 − 12 = 14 tells only the sum of two hidden cells, never Merjosari's 3
+    assert by_code[MERJOSARI]["accounts_detected"] == {"value": None, "display": "< 10", "suppressed": True}
+    assert by_code[TUNGGULWULUNG]["accounts_detected"]["suppressed"] is True
+    assert by_code[TUNGGULWULUNG]["accounts_detected"]["complementary"] is True
+    assert service.client.get("/v1/regions/35.73.02/stats", headers=camat).status_code == 403  # Klojen
+    assert service.client.get("/v1/regions/35.73/stats", headers=camat).status_code == 403  # the whole city
+    assert service.client.get(f"/v1/regions/{TLOGOMAS}/stats", headers=camat).status_code == 200  # below: fine
+
+
+def test_no_person_level_data_leaves_regional_endpoints(service: Service, camat: dict[str, str]) -> None:
+    events = offers(11, TLOGOMAS, "p")
+    for i, e in enumerate(events):
+        e["location"] = {"lat": -7.9301 + i / 10000, "lon": 112.6101}  # near Tlogomas
+        e.pop("region_code")
+    decisions = post(service, events)
+    assert all(d["action"] == "hide_nearby" for d in decisions)
+    text = json.dumps([service.client.get(f"/v1/regions/{code}/stats?from=2026-11-23&to=2026-11-29",
+                                          headers=camat).json() for code in ("35.73.05", TLOGOMAS)])
+    for e in events:
+        assert e["account_id"] not in text and e["display_name"] not in text and e["status"] not in text
+        assert "112.61" not in text and "-7.93" not in text
+    assert "p-acc" not in text and "open BO" not in text
+
+
+def test_unknown_or_malformed_region(service: Service, camat: dict[str, str]) -> None:
+    assert service.client.get("/v1/regions/99.99.99/stats", headers=camat).status_code == 404
+    assert service.client.get("/v1/regions/malang/stats", headers=camat).status_code == 422
+    r = service.client.get("/v1/regions/35.73.05/stats?from=2026-12-01&to=2026-11-01", headers=camat)
+    assert r.status_code == 400 and "before" in r.json()["error"]
+
+
+def test_regions_import_reports_problems(service: Service, tmp_path: Path) -> None:
+    square = [[[112.60, -7.94], [112.62, -7.94], [112.62, -7.92], [112.60, -7.92], [112.60, -7.94]]]
+    bowtie = [[[112.60, -7.94], [112.62, -7.92], [112.62, -7.94], [112.60, -7.92], [112.60, -7.94]]]
+    geojson = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"kode": TLOGOMAS}, "geometry": {"type": "Polygon", "coordinates": square}},
+        {"type": "Feature", "properties": {"kode": "99.99.99.9999"},
+         "geometry": {"type": "Polygon", "coordinates": square}},
+        {"type": "Feature", "properties": {"kode": MERJOSARI}, "geometry": {"type": "Polygon", "coordinates": bowtie}},
+    ]}
+    path = tmp_path / "b.geojson"
+    path.write_text(json.dumps(geojson))
+    env = {**os.environ, "PANTAU_DATA_DIR": str(service.settings.data_dir), "PANTAU_HASH_KEY": "k" * 32,
+           "PANTAU_WEBHOOK_SECRET": "w" * 32}
+    if service.settings.database_url:
+        env["PANTAU_DATABASE_URL"] = service.settings.database_url
+    result = subprocess.run([PANTAU, "regions", "import", str(path)], env=env, capture_output=True, text=True,
+                            check=False, timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert "99.99.99.9999" in result.stdout and "Self-intersection" in result.stdout
+    assert "imported 1 boundaries" in result.stderr
