@@ -39,6 +39,7 @@ MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("GET", "/v1/child-safety/{case_id}/referral.json"): {Role.CHILD_SAFETY_OFFICER, Role.ADMIN},
     ("GET", "/v1/child-safety/{case_id}/referral.pdf"): {Role.CHILD_SAFETY_OFFICER, Role.ADMIN},
     ("GET", "/v1/regions/{code}/stats"): {Role.REGIONAL_OFFICIAL, Role.ADMIN},
+    ("GET", "/v1/regions/{code}/hotspots"): {Role.REGIONAL_OFFICIAL, Role.ADMIN},
 }
 BODIES: dict[str, Any] = {
     "/v1/events": {"event_id": "m1", "kind": "status_post", "occurred_at": "2026-11-29T07:00:00+07:00",

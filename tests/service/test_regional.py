@@ -100,3 +100,27 @@ def test_regions_import_reports_problems(service: Service, tmp_path: Path) -> No
     assert result.returncode == 1, result.stderr
     assert "99.99.99.9999" in result.stdout and "Self-intersection" in result.stdout
     assert "imported 1 boundaries" in result.stderr
+
+
+def test_hotspot_is_shown_coarsened_and_flagged_emerging(service: Service, camat: dict[str, str]) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    occurred = (datetime.now(UTC) - timedelta(hours=2)).isoformat()
+    cluster = offers(12, TLOGOMAS, "h")
+    for i, e in enumerate(cluster):  # a dozen accounts within a few hundred metres
+        e.pop("region_code")
+        e["location"] = {"lat": -7.9290 + (i % 3) / 2000, "lon": 112.6030 + (i % 4) / 2000}
+        e["occurred_at"] = occurred
+    lone = offers(2, TLOGOMAS, "x")
+    for e in lone:  # two accounts far away: never a cell of their own
+        e.pop("region_code")
+        e["location"] = {"lat": -7.9450, "lon": 112.6150}
+        e["occurred_at"] = occurred
+    post(service, cluster + lone)
+    body = service.client.get("/v1/regions/35.73.05/hotspots", headers=camat).json()
+    assert body["cells"], body
+    top = body["cells"][0]
+    assert top["accounts"] >= 10 and top["emerging"] is True and top["resolution"] <= 8
+    assert all(c["accounts"] >= 10 for c in body["cells"])
+    assert "h-acc" not in json.dumps(body) and "x-acc" not in json.dumps(body)
+    assert service.client.get("/v1/regions/35.73.02/hotspots", headers=camat).status_code == 403

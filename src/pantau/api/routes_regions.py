@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from pantau import regions, stats
+from pantau import hotspots, regions, stats
 from pantau.api.deps import DB, require
 from pantau.auth import Principal, Role
 from pantau.errors import ForbiddenError, InputError, NotFoundError
@@ -44,3 +44,12 @@ def region_stats(code: Code, who: Viewer, session: DB, from_: Annotated[date | N
     for child in out["children"]:
         child["name"] = regions.region_name(child["code"])
     return out
+
+
+@router.get("/{code}/hotspots", summary="H3 cells with at least k accounts offering sex this week, and trends")
+def region_hotspots(code: Code, who: Viewer, session: DB,
+                    to: Annotated[date | None, Query(description="last day of the week to show")] = None
+                    ) -> dict[str, Any]:
+    check_scope(who, code)
+    _, end = stats.period(None, to)
+    return hotspots.hotspots(session, code, end, stats.DEFAULT_K)

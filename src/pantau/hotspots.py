@@ -1,0 +1,84 @@
+"""Hotspots: H3 cells where accounts offering sex concentrate, coarsened until each shows ≥ k.
+
+For the week that ends the period, distinct accounts with a solicitation verdict are counted per
+stored H3 cell (resolution 8). Cells standing for fewer than k accounts are merged into their
+parent cell, level by level, down to resolution ``MIN_RESOLUTION``; what is still smaller is not
+shown (only how many such accounts were left out). Each shown cell carries last week's count (or
+"< k"), the change, and an **emerging** flag: a one-sided Poisson test of this week's count against
+the cell's own mean over the previous weeks (p < 0.01 and at least k accounts).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+from typing import Any
+
+import h3
+from scipy.stats import poisson
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pantau.stats import _LEVEL_COLUMN, iso_week, level_of
+from pantau.store.schema import Event
+
+MIN_RESOLUTION = 5
+HISTORY_WEEKS = 8
+ALPHA = 0.01
+METHOD = (
+    "Distinct accounts with a solicitation verdict per H3 cell and ISO week; cells below k accounts merge into "
+    "their parent (down to resolution 5) and are hidden if still below k. Emerging: P(X >= this week | "
+    "Poisson(mean of the previous weeks, at least 0.5)) < 0.01 and this week >= k."
+)
+
+
+def _coarsen(accounts_by_cell: dict[str, set[str]], k: int) -> tuple[dict[str, set[str]], int]:
+    cells = dict(accounts_by_cell)
+    while True:
+        small = [c for c, a in cells.items() if len(a) < k and h3.get_resolution(c) > MIN_RESOLUTION]
+        if not small:
+            break
+        for cell in small:
+            parent = h3.cell_to_parent(cell, h3.get_resolution(cell) - 1)
+            cells.setdefault(parent, set()).update(cells.pop(cell))
+    hidden = {a for c, accounts in cells.items() if len(accounts) < k for a in accounts}
+    return {c: a for c, a in cells.items() if len(a) >= k}, len(hidden)
+
+
+def _count_in(cell: str, by_cell: dict[str, set[str]]) -> int:
+    """Distinct accounts of a week inside ``cell`` (whatever resolution the cell has)."""
+    res = h3.get_resolution(cell)
+    return len({a for c, accounts in by_cell.items() if h3.cell_to_parent(c, res) == cell for a in accounts})
+
+
+def hotspots(session: Session, code: str, end: datetime, k: int) -> dict[str, Any]:
+    column = _LEVEL_COLUMN[level_of(code)]
+    start = end - timedelta(weeks=HISTORY_WEEKS + 1)
+    rows = session.execute(
+        select(Event.h3_cell, Event.account_id, Event.occurred_at)
+        .where(column == code, Event.solicitation.is_(True), Event.h3_cell.is_not(None),
+               Event.account_id.is_not(None), Event.occurred_at >= start, Event.occurred_at < end)
+    ).all()
+    weeks: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for cell, account, occurred in rows:
+        weeks[iso_week(occurred)][cell].add(account)
+    this_week = iso_week(end - timedelta(seconds=1))
+    previous = iso_week(end - timedelta(weeks=1, seconds=1))
+    history = [iso_week(end - timedelta(weeks=i, seconds=1)) for i in range(1, HISTORY_WEEKS + 1)]
+    shown, hidden = _coarsen(weeks.get(this_week, {}), k)
+    cells = []
+    for cell, accounts in sorted(shown.items(), key=lambda kv: -len(kv[1])):
+        now_count = len(accounts)
+        past = [_count_in(cell, weeks.get(w, {})) for w in history]
+        last = past[0]
+        mean = max(sum(past) / len(past), 0.5)
+        p_value = float(poisson.sf(now_count - 1, mean))
+        cells.append({
+            "h3": cell, "resolution": h3.get_resolution(cell), "accounts": now_count,
+            "previous_week": {"value": last, "display": str(last), "suppressed": False} if last >= k or last == 0
+            else {"value": None, "display": f"< {k}", "suppressed": True},
+            "change": now_count - last if last >= k or last == 0 else None,
+            "emerging": p_value < ALPHA and now_count >= k, "p_value": round(p_value, 6),
+        })
+    return {"code": code, "k": k, "week": this_week, "previous_week": previous, "cells": cells,
+            "accounts_not_shown": f"< {k} per cell" if hidden else "0", "method": METHOD}
