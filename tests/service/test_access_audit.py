@@ -40,6 +40,8 @@ MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("GET", "/v1/child-safety/{case_id}/referral.pdf"): {Role.CHILD_SAFETY_OFFICER, Role.ADMIN},
     ("GET", "/v1/regions/{code}/stats"): {Role.REGIONAL_OFFICIAL, Role.ADMIN},
     ("GET", "/v1/regions/{code}/hotspots"): {Role.REGIONAL_OFFICIAL, Role.ADMIN},
+    ("POST", "/v1/field-reports"): {Role.REGIONAL_OFFICIAL},
+    ("GET", "/v1/field-reports"): {Role.REGIONAL_OFFICIAL},
 }
 BODIES: dict[str, Any] = {
     "/v1/events": {"event_id": "m1", "kind": "status_post", "occurred_at": "2026-11-29T07:00:00+07:00",
@@ -49,6 +51,7 @@ BODIES: dict[str, Any] = {
                                      "text": "halo"}]},
     "/v1/cases/{case_id}/decide": {"decision": "dismiss", "reason": "test"},
     "/v1/appeals": {"action_id": 1, "account_id": "a1", "statement": "x"},
+    "/v1/field-reports": {"text": "status 'open BO' di sekitar alun-alun", "occurred_at": "2026-11-29T07:00:00+07:00"},
     "/v1/appeals/{appeal_id}/decide": {"outcome": "uphold", "reason": "test"},
 }
 

@@ -124,3 +124,22 @@ def test_hotspot_is_shown_coarsened_and_flagged_emerging(service: Service, camat
     assert all(c["accounts"] >= 10 for c in body["cells"])
     assert "h-acc" not in json.dumps(body) and "x-acc" not in json.dumps(body)
     assert service.client.get("/v1/regions/35.73.02/hotspots", headers=camat).status_code == 403
+
+
+def test_field_report_is_classified_counted_and_shows_only_its_status(service: Service,
+                                                                     camat: dict[str, str]) -> None:
+    report = {"text": "ada status 'dedek 15th ready ST 400' di Sekitar", "place": "dekat kampus",
+              "occurred_at": NOW, "region_code": TLOGOMAS}
+    r = service.client.post("/v1/field-reports", json=report, headers=camat)
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert set(out) == {"id", "occurred_at", "place", "status_id", "status_en"}  # no decision, no account
+    assert out["status_en"] == "referred to child protection"
+    mine = service.client.get("/v1/field-reports", headers=camat).json()
+    assert [m["id"] for m in mine] == [out["id"]]
+    other = service.headers(Role.REGIONAL_OFFICIAL)  # the fixture's other official
+    assert service.client.get("/v1/field-reports", headers=other).json() == []
+    outside = report | {"region_code": "35.73.02.1001"}
+    assert service.client.post("/v1/field-reports", json=outside, headers=camat).status_code == 403
+    week = service.client.get("/v1/regions/35.73.05/stats?from=2026-11-23&to=2026-11-29", headers=camat).json()
+    assert week["weeks"][0]["field_reports"]["display"] == "< 10"  # counted, and small counts stay hidden

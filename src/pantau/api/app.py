@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pantau import __version__
 from pantau.actions import deliver_pending
-from pantau.api import routes_audit, routes_events, routes_regions, routes_review
+from pantau.api import routes_audit, routes_events, routes_field_reports, routes_regions, routes_review
 from pantau.api.deps import ServiceState, principal
 from pantau.auth import Principal
 from pantau.config import Settings
@@ -139,4 +139,5 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> FastAPI:
     app.include_router(routes_audit.router)
     app.include_router(routes_review.router)
     app.include_router(routes_regions.router)
+    app.include_router(routes_field_reports.router)
     return app

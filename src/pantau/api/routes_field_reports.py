@@ -1,0 +1,74 @@
+"""Field reports: what an official (or, later, a citizen) saw, classified by the same pipeline.
+
+The reporter sees only the status of their own reports — never the accounts, decisions or cases
+behind them. Reports count in the regional aggregates (``field_reports``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+
+from pantau import regions
+from pantau.api.deps import DB, State, require
+from pantau.api.schemas import FieldReportEvent, Location, RegionCode
+from pantau.auth import Principal, Role
+from pantau.errors import ForbiddenError
+from pantau.ingest import ingest_batch
+from pantau.store.schema import Event
+
+router = APIRouter(prefix="/v1/field-reports", tags=["field reports"])
+Reporter = Annotated[Principal, Depends(require(Role.REGIONAL_OFFICIAL))]
+
+_STATUS = {
+    "allow": ("diterima — tidak ditemukan penawaran", "received — no offer found"),
+    "review": ("diteruskan ke moderator platform", "passed to the platform's moderators"),
+    "hide_nearby": ("diteruskan ke moderator platform", "passed to the platform's moderators"),
+    "escalate_child_safety": ("diteruskan ke petugas perlindungan anak", "referred to child protection"),
+}
+
+
+class FieldReportIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: Annotated[str, Field(min_length=1, max_length=20_000, description="the text seen, as written")]
+    place: Annotated[str, Field(max_length=300, description="approximate place, in words")] = ""
+    occurred_at: datetime
+    location: Location | None = None
+    region_code: RegionCode | None = None
+
+
+class FieldReportOut(BaseModel):
+    id: str
+    occurred_at: datetime
+    place: str
+    status_id: str
+    status_en: str
+
+
+def _out(event: Event) -> dict[str, Any]:
+    status_id, status_en = _STATUS.get(event.action, _STATUS["review"])
+    return {"id": event.event_id, "occurred_at": event.occurred_at, "place": event.details.get("place", ""),
+            "status_id": status_id, "status_en": status_en}
+
+
+@router.post("", response_model=FieldReportOut, summary="Report what you saw (text, approximate place, time)")
+def file_report(body: FieldReportIn, who: Reporter, st: State, session: DB) -> dict[str, Any]:
+    if body.region_code and not any(regions.within(body.region_code, scope) for scope in who.regions):
+        raise ForbiddenError(f"region {body.region_code} is outside your area ({', '.join(who.regions)})")
+    event = FieldReportEvent(kind="field_report", event_id=f"fr-{uuid.uuid4().hex}", **body.model_dump())
+    key = st.settings.hash_key.get_secret_value().encode()  # type: ignore[union-attr]
+    [stored] = ingest_batch(session, st.pipeline, [event], who.actor, key, st.regions)
+    stored.event.details = {**stored.event.details, "reported_by_user": who.id}
+    return _out(stored.event)
+
+
+@router.get("", response_model=list[FieldReportOut], summary="The status of your own field reports")
+def my_reports(who: Reporter, session: DB) -> list[dict[str, Any]]:
+    rows = session.execute(select(Event).where(Event.kind == "field_report").order_by(Event.received_at.desc())
+                           .limit(500)).scalars()
+    return [_out(e) for e in rows if e.details.get("reported_by_user") == who.id]
