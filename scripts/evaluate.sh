@@ -14,5 +14,6 @@ export_split --source real --split test --strip-hashtags --out "$out/real-test-n
 export_split --source written --split test --out "$out/written-test.jsonl"
 for name in real-test real-test-surface real-test-surface-nohashtags real-test-nohashtags written-test; do
   echo "== $name"
-  "$PANTAU" eval "$out/$name.jsonl" --worst 20 | tee "$out/$name.txt" | head -1
+  "$PANTAU" eval "$out/$name.jsonl" --worst 20 > "$out/$name.txt"
+  head -n 1 "$out/$name.txt"
 done

@@ -214,7 +214,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 
 def _default_data_dir() -> Path:
     """``../shared/data`` beside the project root (or the working directory)."""
-    for base in (Path(__file__).resolve().parents[3], Path.cwd()):
+    for base in (Path(__file__).resolve().parents[2], Path.cwd()):
         candidate = base.parent / "shared" / "data"
         if candidate.is_dir():
             return candidate
@@ -380,6 +380,26 @@ def _cmd_regions_import(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_INPUT
 
 
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from pantau.demo import DemoExists, render, run_demo
+
+    def progress(done: int, total: int) -> None:
+        sys.stderr.write(f"\rpantau demo: {done:,}/{total:,} events ingested")
+        sys.stderr.flush()
+        if done == total:
+            sys.stderr.write("\n")
+
+    try:
+        report = run_demo(_service_settings(), events=args.events, seed=args.seed, again=args.again,
+                          boundaries=Path(args.import_boundaries) if args.import_boundaries else None,
+                          allow_server_database=args.yes, progress=progress)
+    except DemoExists as exc:
+        _say(str(exc))
+        return EXIT_OK
+    print(render(report))
+    return EXIT_OK
+
+
 def _add_service_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     from pantau.auth import Role
 
@@ -481,6 +501,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_model_commands(sub)
     _add_service_commands(sub)
+    p = sub.add_parser("demo", help="fill the embedded database with a simulated week in Kota Malang, plus demo users")
+    p.add_argument("--events", type=_positive_int, default=5000, help="how many events to simulate (default 5000)")
+    p.add_argument("--seed", type=int, default=3573, help="random seed (default 3573)")
+    p.add_argument("--import-boundaries", metavar="PATH",
+                   help="kelurahan GeoJSON to import (default: the shared Kota Malang file, if present)")
+    p.add_argument("--again", action="store_true", help="add another simulated week to an existing demo")
+    p.add_argument("--yes", action="store_true", help="allow writing the demo into a server database")
+    p.set_defaults(func=_cmd_demo)
     return parser
 
 

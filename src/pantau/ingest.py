@@ -189,7 +189,8 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
             case.child_safety = case.child_safety or verdict.decision.action is Action.ESCALATE_CHILD_SAFETY
         place = _place(event, regions)
         stored[event.event_id] = Event(
-            event_id=event.event_id, kind=event.kind, account_id=account_id, occurred_at=event.occurred_at,
+            event_id=event.event_id, kind=event.kind, account_id=account_id,
+            occurred_at=event.occurred_at.astimezone(UTC),
             received_at=now, text=event_text(event), region_code=getattr(event, "region_code", None),
             details=_details(event), action=str(record["action"]), score=float(record["score"]),  # type: ignore[arg-type]
             solicitation=bool(record["solicitation"]), minor_risk=bool(record["minor_risk"]),

@@ -40,6 +40,8 @@ MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("GET", "/v1/child-safety/{case_id}/referral.pdf"): {Role.CHILD_SAFETY_OFFICER, Role.ADMIN},
     ("GET", "/v1/regions/{code}/stats"): {Role.REGIONAL_OFFICIAL, Role.ADMIN},
     ("GET", "/v1/regions/{code}/hotspots"): {Role.REGIONAL_OFFICIAL, Role.ADMIN},
+    ("GET", "/v1/regions/{code}/report.pdf"): {Role.REGIONAL_OFFICIAL, Role.ADMIN},
+    ("GET", "/v1/regions/{code}/report.html"): {Role.REGIONAL_OFFICIAL, Role.ADMIN},
     ("POST", "/v1/field-reports"): {Role.REGIONAL_OFFICIAL},
     ("GET", "/v1/field-reports"): {Role.REGIONAL_OFFICIAL},
 }

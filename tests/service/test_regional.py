@@ -143,3 +143,26 @@ def test_field_report_is_classified_counted_and_shows_only_its_status(service: S
     assert service.client.post("/v1/field-reports", json=outside, headers=camat).status_code == 403
     week = service.client.get("/v1/regions/35.73.05/stats?from=2026-11-23&to=2026-11-29", headers=camat).json()
     assert week["weeks"][0]["field_reports"]["display"] == "< 10"  # counted, and small counts stay hidden
+
+
+def test_weekly_report_numbers_match_the_stats_endpoint(service: Service, camat: dict[str, str], tmp_path: Path
+                                                        ) -> None:
+    import shutil
+
+    post(service, offers(12, TLOGOMAS, "t") + offers(3, MERJOSARI, "m") + offers(11, TUNGGULWULUNG, "w"))
+    week = service.client.get("/v1/regions/35.73.05/stats?to=2026-11-29", headers=camat).json()["weeks"][-1]
+    html = service.client.get("/v1/regions/35.73.05/report.html?to=2026-11-29", headers=camat)
+    assert html.status_code == 200 and "Lowokwaru" in html.text
+    assert week["accounts_detected"]["display"] == "26" and ">26<" in html.text
+    assert "https://" not in html.text and "http://" not in html.text  # nothing loads from the internet
+    pdf = service.client.get("/v1/regions/35.73.05/report.pdf?to=2026-11-29", headers=camat)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert service.client.get("/v1/regions/35.73.02/report.pdf", headers=camat).status_code == 403
+    if shutil.which("pdftotext"):
+        path = tmp_path / "r.pdf"
+        path.write_bytes(pdf.content)
+        text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        assert "26" in text and "SAPA 129" in text
+        for prefix in ("t-acc", "m-acc", "w-acc", "open BO"):
+            assert prefix not in text

@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi.responses import HTMLResponse
 
 from pantau import hotspots, regions, stats
 from pantau.api.deps import DB, require
@@ -53,3 +54,50 @@ def region_hotspots(code: Code, who: Viewer, session: DB,
     check_scope(who, code)
     _, end = stats.period(None, to)
     return hotspots.hotspots(session, code, end, stats.DEFAULT_K)
+
+
+_LEVEL = {"kabupaten_kota": "", "kecamatan": "Kecamatan", "kelurahan_desa": "Kelurahan/Desa", "provinsi": "Provinsi"}
+
+
+def _report_data(session: DB, code: str, to: date | None) -> Any:
+    from datetime import UTC, datetime
+
+    import shapely
+    from sqlalchemy import select
+
+    from pantau.report import ReportData
+    from pantau.store.schema import RegionPolygon
+
+    start, end = stats.period(None, to, weeks=8)
+    children = regions.children(code) if stats.level_of(code) < 4 else []
+    figures = stats.region_stats(session, code, children, start, end)
+    figures["name"] = regions.region_name(code)
+    for child in figures["children"]:
+        child["name"] = regions.region_name(child["code"])
+    shapes = {row.code: shapely.from_wkb(row.geometry_wkb) for row in session.execute(
+        select(RegionPolygon).where(RegionPolygon.code.in_(children))).scalars()} if children else {}
+    name = regions.region_name(code) or code
+    kota = regions.region_name(code[:5]) if stats.level_of(code) > 2 else None
+    label = " ".join(p for p in (_LEVEL.get(regions.level(code), ""), name) if p) + (f", {kota}" if kota else "")
+    return ReportData(code=code, name=name, level_label=label, week=figures["weeks"][-1]["week"], stats=figures,
+                      hotspots=hotspots.hotspots(session, code, end, stats.DEFAULT_K), shapes=shapes,
+                      generated_at=datetime.now(UTC))
+
+
+@router.get("/{code}/report.pdf", summary="Weekly report (PDF, Bahasa Indonesia): numbers, trend, map, referral",
+            response_class=Response, responses={200: {"content": {"application/pdf": {}}}})
+def region_report_pdf(code: Code, who: Viewer, session: DB, to: Annotated[date | None, Query()] = None) -> Response:
+    from pantau.report import report_pdf
+
+    check_scope(who, code)
+    data = _report_data(session, code, to)
+    return Response(report_pdf(data), media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="laporan-{code}-{data.week}.pdf"'})
+
+
+@router.get("/{code}/report.html", summary="Weekly report (HTML, self-contained)", response_class=HTMLResponse)
+def region_report_html(code: Code, who: Viewer, session: DB, to: Annotated[date | None, Query()] = None) -> str:
+    from pantau.report import report_html
+
+    check_scope(who, code)
+    return report_html(_report_data(session, code, to))

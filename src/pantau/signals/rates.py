@@ -36,7 +36,7 @@ _WORDS = (  # tiga ratus, dua ratus lima puluh, sejuta, 3 ratus, gopek (parsed b
 _BARE = rf"(?:\d{{3,4}}|{_WORDS})"  # 300, tiga ratus — only counted next to a service term
 _SERVICE = (
     r"(?:st|lt|short\s*time|long\s*time|fs|full\s*service|bo|vcs|vc|hj|bj|ml|crot|full\s*night|fn|pap|"
-    r"include|exclude|incl|excl|short|long|ons|owo|cim|gfe|shot|sesi|keluar|ronde)"
+    r"include|exclude|incl|excl|short|long|ons|owo|cim|gfe|shot|sesi|keluar)"
 )
 _PER = r"(?:jam|j|sesi|malam|mlm|shot|crot|ronde|hour|hr|night|x|kali|menit|mnt|main|session|jamnya|hari)"
 

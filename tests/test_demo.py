@@ -1,0 +1,130 @@
+"""`pantau demo`: a simulated week through the real pipeline and storage, and what each role then sees."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+from sqlalchemy import func, select
+
+from pantau import regions
+from pantau.auth import Role, authenticate
+from pantau.config import Settings
+from pantau.demo import DEMO_USERS, WIB, DemoExists, DemoReport, run_demo
+from pantau.errors import PantauError
+from pantau.pipeline import Pipeline
+from pantau.stats import region_stats
+from pantau.store.db import make_engine, session_factory, transaction
+from pantau.store.schema import Case, ChildSafetyRecord, Event, User
+
+EVENTS, SEED = 600, 7
+
+
+def _last_sunday_evening() -> datetime:
+    """Sunday 22:00 WIB at or before now: the simulated week then falls (almost) in one ISO week."""
+    local = datetime.now(UTC).astimezone(WIB) - timedelta(minutes=5)
+    sunday = local.date() - timedelta(days=(local.weekday() + 1) % 7)
+    evening = datetime(sunday.year, sunday.month, sunday.day, 22, tzinfo=WIB)
+    return evening if evening <= local else evening - timedelta(days=7)
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return Pipeline.default()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory, pipeline: Pipeline) -> tuple[Settings, DemoReport]:
+    settings = Settings(data_dir=tmp_path_factory.mktemp("demo") / "data", hash_key=SecretStr("k" * 32),
+                        webhook_secret=SecretStr("w" * 32))
+    ticks: list[int] = []
+    report = run_demo(settings, events=EVENTS, seed=SEED, pipeline=pipeline, now=_last_sunday_evening(),
+                      progress=lambda done, total: ticks.append(done))
+    assert ticks[-1] == EVENTS and len(ticks) == 2  # batches of 500
+    return settings, report
+
+
+def test_events_stored_and_decided(demo: tuple[Settings, DemoReport]) -> None:
+    settings, report = demo
+    assert sum(report.events_by_kind.values()) == EVENTS
+    assert set(report.events_by_kind) == {"profile", "status_post", "user_report", "field_report"}
+    with transaction(session_factory(make_engine(settings))) as session:
+        stored = session.execute(select(func.count(Event.event_id)).where(Event.event_id.like(f"demo-r1-s{SEED}-%")))
+        assert stored.scalar_one() == EVENTS
+        kinds = {kind: n for kind, n in session.execute(select(Event.kind, func.count()).group_by(Event.kind))}
+        assert kinds == dict(report.events_by_kind)
+        escalated = session.execute(select(func.count()).where(Event.action == "escalate_child_safety")).scalar_one()
+        assert escalated >= 1 and report.decisions["escalate_child_safety"] == escalated
+        assert session.execute(select(func.count(ChildSafetyRecord.id))).scalar_one() >= 1
+        cases = session.execute(select(func.count(Case.id))).scalar_one()
+        assert cases == report.cases_opened > 0
+        # the week: every event inside the seven days before the run's "now". SQLite keeps the wall time of
+        # "…+07:00" without its offset (PostgreSQL converts), hence seven hours of slack on a naive value.
+        times = session.execute(select(func.min(Event.occurred_at), func.max(Event.occurred_at))).one()
+        slack = timedelta(hours=7)
+        first, last = (t if t.tzinfo else t.replace(tzinfo=UTC) for t in times)
+        assert report.start - slack <= first and last <= report.end + slack
+        assert last - first > timedelta(days=6)
+        assert report.intents["offer"] > 20 and report.intents["child"] >= 3 and report.intents["field"] >= 3
+
+
+def test_offers_cluster_in_lowokwaru(demo: tuple[Settings, DemoReport]) -> None:
+    settings, report = demo
+    with transaction(session_factory(make_engine(settings))) as session:
+        rows = session.execute(select(Event.kecamatan, Event.kelurahan).where(
+            Event.solicitation.is_(True), Event.kind.in_(["profile", "status_post"]),
+            Event.kecamatan.is_not(None))).all()
+    in_lowokwaru = sum(1 for kec, _ in rows if kec == "35.73.05")
+    assert len(rows) > 20 and in_lowokwaru / len(rows) > 0.5
+    tlogomas = sum(1 for _, kel in rows if kel == "35.73.05.1003")
+    assert tlogomas == max(sum(1 for _, k in rows if k == kel) for kel in {k for _, k in rows})  # the hotspot
+    assert report.offers_by_kecamatan.most_common(1)[0][0] == "35.73.05"
+
+
+def test_users_created_with_working_tokens(demo: tuple[Settings, DemoReport]) -> None:
+    settings, report = demo
+    assert [u.name for u, _ in report.users] == [u.name for u in DEMO_USERS]
+    tokens = {u.name: t for u, t in report.users}
+    assert all(tokens.values())
+    with transaction(session_factory(make_engine(settings))) as session:
+        assert set(session.execute(select(User.name)).scalars()) == set(tokens)
+        camat = authenticate(session, tokens["demo-camat-lowokwaru"])
+        lurah = authenticate(session, tokens["demo-lurah-tlogomas"])
+        officer = authenticate(session, tokens["demo-child-safety"])
+    assert camat is not None and camat.role is Role.REGIONAL_OFFICIAL and camat.regions == ("35.73.05",)
+    assert lurah is not None and lurah.regions == ("35.73.05.1003",)
+    assert officer is not None and officer.role is Role.CHILD_SAFETY_OFFICER
+
+
+def test_camat_sees_a_figure_but_no_account(demo: tuple[Settings, DemoReport]) -> None:
+    settings, report = demo
+    with transaction(session_factory(make_engine(settings))) as session:
+        stats = region_stats(session, "35.73.05", regions.children("35.73.05"), report.start - timedelta(days=1),
+                             report.end + timedelta(days=1))
+        accounts = set(session.execute(select(Event.account_id).where(Event.account_id.is_not(None))).scalars())
+    shown = [w["accounts_detected"] for w in stats["weeks"] if not w["accounts_detected"]["suppressed"]]
+    assert any(cell["value"] and cell["value"] >= 10 for cell in shown), stats["weeks"]
+    text = json.dumps(stats)
+    assert "demo-acc" not in text and not any(a in text for a in accounts)
+
+
+def test_rerun_needs_again_and_adds_a_week(demo: tuple[Settings, DemoReport], pipeline: Pipeline) -> None:
+    settings, _ = demo
+    with pytest.raises(DemoExists, match="already has a demo"):
+        run_demo(settings, events=EVENTS, seed=SEED, pipeline=pipeline)
+    again = run_demo(settings, events=200, seed=SEED, pipeline=pipeline, again=True)
+    assert again.run == 2 and all(token is None for _, token in again.users)  # users exist: tokens not shown again
+    with transaction(session_factory(make_engine(settings))) as session:
+        second = session.execute(select(func.count()).where(Event.event_id.like(f"demo-r2-s{SEED}-%"))).scalar_one()
+    assert second == 200
+
+
+def test_refuses_a_server_database(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, database_url="postgresql://demo:pw@db.invalid/pantau",
+                        hash_key=SecretStr("k" * 32), webhook_secret=SecretStr("w" * 32))
+    with pytest.raises(PantauError, match="server database") as caught:
+        run_demo(settings, events=EVENTS)
+    assert "pw" not in str(caught.value)  # the password is not echoed
