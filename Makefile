@@ -13,10 +13,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## The main job on the embedded default: scan the example statuses and explain the first one.
+## The main job on the embedded default (SQLite in ./pantau-data, no other service): scan the example
+## statuses, explain one verdict, then run a simulated week of a nearby feed over Kota Malang through
+## the whole service and print where to look (start it with `.venv/bin/pantau serve`).
 demo: $(STAMP)
 	$(VENV)/bin/pantau scan examples/statuses.jsonl
 	$(VENV)/bin/pantau explain "Ready 0p3n 𝐁𝐎 kak, ST 300 LT 800 include room. WA aja"
+	$(VENV)/bin/pantau demo
 
 ## All tests (and the linter, which is part of the suite).
 test: $(STAMP)

@@ -128,3 +128,44 @@ def test_refuses_a_server_database(tmp_path: Path) -> None:
     with pytest.raises(PantauError, match="server database") as caught:
         run_demo(settings, events=EVENTS)
     assert "pw" not in str(caught.value)  # the password is not echoed
+
+
+def test_no_regional_endpoint_leaks_a_person_over_the_whole_demo(demo: tuple[Settings, DemoReport],
+                                                                  pipeline: Pipeline) -> None:
+    """Every regional endpoint, for every official of the demo, over every region in their scope:
+    no account id, no text, no display name, no coordinate in any response."""
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from pantau.api.app import create_app
+
+    settings, report = demo
+    client = TestClient(create_app(settings, pipeline))
+    with session_factory(make_engine(settings))() as session:
+        events = session.execute(select(Event.account_id, Event.text)).all()
+    accounts = {a for a, _ in events if a}
+    texts = {t for _, t in events if len(t) >= 12}
+    assert len(accounts) > 100 and len(texts) > 100
+    coordinate = re.compile(r"-7\.\d{3,}|112\.\d{3,}")
+    officials = [(u, token) for u, token in report.users if u.role is Role.REGIONAL_OFFICIAL and token]
+    assert len(officials) == 3
+    responses = 0
+    for user, token in officials:
+        headers = {"Authorization": f"Bearer {token}"}
+        for scope in user.regions:
+            codes = [scope, *regions.children(scope)]
+            for code in codes:
+                for path in (f"/v1/regions/{code}/stats", f"/v1/regions/{code}/hotspots",
+                             f"/v1/regions/{code}/report.html"):
+                    r = client.get(path, headers=headers)
+                    assert r.status_code == 200, (path, r.text[:200])
+                    body = r.text
+                    responses += 1
+                    assert not any(a in body for a in accounts), path
+                    assert not any(t in body for t in texts), path
+                    if not path.endswith(".html"):  # the report's SVG has millimetre coordinates of its own
+                        assert not coordinate.search(body), path
+        outside = "35.73.02" if user.regions[0].startswith("35.73.05") else "35.73.05"
+        assert client.get(f"/v1/regions/{outside}/stats", headers=headers).status_code == 403
+    assert responses >= 70  # 13 + 1 + 12 regions, three endpoints each
