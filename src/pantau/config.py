@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     webhook_url: str | None = Field(default=None, description="the platform's endpoint for actions")
     environment: Literal["development", "production"] = "development"
     claim_minutes: int = Field(default=30, ge=1, le=24 * 60, description="how long a reviewer's claim lasts")
+    suppression_k: int = Field(default=10, ge=5, le=1000,
+                               description="regional figures behind fewer distinct accounts show as '< k'")
 
     @property
     def embedded(self) -> bool:

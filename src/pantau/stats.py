@@ -33,6 +33,13 @@ def iso_week(day: datetime | date) -> str:
     return f"{year}-W{week:02d}"
 
 
+def iso_day(day: datetime | date) -> str:
+    return day.strftime("%Y-%m-%d")
+
+
+BUCKETS = {"week": iso_week, "day": iso_day}  # days: for the platform's own staff only
+
+
 def level_of(code: str) -> int:
     return len(code.split("."))
 
@@ -52,7 +59,7 @@ def _column(code: str) -> Any:
         raise ValueError(f"aggregates are kept for kota, kecamatan and kelurahan codes, not {code!r}") from None
 
 
-def raw_cells(session: Session, codes: Sequence[str], start: datetime, end: datetime
+def raw_cells(session: Session, codes: Sequence[str], start: datetime, end: datetime, bucket: str = "week"
               ) -> dict[str, dict[str, dict[str, Cell]]]:
     """code → week → metric → Cell, counted from stored decisions and actions."""
     out: dict[str, dict[str, dict[str, Cell]]] = {c: defaultdict(dict) for c in codes}
@@ -67,6 +74,7 @@ def raw_cells(session: Session, codes: Sequence[str], start: datetime, end: date
             accounts.add(account)
         groups[(code, week, metric)] = (count + 1, accounts)
 
+    key = BUCKETS[bucket]
     for level, level_codes in by_level.items():
         column = _LEVEL_COLUMN[level]
         rows = session.execute(
@@ -75,7 +83,7 @@ def raw_cells(session: Session, codes: Sequence[str], start: datetime, end: date
         ).all()
         seen_detected: set[tuple[str, str, str]] = set()
         for code, occurred, kind, account, solicitation, action in rows:
-            week = iso_week(occurred)
+            week = key(occurred)
             if solicitation and account is not None and (code, week, account) not in seen_detected:
                 seen_detected.add((code, week, account))
                 add(code, week, "accounts_detected", account)
@@ -94,7 +102,7 @@ def raw_cells(session: Session, codes: Sequence[str], start: datetime, end: date
         ).all()
         for code, created, kind, account in actions:
             if kind in ("hide_nearby", "warn", "suspend", "escalate_child_safety"):
-                add(code, iso_week(created), f"actions_{kind}", account)
+                add(code, key(created), f"actions_{kind}", account)
     for (code, week, metric), (count, accounts) in groups.items():
         # Field reports name no account: each report counts as its own source.
         out[code][week][metric] = Cell(count, len(accounts) if metric != "field_reports" else count)
@@ -136,10 +144,10 @@ def protect(total: Cell | None, parts: dict[str, Cell | None], k: int) -> tuple[
     return shown_total, shown
 
 
-def weeks_between(start: datetime, end: datetime) -> list[str]:
+def weeks_between(start: datetime, end: datetime, bucket: str = "week") -> list[str]:
     weeks, day = [], start
     while day < end:
-        week = iso_week(day)
+        week = BUCKETS[bucket](day)
         if week not in weeks:
             weeks.append(week)
         day += timedelta(days=1)
@@ -147,17 +155,17 @@ def weeks_between(start: datetime, end: datetime) -> list[str]:
 
 
 def region_stats(session: Session, code: str, children: Iterable[str], start: datetime, end: datetime,
-                 k: int = DEFAULT_K) -> dict[str, Any]:
+                 k: int = DEFAULT_K, bucket: str = "week") -> dict[str, Any]:
     """Weekly figures for ``code`` and its direct sub-regions, protected for publication."""
     if k < MIN_K:
         raise ValueError(f"k must be at least {MIN_K}")
     children = list(children)
-    cells = raw_cells(session, [code, *children], start, end)
-    weeks = weeks_between(start, end)
+    cells = raw_cells(session, [code, *children], start, end, bucket)
+    weeks = weeks_between(start, end, bucket)
     region_weeks, child_weeks = [], {c: [] for c in children}  # type: ignore[var-annotated]
     for week in weeks:
-        row: dict[str, Any] = {"week": week}
-        child_rows: dict[str, dict[str, Any]] = {c: {"week": week} for c in children}
+        row: dict[str, Any] = {bucket: week}
+        child_rows: dict[str, dict[str, Any]] = {c: {bucket: week} for c in children}
         for metric in METRICS:
             total = cells[code].get(week, {}).get(metric)
             parts = {c: cells[c].get(week, {}).get(metric) for c in children}
@@ -170,7 +178,8 @@ def region_stats(session: Session, code: str, children: Iterable[str], start: da
         for c in children:
             _share(child_rows[c])
             child_weeks[c].append(child_rows[c])
-    return {"code": code, "k": k, "from": start.date().isoformat(), "to": end.date().isoformat(),
+    return {"code": code, "k": k, "granularity": bucket, "from": start.date().isoformat(),
+            "to": (end - timedelta(days=1)).date().isoformat(),
             "weeks": region_weeks, "children": [{"code": c, "weeks": child_weeks[c]} for c in children]}
 
 

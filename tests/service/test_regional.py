@@ -166,3 +166,25 @@ def test_weekly_report_numbers_match_the_stats_endpoint(service: Service, camat:
         assert "26" in text and "SAPA 129" in text
         for prefix in ("t-acc", "m-acc", "w-acc", "open BO"):
             assert prefix not in text
+
+
+def test_daily_figures_are_for_platform_staff_only(service: Service, camat: dict[str, str]) -> None:
+    post(service, offers(12, TLOGOMAS, "d"))
+    admin = service.client.get("/v1/regions/35.73.05/stats?from=2026-11-23&to=2026-11-29&granularity=day",
+                               headers=service.headers(Role.ADMIN))
+    assert admin.status_code == 200
+    days = admin.json()["weeks"]
+    assert [d["day"] for d in days][:2] == ["2026-11-23", "2026-11-24"] and len(days) == 7
+    assert days[1]["accounts_detected"]["value"] == 12  # 24 Nov, 21:00 WIB
+    r = service.client.get("/v1/regions/35.73.05/stats?granularity=day", headers=camat)
+    assert r.status_code == 403 and "ISO weeks" in r.json()["error"]
+
+
+def test_k_is_a_setting_and_never_below_5(tmp_path: Path) -> None:
+    from pydantic import ValidationError
+
+    from pantau.config import Settings
+
+    assert Settings(suppression_k=20).suppression_k == 20
+    with pytest.raises(ValidationError, match="greater than or equal to 5"):
+        Settings(suppression_k=3)

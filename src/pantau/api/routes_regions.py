@@ -8,13 +8,13 @@ return an account id, a text, a name of a person, or a coordinate.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 from fastapi.responses import HTMLResponse
 
 from pantau import hotspots, regions, stats
-from pantau.api.deps import DB, require
+from pantau.api.deps import DB, State, require
 from pantau.auth import Principal, Role
 from pantau.errors import ForbiddenError, InputError, NotFoundError
 
@@ -32,15 +32,19 @@ def check_scope(who: Principal, code: str) -> None:
 
 
 @router.get("/{code}/stats", summary="Weekly figures for a region and its sub-regions (small counts suppressed)")
-def region_stats(code: Code, who: Viewer, session: DB, from_: Annotated[date | None, Query(alias="from")] = None,
-                 to: Annotated[date | None, Query()] = None) -> dict[str, Any]:
+def region_stats(code: Code, who: Viewer, st: State, session: DB,
+                 from_: Annotated[date | None, Query(alias="from")] = None, to: Annotated[date | None, Query()] = None,
+                 granularity: Annotated[Literal["week", "day"], Query(description="day: platform staff only")] = "week"
+                 ) -> dict[str, Any]:
     check_scope(who, code)
+    if granularity == "day" and who.role is Role.REGIONAL_OFFICIAL:
+        raise ForbiddenError("daily figures are for the platform's own staff; officials get ISO weeks")
     try:
         start, end = stats.period(from_, to)
     except ValueError as exc:
         raise InputError(str(exc)) from None
     children = regions.children(code) if stats.level_of(code) < 4 else []
-    out = stats.region_stats(session, code, children, start, end)
+    out = stats.region_stats(session, code, children, start, end, st.settings.suppression_k, granularity)
     out["name"] = regions.region_name(code)
     for child in out["children"]:
         child["name"] = regions.region_name(child["code"])
@@ -48,18 +52,18 @@ def region_stats(code: Code, who: Viewer, session: DB, from_: Annotated[date | N
 
 
 @router.get("/{code}/hotspots", summary="H3 cells with at least k accounts offering sex this week, and trends")
-def region_hotspots(code: Code, who: Viewer, session: DB,
+def region_hotspots(code: Code, who: Viewer, st: State, session: DB,
                     to: Annotated[date | None, Query(description="last day of the week to show")] = None
                     ) -> dict[str, Any]:
     check_scope(who, code)
     _, end = stats.period(None, to)
-    return hotspots.hotspots(session, code, end, stats.DEFAULT_K)
+    return hotspots.hotspots(session, code, end, st.settings.suppression_k)
 
 
 _LEVEL = {"kabupaten_kota": "", "kecamatan": "Kecamatan", "kelurahan_desa": "Kelurahan/Desa", "provinsi": "Provinsi"}
 
 
-def _report_data(session: DB, code: str, to: date | None) -> Any:
+def _report_data(session: DB, code: str, to: date | None, k: int) -> Any:
     from datetime import UTC, datetime
 
     import shapely
@@ -70,7 +74,7 @@ def _report_data(session: DB, code: str, to: date | None) -> Any:
 
     start, end = stats.period(None, to, weeks=8)
     children = regions.children(code) if stats.level_of(code) < 4 else []
-    figures = stats.region_stats(session, code, children, start, end)
+    figures = stats.region_stats(session, code, children, start, end, k)
     figures["name"] = regions.region_name(code)
     for child in figures["children"]:
         child["name"] = regions.region_name(child["code"])
@@ -80,24 +84,26 @@ def _report_data(session: DB, code: str, to: date | None) -> Any:
     kota = regions.region_name(code[:5]) if stats.level_of(code) > 2 else None
     label = " ".join(p for p in (_LEVEL.get(regions.level(code), ""), name) if p) + (f", {kota}" if kota else "")
     return ReportData(code=code, name=name, level_label=label, week=figures["weeks"][-1]["week"], stats=figures,
-                      hotspots=hotspots.hotspots(session, code, end, stats.DEFAULT_K), shapes=shapes,
+                      hotspots=hotspots.hotspots(session, code, end, k), shapes=shapes,
                       generated_at=datetime.now(UTC))
 
 
 @router.get("/{code}/report.pdf", summary="Weekly report (PDF, Bahasa Indonesia): numbers, trend, map, referral",
             response_class=Response, responses={200: {"content": {"application/pdf": {}}}})
-def region_report_pdf(code: Code, who: Viewer, session: DB, to: Annotated[date | None, Query()] = None) -> Response:
+def region_report_pdf(code: Code, who: Viewer, st: State, session: DB,
+                      to: Annotated[date | None, Query()] = None) -> Response:
     from pantau.report import report_pdf
 
     check_scope(who, code)
-    data = _report_data(session, code, to)
+    data = _report_data(session, code, to, st.settings.suppression_k)
     return Response(report_pdf(data), media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="laporan-{code}-{data.week}.pdf"'})
 
 
 @router.get("/{code}/report.html", summary="Weekly report (HTML, self-contained)", response_class=HTMLResponse)
-def region_report_html(code: Code, who: Viewer, session: DB, to: Annotated[date | None, Query()] = None) -> str:
+def region_report_html(code: Code, who: Viewer, st: State, session: DB,
+                       to: Annotated[date | None, Query()] = None) -> str:
     from pantau.report import report_html
 
     check_scope(who, code)
-    return report_html(_report_data(session, code, to))
+    return report_html(_report_data(session, code, to, st.settings.suppression_k))
