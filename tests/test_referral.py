@@ -11,7 +11,6 @@ import json
 import re
 import shutil
 import subprocess
-import zlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from pantau.referral import (
     referral_pdf,
     verify_referral_json,
 )
+from tests.pngcheck import read_gray_png
 
 T0 = datetime(2025, 3, 14, 9, 12, tzinfo=UTC)
 VERSION = "classifier@2025.03+normalizer@7+signals@12+policy@3"
@@ -283,7 +283,7 @@ def test_pdf_renders_to_a_page_that_is_not_blank(referral: Referral, tmp_path: P
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(tmp_path / "referral.pdf"),
                     str(tmp_path / "page")], check=True, capture_output=True, timeout=60)
     (png,) = tmp_path.glob("page*.png")
-    width, height, pixels = _read_gray_png(png.read_bytes())
+    width, height, pixels = read_gray_png(png.read_bytes())
     assert abs(width - 496) <= 1 and abs(height - 702) <= 1  # A4 at 60 dpi
     dark = sum(1 for p in pixels if p < 128)
     assert 0.01 < dark / len(pixels) < 0.5  # ink on the page, but not a black page
@@ -296,36 +296,3 @@ def _pdftotext(pdf: bytes, tmp_path: Path) -> str:
     return run.stdout.decode("utf-8")
 
 
-def _read_gray_png(data: bytes) -> tuple[int, int, bytes]:
-    """Width, height and gray levels of an 8-bit gray or RGB, non-interlaced PNG (what ``pdftoppm`` writes)."""
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    pos, idat, header = 8, b"", b""
-    while pos < len(data):
-        length = int.from_bytes(data[pos:pos + 4], "big")
-        kind, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + length]
-        header = body if kind == b"IHDR" else header
-        idat += body if kind == b"IDAT" else b""
-        pos += 12 + length
-    width, height = int.from_bytes(header[0:4], "big"), int.from_bytes(header[4:8], "big")
-    depth, color, interlace = header[8], header[9], header[12]
-    assert depth == 8 and color in (0, 2) and interlace == 0, f"unexpected PNG format {header[8:13]!r}"
-    bpp = 1 if color == 0 else 3
-    stride = width * bpp
-    raw, out, prev = zlib.decompress(idat), bytearray(), bytearray(stride)
-    for y in range(height):
-        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-        for x in range(stride):  # undo the PNG row filter
-            a, b = line[x - bpp] if x >= bpp else 0, prev[x]
-            c = prev[x - bpp] if x >= bpp else 0
-            if kind == 1:
-                line[x] = (line[x] + a) & 255
-            elif kind == 2:
-                line[x] = (line[x] + b) & 255
-            elif kind == 3:
-                line[x] = (line[x] + (a + b) // 2) & 255
-            elif kind == 4:
-                pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
-                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-        out += line if bpp == 1 else bytes(min(line[x:x + 3]) for x in range(0, stride, 3))
-        prev = line
-    return width, height, bytes(out)

@@ -6,7 +6,6 @@ import dataclasses
 import re
 import shutil
 import subprocess
-import zlib
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from pantau import regions
 from pantau.referral import language_problems
 from pantau.report import ReportData, report_html, report_pdf, report_view
 from pantau.stats import Cell, iso_week, protect
+from tests.pngcheck import read_gray_png
 
 KECAMATAN = "35.73.05"  # Lowokwaru, Kota Malang
 TLOGOMAS, DINOYO = "35.73.05.1003", "35.73.05.1004"
@@ -242,7 +242,7 @@ def test_pdf_renders_with_the_numbers(source: str, tmp_path: Path) -> None:
     pages = _render(pdf, tmp_path)
     assert 1 <= len(pages) <= 2
     for png in pages:
-        width, height, pixels = _read_gray_png(png.read_bytes())
+        width, height, pixels = read_gray_png(png.read_bytes())
         assert abs(width - 496) <= 1 and abs(height - 702) <= 1  # A4 at 60 dpi
         mean = sum(pixels) / len(pixels)
         variance = sum((p - mean) ** 2 for p in pixels) / len(pixels)
@@ -291,35 +291,3 @@ def _pdftotext(pdf: bytes, tmp_path: Path, *, layout: bool = False) -> str:
     return text if layout else " ".join(text.split())
 
 
-def _read_gray_png(data: bytes) -> tuple[int, int, bytes]:
-    """Width, height and gray levels of an 8-bit gray or RGB, non-interlaced PNG (what ``pdftoppm`` writes)."""
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    pos, idat, header = 8, b"", b""
-    while pos < len(data):
-        length = int.from_bytes(data[pos:pos + 4], "big")
-        kind, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + length]
-        header = body if kind == b"IHDR" else header
-        idat += body if kind == b"IDAT" else b""
-        pos += 12 + length
-    width, height = int.from_bytes(header[0:4], "big"), int.from_bytes(header[4:8], "big")
-    assert header[8] == 8 and header[9] in (0, 2) and header[12] == 0, f"unexpected PNG format {header[8:13]!r}"
-    bpp = 1 if header[9] == 0 else 3
-    stride = width * bpp
-    raw, out, prev = zlib.decompress(idat), bytearray(), bytearray(stride)
-    for y in range(height):
-        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-        for x in range(stride):  # undo the PNG row filter
-            a, b = line[x - bpp] if x >= bpp else 0, prev[x]
-            c = prev[x - bpp] if x >= bpp else 0
-            if kind == 1:
-                line[x] = (line[x] + a) & 255
-            elif kind == 2:
-                line[x] = (line[x] + b) & 255
-            elif kind == 3:
-                line[x] = (line[x] + (a + b) // 2) & 255
-            elif kind == 4:
-                pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
-                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-        out += line if bpp == 1 else bytes(min(line[x:x + 3]) for x in range(0, stride, 3))
-        prev = line
-    return width, height, bytes(out)
