@@ -116,15 +116,32 @@ def _automatic_action(session: Session, actor: str, event_id: str, account_id: s
                     decided_by=None, rule=verdict.decision.rule_id, policy_version=verdict.decision.policy_version,
                     facts=facts_of(verdict), ends_at=now + timedelta(days=HIDE_DAYS) if kind == "hide_nearby" else None,
                     source_event_id=event_id)
-    if kind == "escalate_child_safety" and session.execute(
-        select(ChildSafetyRecord.id).where(ChildSafetyRecord.case_id == case_id)
-    ).first() is None:
+    if kind == "escalate_child_safety":
+        _child_safety_record(session, actor, event_id, case_id, now)
+
+
+def _child_safety_record(session: Session, actor: str, event_id: str, case_id: int, now: datetime) -> None:
+    if session.execute(select(ChildSafetyRecord.id).where(ChildSafetyRecord.case_id == case_id)).first() is None:
         session.add(ChildSafetyRecord(case_id=case_id, created_at=now, retention_until=now + RETENTION, status="open"))
         audit.record(session, actor, "child_safety.escalate", f"case:{case_id}", {"event": event_id})
 
 
 def _needs_case(event: EventIn, verdict: Verdict) -> bool:
     return verdict.decision.action is not Action.ALLOW or isinstance(event, UserReportEvent)
+
+
+FIELD_REPORT_ACCOUNT = "field-report:"  # a field report names no account: its case stands on its own
+
+
+def case_account(event: EventIn, verdict: Verdict) -> str | None:
+    """The account a case collects this event under. A field report that points to a child being
+    offered opens a case of its own (no platform account is known), so a child-protection officer
+    sees it; other field reports only count in the aggregates."""
+    account = subject_account(event)
+    if account is None and isinstance(event, FieldReportEvent) and \
+            verdict.decision.action is Action.ESCALATE_CHILD_SAFETY:
+        return FIELD_REPORT_ACCOUNT + event.event_id
+    return account
 
 
 def _place(event: EventIn, regions: RegionIndex | None) -> Assignment | None:
@@ -158,7 +175,7 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
     verdicts = {v.id: v for v in pipeline.run_batch([(e.event_id, event_text(e)) for e in unique], facts)}
     now = datetime.now(UTC)
 
-    account_ids = {a for a in map(subject_account, unique) if a is not None}
+    account_ids = {a for a in (case_account(e, verdicts[e.event_id]) for e in unique) if a is not None}
     known = set(session.execute(select(Account.id).where(Account.id.in_(account_ids))).scalars())
     session.add_all(Account(id=a, first_seen=now, last_seen=now) for a in sorted(account_ids - known))
     if known:
@@ -167,7 +184,7 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
         select(Case).where(Case.account_id.in_(account_ids), Case.status == "open")).scalars()}
     opened = []
     for event in unique:
-        account_id = subject_account(event)
+        account_id = case_account(event, verdicts[event.event_id])
         if account_id is not None and account_id not in cases and _needs_case(event, verdicts[event.event_id]):
             cases[account_id] = Case(account_id=account_id, status="open", child_safety=False, max_score=0.0,
                                      events_count=0, opened_at=now)
@@ -182,7 +199,8 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
         verdict = verdicts[event.event_id]
         account_id = subject_account(event)
         record = verdict.to_scan_record()
-        case = cases.get(account_id) if account_id is not None and _needs_case(event, verdict) else None
+        owner = case_account(event, verdict)
+        case = cases.get(owner) if owner is not None and _needs_case(event, verdict) else None
         if case is not None:
             case.events_count += 1
             case.max_score = max(case.max_score, verdict.assessment.score)
@@ -207,6 +225,8 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
         row, verdict = stored[event.event_id], verdicts[event.event_id]
         if row.account_id is not None and row.case_id is not None and not isinstance(event, UserReportEvent):
             _automatic_action(session, actor, event.event_id, row.account_id, row.case_id, verdict, now)
+        elif isinstance(event, FieldReportEvent) and row.case_id is not None:
+            _child_safety_record(session, actor, event.event_id, row.case_id, now)
         session.add_all(ContactHash(event_id=event.event_id, kind=kind, digest=digest)
                         for kind, digest in _contact_digests(row.text, hash_key))
         audit.record(session, actor, "event.decide", f"event:{event.event_id}",

@@ -135,6 +135,12 @@ def test_field_report_is_classified_counted_and_shows_only_its_status(service: S
     out = r.json()
     assert set(out) == {"id", "occurred_at", "place", "status_id", "status_en"}  # no decision, no account
     assert out["status_en"] == "referred to child protection"
+    # the child-protection officer sees it as an escalation of its own (no platform account is known)
+    officer = service.headers(Role.CHILD_SAFETY_OFFICER)
+    [record] = service.client.get("/v1/child-safety", headers=officer).json()
+    case = service.client.get(f"/v1/cases/{record['case_id']}", headers=officer).json()
+    assert case["account_id"] == f"field-report:{out['id']}" and case["child_safety"] is True
+    assert case["actions"] == []  # nothing is sent to the platform about an account nobody named
     mine = service.client.get("/v1/field-reports", headers=camat).json()
     assert [m["id"] for m in mine] == [out["id"]]
     other = service.headers(Role.REGIONAL_OFFICIAL)  # the fixture's other official
