@@ -19,7 +19,7 @@ from scipy.stats import poisson
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pantau.stats import _LEVEL_COLUMN, iso_week, level_of
+from pantau.stats import LEVEL_COLUMN, iso_week, level_of
 from pantau.store.schema import Event
 
 MIN_RESOLUTION = 5
@@ -52,7 +52,7 @@ def _count_in(cell: str, by_cell: dict[str, set[str]]) -> int:
 
 
 def hotspots(session: Session, code: str, end: datetime, k: int) -> dict[str, Any]:
-    column = _LEVEL_COLUMN[level_of(code)]
+    column = LEVEL_COLUMN[level_of(code)]
     start = end - timedelta(weeks=HISTORY_WEEKS + 1)
     rows = session.execute(
         select(Event.h3_cell, Event.account_id, Event.occurred_at)

@@ -25,7 +25,7 @@ MIN_K = 5
 DEFAULT_K = 10
 METRICS = ("accounts_detected", "child_safety_escalations", "field_reports", "profiles_seen", "profiles_flagged",
            "actions_hide_nearby", "actions_warn", "actions_suspend", "actions_escalate_child_safety")
-_LEVEL_COLUMN = {2: Event.kota, 3: Event.kecamatan, 4: Event.kelurahan}
+LEVEL_COLUMN = {2: Event.kota, 3: Event.kecamatan, 4: Event.kelurahan}
 
 
 def iso_week(day: datetime | date) -> str:
@@ -54,7 +54,7 @@ class Cell:
 
 def _column(code: str) -> Any:
     try:
-        return _LEVEL_COLUMN[level_of(code)]
+        return LEVEL_COLUMN[level_of(code)]
     except KeyError:
         raise ValueError(f"aggregates are kept for kota, kecamatan and kelurahan codes, not {code!r}") from None
 
@@ -76,7 +76,7 @@ def raw_cells(session: Session, codes: Sequence[str], start: datetime, end: date
 
     key = BUCKETS[bucket]
     for level, level_codes in by_level.items():
-        column = _LEVEL_COLUMN[level]
+        column = LEVEL_COLUMN[level]
         rows = session.execute(
             select(column, Event.occurred_at, Event.kind, Event.account_id, Event.solicitation, Event.action)
             .where(column.in_(level_codes), Event.occurred_at >= start, Event.occurred_at < end)
