@@ -13,6 +13,7 @@ import time
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -322,8 +323,9 @@ def _cmd_db_upgrade(_: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_users_add(args: argparse.Namespace) -> int:
-    from pantau.auth import Role, add_user
+@contextmanager
+def _store_transaction() -> Iterator[Any]:
+    """One transaction on the configured store; the embedded default is migrated first."""
     from pantau.store.db import make_engine, session_factory, transaction, upgrade
 
     settings = _service_settings()
@@ -331,6 +333,13 @@ def _cmd_users_add(args: argparse.Namespace) -> int:
     if settings.embedded:
         upgrade(engine)
     with transaction(session_factory(engine)) as session:
+        yield session
+
+
+def _cmd_users_add(args: argparse.Namespace) -> int:
+    from pantau.auth import Role, add_user
+
+    with _store_transaction() as session:
         token = add_user(session, args.name, Role(args.role), args.region)
     _say(f"created {args.role} {args.name!r}; this token is shown once — store it safely:")
     print(token)
@@ -339,10 +348,8 @@ def _cmd_users_add(args: argparse.Namespace) -> int:
 
 def _cmd_audit_verify(_: argparse.Namespace) -> int:
     from pantau import audit
-    from pantau.store.db import make_engine, session_factory, transaction
 
-    settings = _service_settings()
-    with transaction(session_factory(make_engine(settings))) as session:
+    with _store_transaction() as session:
         result = audit.verify(session)
     if result.ok:
         print(f"audit log OK: {result.entries} entries, hash chain intact")
@@ -355,9 +362,8 @@ def _cmd_reviews_export(args: argparse.Namespace) -> int:
     from pantau import audit
     from pantau.evaluate import write_gold
     from pantau.review import labelled_rows
-    from pantau.store.db import make_engine, session_factory, transaction
 
-    with transaction(session_factory(make_engine(_service_settings()))) as session:
+    with _store_transaction() as session:
         rows = labelled_rows(session)
         audit.record(session, "cli", "labels.export", args.out, {"rows": len(rows)})
     count = write_gold(rows, Path(args.out))
@@ -367,13 +373,8 @@ def _cmd_reviews_export(args: argparse.Namespace) -> int:
 
 def _cmd_regions_import(args: argparse.Namespace) -> int:
     from pantau.region_store import import_boundaries
-    from pantau.store.db import make_engine, session_factory, transaction, upgrade
 
-    settings = _service_settings()
-    engine = make_engine(settings)
-    if settings.embedded:
-        upgrade(engine)
-    with transaction(session_factory(engine)) as session:
+    with _store_transaction() as session:
         report = import_boundaries(session, Path(args.path), repair=args.repair)
     print(report.format(limit=args.show))
     _say(f"imported {len(report.accepted)} boundaries from {args.path}; restart `pantau serve` to use them")
