@@ -45,18 +45,22 @@ _WHAT = {
 }
 
 
+_HOW = {
+    "automated": ("Dideteksi dan diputuskan secara otomatis oleh pantau; belum ditinjau manusia.",
+                  "Detected and decided by automated means (pantau); not yet reviewed by a person."),
+    "reviewed": ("Dideteksi secara otomatis; keputusan diambil oleh peninjau manusia.",
+                 "Detected by automated means; decided by a human reviewer."),
+    "human": ("Diputuskan oleh peninjau manusia.", "Decided by a human reviewer."),
+}
+
+
 def statement_of_reasons(action: str, *, automated: bool, rule: str, policy_version: str,
                          facts: Sequence[str], ends_at: datetime | None, reviewed: bool) -> dict[str, Any]:
     """DSA Art. 17-style statement in Bahasa Indonesia and English."""
     ends = ends_at.date().isoformat() if ends_at else "-"
     what_id, what_en = (text.format(ends=ends) for text in _WHAT[action])
     fact_list = list(facts) or ["-"]
-    how_id = ("Dideteksi dan diputuskan secara otomatis oleh pantau; belum ditinjau manusia." if automated
-              and not reviewed else "Dideteksi secara otomatis; keputusan diambil oleh peninjau manusia." if reviewed
-              else "Diputuskan oleh peninjau manusia.")
-    how_en = ("Detected and decided by automated means (pantau); not yet reviewed by a person." if automated
-              and not reviewed else "Detected by automated means; decided by a human reviewer." if reviewed
-              else "Decided by a human reviewer.")
+    how_id, how_en = _HOW["reviewed" if reviewed else "automated" if automated else "human"]
     return {
         "id": {
             "keputusan": what_id,

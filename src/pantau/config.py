@@ -12,7 +12,6 @@ import json
 import os
 import secrets
 from pathlib import Path
-from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -31,7 +30,6 @@ class Settings(BaseSettings):
     hash_key: SecretStr | None = Field(default=None, description="HMAC key for phone numbers and handles")
     webhook_secret: SecretStr | None = Field(default=None, description="HMAC-SHA256 key for webhook signatures")
     webhook_url: str | None = Field(default=None, description="the platform's endpoint for actions")
-    environment: Literal["development", "production"] = "development"
     claim_minutes: int = Field(default=30, ge=1, le=24 * 60, description="how long a reviewer's claim lasts")
     suppression_k: int = Field(default=10, ge=5, le=1000,
                                description="regional figures behind fewer distinct accounts show as '< k'")

@@ -66,6 +66,11 @@ class Signal:
     detail: str = ""  # e.g. a parsed amount ("300000") or an age ("16")
 
 
+def signal_order(s: Signal) -> tuple[int, int, str]:
+    """The order signals are reported in: by position in the original text, longest first."""
+    return s.start, -s.end, s.name
+
+
 @dataclass(frozen=True, slots=True)
 class Assessment:
     """What the classifier concluded about one text, with the evidence it used."""
@@ -77,13 +82,6 @@ class Assessment:
     # The transparent weighted-signal score. Child safety stays rule-driven and high-recall: a
     # minor indicator escalates when EITHER score reaches the child-safety threshold.
     rule_score: float = 0.0
-
-    @property
-    def minor_indicated(self) -> bool:
-        return any(s.group is SignalGroup.MINOR for s in self.signals)
-
-    def groups(self) -> frozenset[SignalGroup]:
-        return frozenset(s.group for s in self.signals)
 
 
 @dataclass(frozen=True, slots=True)

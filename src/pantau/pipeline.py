@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pantau.classify import Classifier, WeightedSignalScorer
-from pantau.models import Assessment, NormalizedText, Signal, Verdict
+from pantau.models import Assessment, NormalizedText, Signal, Verdict, signal_order
 from pantau.normalize import abbreviations_version, normalize
 from pantau.policy import Policy, load_policy
 from pantau.signals import Registry, default_registry
@@ -82,7 +82,7 @@ class Pipeline:
             except Exception:
                 log.exception("signal extractor %s failed", extractor.name)
                 failed.append(f"signal:{extractor.name}")
-        signals.sort(key=lambda s: (s.start, -s.end, s.name))
+        signals.sort(key=signal_order)
         return Prepared(nt, tuple(signals), tuple(failed))
 
     def run_batch(self, items: Sequence[tuple[str, str]],
@@ -92,8 +92,8 @@ class Pipeline:
         prepared = [self.prepare(text) for _, text in items]
         if facts:
             prepared = [
-                Prepared(p.normalized, tuple(sorted((*p.signals, *facts.get(item_id, ())),
-                                                    key=lambda s: (s.start, -s.end, s.name))), p.failed)
+                Prepared(p.normalized, tuple(sorted((*p.signals, *facts.get(item_id, ())), key=signal_order)),
+                         p.failed)
                 for (item_id, _), p in zip(items, prepared, strict=True)
             ]
         pairs = [(p.normalized, p.signals) for p in prepared]

@@ -52,13 +52,6 @@ class Cell:
     accounts: int
 
 
-def _column(code: str) -> Any:
-    try:
-        return LEVEL_COLUMN[level_of(code)]
-    except KeyError:
-        raise ValueError(f"aggregates are kept for kota, kecamatan and kelurahan codes, not {code!r}") from None
-
-
 def raw_cells(session: Session, codes: Sequence[str], start: datetime, end: datetime, bucket: str = "week"
               ) -> dict[str, dict[str, dict[str, Cell]]]:
     """code → week → metric → Cell, counted from stored decisions and actions."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -110,8 +110,3 @@ class DecisionOut(BaseModel):
 
 class BatchOut(BaseModel):
     decisions: list[DecisionOut]
-
-
-class ErrorOut(BaseModel):
-    error: str
-    detail: Any = None

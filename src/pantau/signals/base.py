@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Protocol, runtime_checkable
 
-from pantau.models import NormalizedText, Signal, SignalGroup
+from pantau.models import NormalizedText, Signal, SignalGroup, signal_order
 
 
 @runtime_checkable
@@ -69,7 +69,7 @@ class Registry:
         found: list[Signal] = []
         for extractor in self:
             found.extend(extractor.extract(nt))
-        found.sort(key=lambda s: (s.start, -s.end, s.name))
+        found.sort(key=signal_order)
         return found
 
 

@@ -119,7 +119,6 @@ class _Raw:
     source: str
     licence_ok: bool
     account: str | None = None  # "tw:<username>" while loading; never leaves this module
-    hand: bool = False  # label comes from a person reading the row
 
 
 def text_hash(original: str) -> str:
@@ -187,7 +186,7 @@ def _nbc_unlabelled(path: Path, source: str, labels: dict[str, tuple[str, str]])
             continue
         user = row.get("username")
         account = f"tw:{user.strip().lower()}" if user else None
-        yield _Raw(tweet, int(hit[0]), source, True, account, hand=True)
+        yield _Raw(tweet, int(hit[0]), source, True, account)
 
 
 def _netifier(folder: Path) -> Iterator[_Raw]:
@@ -496,7 +495,7 @@ def _read_entries(data_dir: Path, include_eval_only: bool, labels_dir: Path, say
                     dropped += 1
                     continue
                 relabelled += int(hit[0]) != raw.label
-                raw = _Raw(raw.original, int(hit[0]), raw.source, raw.licence_ok, raw.account, hand=True)
+                raw = _Raw(raw.original, int(hit[0]), raw.source, raw.licence_ok, raw.account)
             text = _clean(raw)
             if not text:
                 continue
