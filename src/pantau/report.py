@@ -245,7 +245,7 @@ def report_view(data: ReportData) -> ReportView:
     map_drawing, map_note = _map(data, children, hotspot_rows, k, child_level)
     kota = ".".join(data.code.split(".")[:2])
     kota_name = regions.region_name(kota) or f"kabupaten/kota {kota}"
-    zone_name, zone = _zone(data.code)
+    zone_name, zone = time_zone(data.code)
     generated = data.generated_at if data.generated_at.tzinfo else data.generated_at.replace(tzinfo=UTC)
     local = generated.astimezone(zone)
 
@@ -360,7 +360,7 @@ def _day(d: date) -> str:
     return f"{d.day} {_MONTHS[d.month - 1]}"
 
 
-def _zone(code: str) -> tuple[str, timezone]:
+def time_zone(code: str) -> tuple[str, timezone]:
     province = code[:2]
     if province in _WITA:
         return "WITA", timezone(timedelta(hours=8), "WITA")
@@ -374,13 +374,13 @@ def _zone(code: str) -> tuple[str, timezone]:
 # -- children and their classes --------------------------------------------------------------------
 
 
-def _classes(k: int) -> list[tuple[str, str]]:
+def legend_classes(k: int) -> list[tuple[str, str]]:
     """(label, fill) of the choropleth classes, fixed in k so weeks compare: 0, k–2k−1, 2k–5k−1, ≥ 5k."""
     return [("0", CLASS_FILLS[0]), (f"{k}–{2 * k - 1}", CLASS_FILLS[1]), (f"{2 * k}–{5 * k - 1}", CLASS_FILLS[2]),
             (f"≥ {5 * k}", CLASS_FILLS[3])]
 
 
-def _fill_for(fig: Mapping[str, Any], k: int) -> str:
+def fill_for(fig: Mapping[str, Any], k: int) -> str:
     if fig.get("suppressed"):
         return SUPPRESSED_FILL
     value = fig.get("value")
@@ -400,7 +400,7 @@ def _children(data: ReportData, k: int) -> list[ChildRow]:
         fig = _figure(week, "accounts_detected")
         name = child.get("name") or regions.region_name(code) or code
         rows.append(ChildRow(number, code, name, fig["display"], bool(fig["suppressed"]),
-                             bool(fig.get("complementary")), _fill_for(fig, k), code in data.shapes))
+                             bool(fig.get("complementary")), fill_for(fig, k), code in data.shapes))
     return rows
 
 
@@ -649,7 +649,8 @@ def _scale_bar(scale: float, frame_w: float, frame_h: float) -> list[Item]:
 def _legend(k: int, y0: float, width: float, hotspots: bool, emerging: bool, *, no_data: bool = False
             ) -> list[Item]:
     # (column, row, label, fill) on a grid of four columns: the classes, then the hidden class, then hotspots
-    entries: list[tuple[int, int, str, str]] = [(i, 0, label, fill) for i, (label, fill) in enumerate(_classes(k))]
+    entries: list[tuple[int, int, str, str]] = [(i, 0, label, fill)
+                                                for i, (label, fill) in enumerate(legend_classes(k))]
     entries.append((0, 1, f"< {k} (disembunyikan)", SUPPRESSED_FILL))
     if no_data:
         entries.append((2, 1, "tanpa data", NO_DATA_FILL))

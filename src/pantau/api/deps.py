@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -29,6 +29,7 @@ class ServiceState:
     regions: RegionIndex
     last_login: dict[int, float] = field(default_factory=dict)
     tokens: dict[str, tuple[float, Principal]] = field(default_factory=dict)  # token hash → (checked, who)
+    console_sessions: dict[str, Any] = field(default_factory=dict)  # web console: pantau.console.session
 
 
 async def state(request: Request) -> ServiceState:

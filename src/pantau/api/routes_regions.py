@@ -63,7 +63,7 @@ def region_hotspots(code: Code, who: Viewer, st: State, session: DB,
 _LEVEL = {"kabupaten_kota": "", "kecamatan": "Kecamatan", "kelurahan_desa": "Kelurahan/Desa", "provinsi": "Provinsi"}
 
 
-def _report_data(session: DB, code: str, to: date | None, k: int) -> Any:
+def report_data(session: DB, code: str, to: date | None, k: int) -> Any:
     from datetime import UTC, datetime
 
     import shapely
@@ -95,7 +95,7 @@ def region_report_pdf(code: Code, who: Viewer, st: State, session: DB,
     from pantau.report import report_pdf
 
     check_scope(who, code)
-    data = _report_data(session, code, to, st.settings.suppression_k)
+    data = report_data(session, code, to, st.settings.suppression_k)
     return Response(report_pdf(data), media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="laporan-{code}-{data.week}.pdf"'})
 
@@ -106,4 +106,4 @@ def region_report_html(code: Code, who: Viewer, st: State, session: DB,
     from pantau.report import report_html
 
     check_scope(who, code)
-    return report_html(_report_data(session, code, to, st.settings.suppression_k))
+    return report_html(report_data(session, code, to, st.settings.suppression_k))

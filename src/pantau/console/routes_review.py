@@ -1,0 +1,137 @@
+"""Moderator pages: the review queue, a case with its evidence, decisions, and the appeals tab.
+
+Roles as in /v1: moderators, child-safety officers (child-safety cases only) and admins. Every
+decision needs a reason; appeals are never shown to a reviewer involved in the appealed action
+(``review.appeals_for``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.responses import RedirectResponse, Response
+
+from pantau import review
+from pantau.api.routes_review import RowId
+from pantau.auth import Role
+from pantau.console.deps import ConsoleError, ConsoleRoute, Form, State, Viewer, allow
+from pantau.console.highlight import pieces
+from pantau.console.i18n import for_request
+from pantau.console.render import REVIEWERS, page
+from pantau.errors import NotFoundError
+from pantau.normalize import normalize
+from pantau.store.db import transaction
+from pantau.store.schema import ActionRecord, Case, Event, Review, User
+
+router = APIRouter(prefix="/console", route_class=ConsoleRoute)
+Reviewer = Annotated[Viewer, Depends(allow(*REVIEWERS))]
+DECISIONS = {"confirm:hide_nearby": ("confirm", "hide_nearby"), "confirm:warn": ("confirm", "warn"),
+             "confirm:suspend": ("confirm", "suspend"), "dismiss": ("dismiss", None), "escalate": ("escalate", None)}
+# (form value, label key, shortcut key): the buttons of a claimed case, common path first
+BUTTONS = (("confirm:hide_nearby", "act_hide_nearby", "1"), ("confirm:warn", "act_warn", "2"),
+           ("confirm:suspend", "act_suspend", "3"), ("dismiss", "act_dismiss", "4"), ("escalate", "act_escalate", "5"))
+
+
+def _case_signals(db: Session, case_ids: list[int]) -> dict[int, list[str]]:
+    """The most frequent signal names of each case's events (at most four per case)."""
+    counts: dict[int, Counter[str]] = {i: Counter() for i in case_ids}
+    rows = db.execute(select(Event.case_id, Event.signals).where(Event.case_id.in_(case_ids))) if case_ids else []
+    for case_id, signals in rows:
+        counts[case_id].update(s["name"] for s in signals or [])
+    return {i: [name for name, _ in c.most_common(4)] for i, c in counts.items()}
+
+
+@router.get("/review", summary="The review queue: child safety first, then score")
+def queue_page(request: Request, st: State, found: Reviewer) -> Response:
+    now = datetime.now(UTC)
+    with transaction(st.sessions) as db:
+        cases = review.queue(db, limit=100, child_safety_only=found.who.role is Role.CHILD_SAFETY_OFFICER)
+        signals = _case_signals(db, [c.id for c in cases])
+        rows = [{"case": c, "signals": signals[c.id], "holder": review.claim_holder(c, now)} for c in cases]
+    return page(request, "queue.html", who=found.who, csrf=found.csrf, flash=found.session.take_flash(), rows=rows)
+
+
+def _visible_case(db: Session, case_id: int, found: Viewer) -> Case:
+    case = review.get_case(db, case_id)
+    if found.who.role is Role.CHILD_SAFETY_OFFICER and not case.child_safety:
+        raise NotFoundError(f"case {case_id} does not exist")  # as GET /v1/cases/{id}
+    return case
+
+
+def _history(db: Session, account_id: str) -> dict[str, Any]:
+    """Earlier human decisions and every action on the account, across its cases."""
+    names = {u.id: u.name for u in db.execute(select(User)).scalars()}
+    reviews = db.execute(select(Review, Case.id).join(Case, Case.id == Review.case_id)
+                         .where(Case.account_id == account_id).order_by(Review.at)).all()
+    actions = db.execute(select(ActionRecord).where(ActionRecord.account_id == account_id)
+                         .order_by(ActionRecord.created_at)).scalars()
+    return {"reviews": [{"review": r, "case_id": cid, "by": names.get(r.user_id, str(r.user_id))}
+                        for r, cid in reviews], "actions": list(actions)}
+
+
+@router.get("/cases/{case_id}", summary="A case: events with highlighted signals, history, decision buttons")
+def case_page(request: Request, case_id: RowId, st: State, found: Reviewer) -> Response:
+    with transaction(st.sessions) as db:
+        case = _visible_case(db, case_id, found)
+        events = list(db.execute(select(Event).where(Event.case_id == case_id).order_by(Event.occurred_at)).scalars())
+        shown = [{"event": e, "pieces": pieces(e.text, e.signals), "normalised": normalize(e.text).text}
+                 for e in events if e.kind != "user_report"]
+        reports = [e for e in events if e.kind == "user_report"]
+        holder = review.claim_holder(case, datetime.now(UTC))
+        return page(request, "case.html", who=found.who, csrf=found.csrf, flash=found.session.take_flash(),
+                    case=case, events=shown, reports=reports, history=_history(db, case.account_id),
+                    mine=holder == found.who.id, taken=holder not in (None, found.who.id), buttons=BUTTONS)
+
+
+@router.post("/cases/{case_id}/claim", summary="Claim a case and open it")
+def claim(case_id: RowId, st: State, found: Reviewer, _: Form) -> Response:
+    with transaction(st.sessions) as db:
+        _visible_case(db, case_id, found)
+        review.claim(db, case_id, found.who, st.settings.claim_minutes)
+    return RedirectResponse(f"/console/cases/{case_id}", status_code=303)
+
+
+@router.post("/cases/{case_id}/release", summary="Give a claimed case back")
+def release(request: Request, case_id: RowId, st: State, found: Reviewer, _: Form) -> Response:
+    with transaction(st.sessions) as db:
+        review.release(db, case_id, found.who)
+    found.session.flash = for_request(request)("released", id=case_id)
+    return RedirectResponse("/console/review", status_code=303)
+
+
+@router.post("/cases/{case_id}/decide", summary="Confirm with an action, dismiss or escalate, with a reason")
+def decide(request: Request, case_id: RowId, st: State, found: Reviewer, form: Form) -> Response:
+    if form.get("decision") not in DECISIONS:
+        raise ConsoleError(400, f"decision must be one of {', '.join(DECISIONS)}")
+    decision, action = DECISIONS[form["decision"]]
+    with transaction(st.sessions) as db:
+        _visible_case(db, case_id, found)
+        review.decide(db, case_id, found.who, decision, form.get("reason", ""), action)  # type: ignore[arg-type]
+    found.session.flash = for_request(request)("decided", id=case_id)
+    return RedirectResponse("/console/review", status_code=303)
+
+
+@router.get("/appeals", summary="Open appeals this reviewer may decide")
+def appeals_page(request: Request, st: State, found: Reviewer) -> Response:
+    with transaction(st.sessions) as db:
+        appeals = review.appeals_for(db, found.who, limit=100)
+        rows = [{"appeal": a, "action": db.get(ActionRecord, a.action_id)} for a in appeals]
+        return page(request, "appeals.html", who=found.who, csrf=found.csrf, flash=found.session.take_flash(),
+                    rows=rows)
+
+
+@router.post("/appeals/{appeal_id}/decide", summary="Restore or uphold, with a reason")
+def decide_appeal(request: Request, appeal_id: RowId, st: State, found: Reviewer, form: Form) -> Response:
+    outcome = form.get("outcome")
+    if outcome not in ("restore", "uphold"):
+        raise ConsoleError(400, "outcome must be restore or uphold")
+    with transaction(st.sessions) as db:
+        review.decide_appeal(db, appeal_id, found.who, outcome, form.get("reason", ""))  # type: ignore[arg-type]
+    found.session.flash = for_request(request)("appeal_decided", id=appeal_id)
+    return RedirectResponse("/console/appeals", status_code=303)
+
