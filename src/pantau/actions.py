@@ -11,9 +11,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
+import threading
 import time
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,6 +27,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from pantau import audit
 from pantau.config import Settings
 from pantau.store.schema import ActionRecord, WebhookDelivery
+
+log = logging.getLogger(__name__)
 
 ACTION_TYPES = ("hide_nearby", "warn", "suspend", "escalate_child_safety", "restore")
 MAX_ATTEMPTS = 10
@@ -86,33 +91,56 @@ def statement_of_reasons(action: str, *, automated: bool, rule: str, policy_vers
     }
 
 
-def take_action(session: Session, *, actor: str, account_id: str, case_id: int | None, action: str,
-                automated: bool, decided_by: int | None, rule: str, policy_version: str, facts: Sequence[str],
-                ends_at: datetime | None = None, source_event_id: str | None = None,
-                reviewed: bool = False) -> ActionRecord:
+@dataclass(frozen=True)
+class ActionSpec:
+    """One action to take: who it is against, what, why, and on which rule."""
+
+    account_id: str
+    case_id: int | None
+    action: str
+    automated: bool
+    decided_by: int | None
+    rule: str
+    policy_version: str
+    facts: Sequence[str]
+    ends_at: datetime | None = None
+    source_event_id: str | None = None
+    reviewed: bool = False
+
+
+def take_action(session: Session, *, actor: str, **spec: Any) -> ActionRecord:
     """Record an action and queue its webhook, in the caller's transaction."""
-    if action not in ACTION_TYPES:
-        raise ValueError(f"unknown action {action!r}")
+    return take_actions(session, actor, [ActionSpec(**spec)])[0]
+
+
+def take_actions(session: Session, actor: str, specs: Sequence[ActionSpec]) -> list[ActionRecord]:
+    """Record actions and queue their webhooks, in the caller's transaction (one flush for all)."""
+    for spec in specs:
+        if spec.action not in ACTION_TYPES:
+            raise ValueError(f"unknown action {spec.action!r}")
     now = datetime.now(UTC)
-    record = ActionRecord(
-        case_id=case_id, account_id=account_id, type=action, automated=automated and not reviewed,
-        decided_by=decided_by, rule=rule, created_at=now, ends_at=ends_at, source_event_id=source_event_id,
-        statement=statement_of_reasons(action, automated=automated, rule=rule, policy_version=policy_version,
-                                       facts=facts, ends_at=ends_at, reviewed=reviewed),
-    )
-    session.add(record)
-    session.flush()
-    key = f"pantau-action-{record.id}-{uuid.uuid4().hex[:12]}"
-    body = json.dumps({
-        "type": "pantau.action", "idempotency_key": key, "action_id": record.id, "account_id": account_id,
-        "action": action, "case_id": case_id, "automated": record.automated, "ends_at": record.statement["ends_at"],
-        "created_at": now.isoformat(), "statement_of_reasons": record.statement,
-    }, ensure_ascii=False, sort_keys=True)
-    session.add(WebhookDelivery(action_id=record.id, idempotency_key=key, body=body, status="pending", attempts=0,
-                                next_attempt_at=now))
-    audit.record(session, actor, "action.take", f"action:{record.id}",
-                 {"action": action, "account": account_id, "case": case_id, "automated": record.automated})
-    return record
+    records = [ActionRecord(
+        case_id=s.case_id, account_id=s.account_id, type=s.action, automated=s.automated and not s.reviewed,
+        decided_by=s.decided_by, rule=s.rule, created_at=now, ends_at=s.ends_at, source_event_id=s.source_event_id,
+        statement=statement_of_reasons(s.action, automated=s.automated, rule=s.rule, policy_version=s.policy_version,
+                                       facts=s.facts, ends_at=s.ends_at, reviewed=s.reviewed),
+    ) for s in specs]
+    session.add_all(records)
+    session.flush()  # the records have ids, which the webhooks and the audit name
+    for record in records:
+        key = f"pantau-action-{record.id}-{uuid.uuid4().hex[:12]}"
+        body = json.dumps({
+            "type": "pantau.action", "idempotency_key": key, "action_id": record.id,
+            "account_id": record.account_id, "action": record.type, "case_id": record.case_id,
+            "automated": record.automated, "ends_at": record.statement["ends_at"], "created_at": now.isoformat(),
+            "statement_of_reasons": record.statement,
+        }, ensure_ascii=False, sort_keys=True)
+        session.add(WebhookDelivery(action_id=record.id, idempotency_key=key, body=body, status="pending",
+                                    attempts=0, next_attempt_at=now))
+        audit.record(session, actor, "action.take", f"action:{record.id}",
+                     {"action": record.type, "account": record.account_id, "case": record.case_id,
+                      "automated": record.automated})
+    return records
 
 
 def sign(secret: str, timestamp: int, body: str) -> str:
@@ -181,3 +209,20 @@ def deliver_pending(sessions: sessionmaker[Session], settings: Settings, *, limi
         if own:
             http.close()
     return delivered
+
+
+def delivery_loop(sessions: sessionmaker[Session], settings: Settings, stop: threading.Event) -> None:
+    """Background webhook delivery (API and workers): due deliveries are sent about once a second."""
+    while not stop.wait(1.0):
+        try:
+            deliver_pending(sessions, settings)
+        except Exception:  # a failed round is retried next second; never kill the process
+            log.exception("webhook delivery round failed")
+
+
+def start_delivery(sessions: sessionmaker[Session], settings: Settings) -> tuple[threading.Thread, threading.Event]:
+    """Run ``delivery_loop`` in a daemon thread; set the returned event (and join) to stop it."""
+    stop = threading.Event()
+    thread = threading.Thread(target=delivery_loop, args=(sessions, settings, stop), name="webhooks", daemon=True)
+    thread.start()
+    return thread, stop

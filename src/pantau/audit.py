@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import event, select, text
+from sqlalchemy import event, insert, select, text
 from sqlalchemy.orm import Session
 
 from pantau.store.schema import AuditEntry
@@ -30,31 +30,40 @@ def _digest(prev: str, at: datetime, actor: str, action: str, subject: str, deta
     return hashlib.sha256((prev + "\n" + body).encode("utf-8")).hexdigest()
 
 
-_HEAD = "pantau.audit.head"
+_PENDING = "pantau.audit.pending"
 
 
 def record(session: Session, actor: str, action: str, subject: str, details: dict[str, Any] | None = None) -> None:
-    """Append one entry in the caller's transaction (it commits or rolls back with the work)."""
-    prev = session.info.get(_HEAD)
-    if prev is None:
-        if session.get_bind().dialect.name == "postgresql":
-            # Writers append one at a time: the lock is held until this transaction ends, so the next
-            # writer reads the hash this one commits. (SQLite transactions begin IMMEDIATE: see db.py.)
-            session.execute(text("SELECT pg_advisory_xact_lock(7012026)"))
-        last = session.execute(select(AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)).scalar()
-        prev = last or GENESIS
+    """Append one entry in the caller's transaction: it is written when the transaction commits (and
+    dropped if it rolls back), so the chain is only locked for the moment of writing."""
+    session.info.setdefault(_PENDING, []).append((actor, action, subject, details or {}))
+
+
+@event.listens_for(Session, "before_commit")
+def _write_pending(session: Session) -> None:
+    """Chain and insert this transaction's entries, in the order they were recorded."""
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        # Writers append one at a time: the lock is held until this transaction ends, so the next
+        # writer reads the hash this one commits. (SQLite transactions begin IMMEDIATE: see db.py.)
+        session.execute(text("SELECT pg_advisory_xact_lock(7012026)"))
+    prev = session.execute(select(AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)).scalar() or GENESIS
     at = datetime.now(UTC)
-    details = details or {}
-    digest = _digest(prev, at, actor, action, subject, details)
-    session.add(AuditEntry(at=at, actor=actor, action=action, subject=subject, details=details, prev_hash=prev,
-                           hash=digest))
-    session.info[_HEAD] = digest  # the head of the chain for the rest of this transaction
+    rows = []
+    for actor, action, subject, details in pending:
+        digest = _digest(prev, at, actor, action, subject, details)
+        rows.append({"at": at, "actor": actor, "action": action, "subject": subject, "details": details,
+                     "prev_hash": prev, "hash": digest})
+        prev = digest
+    session.execute(insert(AuditEntry), rows)
 
 
 @event.listens_for(Session, "after_transaction_end")
-def _forget_head(session: Session, transaction: Any) -> None:
-    if transaction.parent is None:  # the outermost transaction ended: the next one re-reads the head
-        session.info.pop(_HEAD, None)
+def _forget_pending(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:  # the outermost transaction ended (committed or rolled back)
+        session.info.pop(_PENDING, None)
 
 
 @dataclass(frozen=True)

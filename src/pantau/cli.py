@@ -314,6 +314,50 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_worker(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from pantau import worker
+    from pantau.logs import configure_json
+    from pantau.store.db import make_engine, upgrade
+
+    settings = _service_settings()
+    if settings.embedded:
+        upgrade(make_engine(settings))
+    configure_json()
+    asyncio.run(worker.run(settings, metrics_port=args.metrics_port))
+    return EXIT_OK
+
+
+def _cmd_worker_status(args: argparse.Namespace) -> int:
+    import asyncio
+    import dataclasses
+
+    from pantau.stream import connect, status
+
+    settings = _service_settings()
+
+    async def read() -> Any:
+        nc = await connect(settings, "pantau-status")
+        try:
+            return await status(nc.jetstream(), settings, recent=args.recent)
+        finally:
+            await nc.close()
+
+    st = asyncio.run(read())
+    if args.json:
+        print(json.dumps(dataclasses.asdict(st), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    s, c = st.stream, st.consumer
+    print(f"stream {s['name']}: {s['messages']:,} queued (limit {s['limit']:,}), {s['bytes']:,} bytes")
+    print(f"consumer {c['name']}: {c['pending']:,} waiting, {c['in_flight']:,} in flight, "
+          f"{c['redelivered']:,} redelivered, {c['waiting_workers']} fetch requests waiting")
+    print(f"dead letters: {st.dead_letters:,}")
+    for d in st.recent_dead:
+        print(f"  #{d.sequence} {d.subject} event={d.event_id or '-'} deliveries={d.deliveries}: {d.error}")
+    return EXIT_OK
+
+
 def _cmd_db_upgrade(_: argparse.Namespace) -> int:
     from pantau.store.db import make_engine, upgrade
 
@@ -408,6 +452,15 @@ def _add_service_commands(sub: argparse._SubParsersAction) -> None:  # type: ign
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.set_defaults(func=_cmd_serve)
+
+    p = sub.add_parser("worker", help="score and store events from the NATS JetStream stream (see docs/operations.md)")
+    p.add_argument("--metrics-port", type=int, metavar="PORT", help="serve Prometheus metrics on this port")
+    p.set_defaults(func=_cmd_worker)
+    wsub = p.add_subparsers(dest="worker_command", metavar="ACTION")
+    w = wsub.add_parser("status", help="queue depth, consumer progress and the latest dead letters")
+    w.add_argument("--recent", type=int, default=10, help="how many recent dead letters to show (default 10)")
+    w.add_argument("--json", action="store_true", help="print JSON")
+    w.set_defaults(func=_cmd_worker_status)
 
     p = sub.add_parser("db", help="database schema")
     dsub = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")

@@ -12,6 +12,7 @@ import json
 import os
 import secrets
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -33,6 +34,18 @@ class Settings(BaseSettings):
     claim_minutes: int = Field(default=30, ge=1, le=24 * 60, description="how long a reviewer's claim lasts")
     suppression_k: int = Field(default=10, ge=5, le=1000,
                                description="regional figures behind fewer distinct accounts show as '< k'")
+    ingest: Literal["direct", "stream"] = Field(
+        default="direct", description="direct: the API scores and stores; stream: it queues on NATS for workers")
+    nats_url: str = Field(default="nats://127.0.0.1:4222", description="NATS server with JetStream")
+    stream: str = Field(default="pantau", pattern=r"^[a-z][a-z0-9_]{0,30}$",
+                        description="name of the JetStream namespace: streams, subjects and the consumer")
+    stream_max_messages: int = Field(default=1_000_000, ge=1,
+                                     description="queued events over which ingest answers 503 (backpressure)")
+    max_deliver: int = Field(default=5, ge=1, le=100,
+                             description="deliveries of a failing event before it goes to dead letters")
+    ack_wait: float = Field(default=60.0, ge=1.0, le=3600.0,
+                            description="seconds before an event a worker took but did not ack goes to another")
+    worker_batch: int = Field(default=500, ge=1, le=5000, description="events a worker scores and stores at once")
 
     @property
     def embedded(self) -> bool:

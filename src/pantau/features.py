@@ -72,6 +72,9 @@ class FeatureSpec:
         return 2 * self.n_features + len(self.dense_names)
 
 
+GRAM_CACHE = 400_000  # n-gram → column entries remembered (a few tens of MiB at most)
+
+
 def ngram_text(nt: NormalizedText) -> str:
     """The text the n-grams see: masked, digits as 0, and hashtags removed (they were the crawl's
     answer key; the signals still read them, and their count is a dense feature)."""
@@ -97,6 +100,7 @@ class FeatureBuilder:
             analyzer="char_wb", ngram_range=spec.char_ngrams, lowercase=False,
         ).build_analyzer()
         self._dense_offset = 2 * spec.n_features
+        self._buckets: dict[str, int] = {}
         self._dense_index = np.arange(len(spec.dense_names), dtype=np.int64) + self._dense_offset
 
     def dense(self, nt: NormalizedText, signals: Sequence[Signal]) -> np.ndarray:
@@ -120,12 +124,22 @@ class FeatureBuilder:
         row[k + 5] = min(len(nt.text), 500) / 500.0
         return row
 
+    def _bucket(self, gram: str) -> int:
+        """The hashed column of an n-gram (as sklearn's HashingVectorizer computes it), remembered:
+        the same n-grams recur in almost every text."""
+        index = self._buckets.get(gram)
+        if index is None:
+            n = self.spec.n_features
+            h = murmurhash3_32(gram, 0)
+            index = abs(h) % n if h != -(2**31) else (2**31 - 1 - (n - 1)) % n
+            if len(self._buckets) < GRAM_CACHE:
+                self._buckets[gram] = index
+        return index
+
     def _hashed(self, grams: list[str], offset: int) -> dict[int, float]:
-        n = self.spec.n_features
         counts: dict[int, float] = {}
         for gram in grams:
-            h = murmurhash3_32(gram, 0)
-            index = offset + (abs(h) % n if h != -(2**31) else (2**31 - 1 - (n - 1)) % n)
+            index = offset + self._bucket(gram)
             counts[index] = counts.get(index, 0.0) + 1.0
         if counts:
             norm = self.spec.ngram_scale / math.sqrt(sum(v * v for v in counts.values()))

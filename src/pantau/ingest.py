@@ -14,10 +14,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from pantau import audit
-from pantau.actions import take_action
+from pantau.actions import ActionSpec, take_actions
 from pantau.api.schemas import (
     EventIn,
     FieldReportEvent,
@@ -103,25 +105,41 @@ def facts_of(verdict: Verdict) -> list[str]:
             f"Skor / score {verdict.assessment.score:.2f}; versi / versions {verdict.model_version}"]
 
 
-def _automatic_action(session: Session, actor: str, event_id: str, account_id: str, case_id: int,
-                      verdict: Verdict, now: datetime) -> None:
+@dataclass
+class _Existing:
+    """What a batch's cases already have: automatic actions by kind, and child-safety records."""
+
+    actions: set[tuple[int, str]]
+    child_safety: set[int]
+
+    @classmethod
+    def load(cls, session: Session, case_ids: set[int]) -> _Existing:
+        if not case_ids:
+            return cls(set(), set())
+        actions = session.execute(select(ActionRecord.case_id, ActionRecord.type).where(
+            ActionRecord.case_id.in_(case_ids), ActionRecord.type.in_(list(_AUTOMATIC.values())))).all()
+        records = session.execute(select(ChildSafetyRecord.case_id).where(
+            ChildSafetyRecord.case_id.in_(case_ids))).scalars()
+        return cls({(c, t) for c, t in actions if c is not None}, set(records))
+
+
+def _automatic_action(existing: _Existing, event_id: str, account_id: str, case_id: int, verdict: Verdict,
+                      now: datetime) -> ActionSpec | None:
+    """The automatic action this event calls for: one of a kind per case (later events join the case)."""
     kind = _AUTOMATIC.get(verdict.decision.action)
-    if kind is None:
-        return
-    active = session.execute(
-        select(ActionRecord.id).where(ActionRecord.case_id == case_id, ActionRecord.type == kind).limit(1)
-    ).first()
-    if active is None:  # one automatic action of a kind per case; later events join the case
-        take_action(session, actor=actor, account_id=account_id, case_id=case_id, action=kind, automated=True,
-                    decided_by=None, rule=verdict.decision.rule_id, policy_version=verdict.decision.policy_version,
-                    facts=facts_of(verdict), ends_at=now + timedelta(days=HIDE_DAYS) if kind == "hide_nearby" else None,
-                    source_event_id=event_id)
-    if kind == "escalate_child_safety":
-        _child_safety_record(session, actor, event_id, case_id, now)
+    if kind is None or (case_id, kind) in existing.actions:
+        return None
+    existing.actions.add((case_id, kind))
+    return ActionSpec(account_id=account_id, case_id=case_id, action=kind, automated=True, decided_by=None,
+                      rule=verdict.decision.rule_id, policy_version=verdict.decision.policy_version,
+                      facts=facts_of(verdict), source_event_id=event_id,
+                      ends_at=now + timedelta(days=HIDE_DAYS) if kind == "hide_nearby" else None)
 
 
-def _child_safety_record(session: Session, actor: str, event_id: str, case_id: int, now: datetime) -> None:
-    if session.execute(select(ChildSafetyRecord.id).where(ChildSafetyRecord.case_id == case_id)).first() is None:
+def _child_safety_record(session: Session, existing: _Existing, actor: str, event_id: str, case_id: int,
+                         now: datetime) -> None:
+    if case_id not in existing.child_safety:
+        existing.child_safety.add(case_id)
         session.add(ChildSafetyRecord(case_id=case_id, created_at=now, retention_until=now + RETENTION, status="open"))
         audit.record(session, actor, "child_safety.escalate", f"case:{case_id}", {"event": event_id})
 
@@ -177,7 +195,10 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
 
     account_ids = {a for a in (case_account(e, verdicts[e.event_id]) for e in unique) if a is not None}
     known = set(session.execute(select(Account.id).where(Account.id.in_(account_ids))).scalars())
-    session.add_all(Account(id=a, first_seen=now, last_seen=now) for a in sorted(account_ids - known))
+    new_accounts = [{"id": a, "first_seen": now, "last_seen": now} for a in sorted(account_ids - known)]
+    if new_accounts:  # another worker may be adding the same account right now: theirs or ours, one row
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        session.execute(insert(Account).on_conflict_do_nothing(index_elements=["id"]), new_accounts)
     if known:
         session.execute(update(Account).where(Account.id.in_(known)).values(last_seen=now))
     cases = {c.account_id: c for c in session.execute(
@@ -221,17 +242,24 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
         )
     session.add_all(stored.values())
     session.flush()  # events exist before contact hashes and actions refer to them
-    for event in unique:
-        row, verdict = stored[event.event_id], verdicts[event.event_id]
-        if row.account_id is not None and row.case_id is not None and not isinstance(event, UserReportEvent):
-            _automatic_action(session, actor, event.event_id, row.account_id, row.case_id, verdict, now)
-        elif isinstance(event, FieldReportEvent) and row.case_id is not None:
-            _child_safety_record(session, actor, event.event_id, row.case_id, now)
-        session.add_all(ContactHash(event_id=event.event_id, kind=kind, digest=digest)
-                        for kind, digest in _contact_digests(row.text, hash_key))
-        audit.record(session, actor, "event.decide", f"event:{event.event_id}",
-                     {"action": row.action, "score": row.score, "model_version": row.model_version,
-                      "case": row.case_id})
+    existing_work = _Existing.load(session, {c.id for c in cases.values()})
+    specs: list[ActionSpec] = []
+    with session.no_autoflush:
+        for event in unique:
+            row, verdict = stored[event.event_id], verdicts[event.event_id]
+            if row.account_id is not None and row.case_id is not None and not isinstance(event, UserReportEvent):
+                spec = _automatic_action(existing_work, event.event_id, row.account_id, row.case_id, verdict, now)
+                specs.extend([spec] if spec else [])
+                if verdict.decision.action is Action.ESCALATE_CHILD_SAFETY:
+                    _child_safety_record(session, existing_work, actor, event.event_id, row.case_id, now)
+            elif isinstance(event, FieldReportEvent) and row.case_id is not None:
+                _child_safety_record(session, existing_work, actor, event.event_id, row.case_id, now)
+            session.add_all(ContactHash(event_id=event.event_id, kind=kind, digest=digest)
+                            for kind, digest in _contact_digests(row.text, hash_key))
+            audit.record(session, actor, "event.decide", f"event:{event.event_id}",
+                         {"action": row.action, "score": row.score, "model_version": row.model_version,
+                          "case": row.case_id})
+    take_actions(session, actor, specs)
     session.flush()
     out: list[Stored] = []
     answered: set[str] = set()

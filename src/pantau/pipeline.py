@@ -3,18 +3,25 @@
 The CLI, and later the API and the stream worker, are thin callers of ``Pipeline``. A step that
 fails does not crash the run: the verdict is marked degraded with the step's name, and the
 policy sends degraded verdicts to human review, never to an automatic action.
+
+A verdict depends only on the text and the event's fact signals, so recent results are kept in a
+bounded cache (``CACHE_SIZE`` entries, least recently used out first): nearby feeds repeat the same
+status many times (every profile refresh re-sends it; agencies paste one text on many accounts).
+Degraded verdicts are never cached.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from pantau.classify import Classifier, WeightedSignalScorer
-from pantau.models import Assessment, NormalizedText, Signal, Verdict, signal_order
+from pantau.models import Assessment, Decision, NormalizedText, Signal, Verdict, signal_order
 from pantau.normalize import abbreviations_version, normalize
 from pantau.policy import Policy, load_policy
 from pantau.signals import Registry, default_registry
@@ -22,6 +29,15 @@ from pantau.signals import Registry, default_registry
 log = logging.getLogger(__name__)
 
 NORMALIZER_VERSION = "1"
+CACHE_SIZE = 8192  # verdicts kept; about 40 MiB at most
+_Key = tuple[str, tuple[Signal, ...]]
+
+
+@dataclass(frozen=True)
+class _Result:
+    normalized: NormalizedText
+    assessment: Assessment
+    decision: Decision
 
 
 @dataclass(frozen=True)
@@ -45,6 +61,8 @@ class Pipeline:
         self.classifier = classifier
         self.policy = policy
         self._fallback = WeightedSignalScorer()
+        self._cache: OrderedDict[_Key, _Result] = OrderedDict()
+        self._cache_lock = threading.Lock()
         lexicon = registry.version
         digest = hashlib.sha1(lexicon.encode()).hexdigest()[:8]
         self.versions = {
@@ -89,13 +107,33 @@ class Pipeline:
                   facts: Mapping[str, Sequence[Signal]] | None = None) -> list[Verdict]:
         """Verdicts for ``(id, text)`` pairs, in order. ``facts`` adds signals that come from an
         event's fields rather than its text (e.g. a declared age under 18), keyed by id."""
-        prepared = [self.prepare(text) for _, text in items]
-        if facts:
-            prepared = [
-                Prepared(p.normalized, tuple(sorted((*p.signals, *facts.get(item_id, ())), key=signal_order)),
-                         p.failed)
-                for (item_id, _), p in zip(items, prepared, strict=True)
-            ]
+        keys: list[_Key] = [(text, tuple(facts.get(item_id, ())) if facts else ()) for item_id, text in items]
+        known: dict[_Key, _Result] = {}
+        with self._cache_lock:
+            for key in keys:
+                hit = self._cache.get(key)
+                if hit is not None:
+                    self._cache.move_to_end(key)
+                    known[key] = hit
+        todo = list(dict.fromkeys(k for k in keys if k not in known))  # each new text once, in order
+        fresh = self._compute(todo)
+        known.update(zip(todo, fresh, strict=True))
+        with self._cache_lock:
+            for key, result in zip(todo, fresh, strict=True):
+                if not result.assessment.degraded:
+                    self._cache[key] = result
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return [Verdict(item_id, r.normalized, r.assessment, r.decision, self.versions)
+                for (item_id, _), r in ((item, known[key]) for item, key in zip(items, keys, strict=True))]
+
+    def _compute(self, keys: Sequence[_Key]) -> list[_Result]:
+        if not keys:
+            return []
+        prepared = [self.prepare(text) for text, _ in keys]
+        prepared = [p if not extra else
+                    Prepared(p.normalized, tuple(sorted((*p.signals, *extra), key=signal_order)), p.failed)
+                    for (_, extra), p in zip(keys, prepared, strict=True)]
         pairs = [(p.normalized, p.signals) for p in prepared]
         try:
             scores = self.classifier.score_batch(pairs)
@@ -105,8 +143,8 @@ class Pipeline:
             scores = self._fallback.score_batch(pairs)
             extra_failure = ("classify",)
         rule_scores = scores if isinstance(self.classifier, WeightedSignalScorer) else self._fallback.score_batch(pairs)
-        verdicts = []
-        for (item_id, _), p, score, rule in zip(items, prepared, scores, rule_scores, strict=True):
+        results = []
+        for p, score, rule in zip(prepared, scores, rule_scores, strict=True):
             assessment = Assessment(
                 score=float(score),
                 signals=p.signals,
@@ -114,8 +152,8 @@ class Pipeline:
                 degraded=p.failed + extra_failure,
                 rule_score=rule,
             )
-            verdicts.append(Verdict(item_id, p.normalized, assessment, self.policy.decide(assessment), self.versions))
-        return verdicts
+            results.append(_Result(p.normalized, assessment, self.policy.decide(assessment)))
+        return results
 
     def run(self, item_id: str, text: str) -> Verdict:
         return self.run_batch([(item_id, text)])[0]

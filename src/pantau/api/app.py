@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
@@ -11,12 +10,20 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from pantau import __version__
-from pantau.actions import deliver_pending
-from pantau.api import routes_audit, routes_events, routes_field_reports, routes_regions, routes_review
+from pantau import __version__, console
+from pantau.actions import start_delivery
+from pantau.api import (
+    routes_audit,
+    routes_events,
+    routes_events_stream,
+    routes_field_reports,
+    routes_regions,
+    routes_review,
+)
 from pantau.api.deps import ServiceState, principal
 from pantau.auth import Principal
 from pantau.config import Settings
@@ -24,6 +31,7 @@ from pantau.errors import ConfigError, ConflictError, ForbiddenError, InputError
 from pantau.pipeline import Pipeline
 from pantau.region_store import build_index
 from pantau.store.db import make_engine, session_factory
+from pantau.stream import connect, ensure_streams
 
 MAX_BODY = 256 * 1024
 log = logging.getLogger(__name__)
@@ -75,26 +83,22 @@ def _location(loc: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in loc)
 
 
-def _deliverer(state: ServiceState, stop: threading.Event) -> None:
-    """Background webhook delivery: due deliveries are sent about once a second."""
-    while not stop.wait(1.0):
-        try:
-            deliver_pending(state.sessions, state.settings)
-        except Exception:  # a failed round is retried next second; never kill the server
-            log.exception("webhook delivery round failed")
-
-
 def create_app(settings: Settings, pipeline: Pipeline | None = None) -> FastAPI:
     engine = make_engine(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        stop = threading.Event()
-        worker = threading.Thread(target=_deliverer, args=(app.state.pantau, stop), name="webhooks", daemon=True)
-        worker.start()
+        worker, stop = start_delivery(app.state.pantau.sessions, app.state.pantau.settings)
+        nc = None
+        if settings.ingest == "stream":
+            nc = await connect(settings, "pantau-api")
+            js = nc.jetstream()
+            app.state.stream = (js, await ensure_streams(js, settings))
         try:
             yield
         finally:
+            if nc is not None:
+                await nc.drain()
             stop.set()
             worker.join(timeout=5)
 
@@ -135,9 +139,11 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> FastAPI:
     def me(who: Annotated[Principal, Depends(principal)]) -> dict[str, Any]:
         return {"name": who.name, "role": who.role.value, "regions": list(who.regions)}
 
-    app.include_router(routes_events.router)
+    app.include_router(routes_events_stream.router if settings.ingest == "stream" else routes_events.router)
     app.include_router(routes_audit.router)
     app.include_router(routes_review.router)
     app.include_router(routes_regions.router)
     app.include_router(routes_field_reports.router)
+    app.include_router(console.router)  # the web console: server-rendered pages, docs/console.md
+    app.mount("/console/static", StaticFiles(directory=console.STATIC), name="console-static")
     return app

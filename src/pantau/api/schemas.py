@@ -110,3 +110,16 @@ class DecisionOut(BaseModel):
 
 class BatchOut(BaseModel):
     decisions: list[DecisionOut]
+
+
+class QueuedOut(BaseModel):
+    """With PANTAU_INGEST=stream: the event is queued for a worker; its decision follows on the
+    decisions subject (and any action by webhook)."""
+
+    event_id: str
+    status: str = "queued"
+    duplicate: bool = Field(description="true when the stream already held this event_id (de-duplication window)")
+
+
+class QueuedBatchOut(BaseModel):
+    queued: list[QueuedOut]

@@ -24,7 +24,6 @@ from pantau.signals.base import make_signal
 
 _NAME = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*")
 _WORD_SEP = r"[\s\-_./]*"
-_WORD_START = re.compile(r"(?<![a-z0-9])\S")
 
 
 def _atoms(term: str) -> list[str]:
@@ -193,6 +192,13 @@ class LexiconExtractor:
                 by_first.setdefault(char, []).append(entry)
         self._by_first = {char: tuple(group) for char, group in by_first.items()}
         self._with_regex = tuple(e for e in self.entries if e.regex is not None)
+        # One scan finds the word starts where any entry's terms match; only those are tried entry by entry.
+        tries = [e.terms.pattern for e in self.entries if e.terms is not None]
+        self._candidates = re.compile(r"(?<![a-z0-9])(?=\S)(?=" + "|".join(f"(?:{t})" for t in tries) + ")") \
+            if tries else None
+        # Likewise one search tells whether any entry's own regex can match at all.
+        self._any_regex = re.compile("|".join(f"(?:{e.regex.pattern})" for e in self._with_regex)) \
+            if self._with_regex else None  # type: ignore[union-attr]
 
     @property
     def signal_names(self) -> tuple[tuple[str, SignalGroup], ...]:
@@ -203,13 +209,13 @@ class LexiconExtractor:
         found: dict[LexiconEntry, list[tuple[int, int]]] = {}
         # Terms can only start where a word starts: try each entry's anchored trie there, and only
         # entries whose terms can begin with that character (much cheaper than scanning per entry).
-        for start in _WORD_START.finditer(text):
+        for start in self._candidates.finditer(text) if self._candidates is not None else ():
             pos = start.start()
             for entry in self._by_first.get(text[pos], ()):
                 m = entry.terms.match(text, pos)  # type: ignore[union-attr]
                 if m and m.end() > pos:
                     found.setdefault(entry, []).append(m.span())
-        for entry in self._with_regex:
+        for entry in self._with_regex if self._any_regex is not None and self._any_regex.search(text) else ():
             for m in entry.regex.finditer(text):  # type: ignore[union-attr]
                 if m.end() > m.start():
                     found.setdefault(entry, []).append(m.span())

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, event, false
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, event, false, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 
@@ -89,7 +89,11 @@ class Case(Base):
     claim_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     outcome: Mapped[str | None] = mapped_column(String(40))
 
-    __table_args__ = (Index("ix_cases_queue", "status", "child_safety", "max_score"),)
+    __table_args__ = (
+        Index("ix_cases_queue", "status", "child_safety", "max_score"),
+        Index("ux_cases_open_account", "account_id", unique=True, sqlite_where=text("status = 'open'"),
+              postgresql_where=text("status = 'open'")),  # one open case per account
+    )
 
 
 class AuditEntry(Base):

@@ -1,0 +1,151 @@
+"""End-to-end stream throughput: publish a simulated nearby feed to NATS JetStream, `pantau worker`
+processes score it and store it in PostgreSQL; events/s for 1, 2 and 4 workers.
+
+    .venv/bin/python benchmarks/stream_throughput.py [--events 200000] [--workers 1,2,4] [--batch 500]
+
+For each worker count it creates a throwaway database on 127.0.0.1:5432 (``pantau_bench_<hex>``,
+dropped afterwards) and a JetStream namespace of its own (deleted afterwards), starts the workers and
+waits until each has loaded its model, then publishes the feed (the demo's simulated week over Kota
+Malang, scaled to ``--events``; ids unique per run) while the workers consume it. The clock runs from
+the first publish to the moment the last event's decision is committed, so publishing, NATS, scoring
+and PostgreSQL all share this machine's cores — it is the end-to-end figure. It prints events/s per
+worker count, the scaling ratio against one worker, and the publish rate. Asserts nothing.
+Target (issue "Scale-out"): >= 5,000 events/s end-to-end with 2 workers on a 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import nats
+import psycopg
+
+from pantau.config import Settings
+from pantau.demo import simulate
+from pantau.store.db import make_engine, upgrade
+from pantau.stream import Names, connect, ensure_streams
+
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+NATS_URL = "nats://127.0.0.1:4222"
+PANTAU = str(Path(sys.executable).with_name("pantau"))
+
+
+def feed(count: int) -> list[tuple[str, bytes]]:
+    planned = simulate(count, 3573, 1, datetime.now(UTC))[:count]
+    return [(p.body["kind"], json.dumps(p.body, ensure_ascii=False).encode()) for p in planned]
+
+
+async def publish(settings: Settings, events: list[tuple[str, bytes]], run: str) -> float:
+    """Publish every event (id ``<run>-<n>``, spliced into the JSON); returns seconds taken."""
+    names = Names.of(settings)
+    nc = await nats.connect(NATS_URL)
+    js = nc.jetstream()
+    started = time.perf_counter()
+    pending = []
+    for i, (kind, body) in enumerate(events):
+        event_id = f"{run}-{i}"
+        payload = b'{"event_id":"' + event_id.encode() + b'",' + body[1:]
+        pending.append(js.publish(names.event_subject(kind), payload, headers={"Nats-Msg-Id": event_id}))
+        if len(pending) == 1000:
+            await asyncio.gather(*pending)
+            pending.clear()
+    await asyncio.gather(*pending)
+    took = time.perf_counter() - started
+    await nc.close()
+    return took
+
+
+def stored(url: str) -> int:
+    with psycopg.connect(url) as conn:
+        return int(conn.execute("SELECT count(*) FROM events").fetchone()[0])  # type: ignore[index]
+
+
+def run(workers: int, events: list[tuple[str, bytes]], batch: int, logs: Path) -> tuple[float, float]:
+    name = f"pantau_bench_{secrets.token_hex(4)}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+    namespace = f"bench_{secrets.token_hex(4)}"
+    env = {**os.environ, "PANTAU_DATABASE_URL": url, "PANTAU_NATS_URL": NATS_URL, "PANTAU_STREAM": namespace,
+           "PANTAU_HASH_KEY": secrets.token_urlsafe(24), "PANTAU_WEBHOOK_SECRET": secrets.token_urlsafe(24),
+           "PANTAU_WORKER_BATCH": str(batch), "PANTAU_STREAM_MAX_MESSAGES": str(max(len(events) * 2, 1000))}
+    settings = Settings(database_url=url, nats_url=NATS_URL, stream=namespace,
+                        stream_max_messages=max(len(events) * 2, 1000))
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        upgrade(make_engine(settings))
+
+        async def prepare() -> None:
+            nc = await connect(settings, "bench")
+            await ensure_streams(nc.jetstream(), settings)
+            await nc.close()
+
+        asyncio.run(prepare())
+        files = [logs / f"{namespace}-{i}.log" for i in range(workers)]
+        procs = [subprocess.Popen([PANTAU, "worker"], env=env, stdout=f.open("wb"), stderr=subprocess.STDOUT)
+                 for f in files]
+        while not all("worker started" in f.read_text(errors="replace") for f in files):
+            if any(p.poll() is not None for p in procs):
+                raise RuntimeError(f"a worker exited; see {logs}")
+            time.sleep(0.2)
+        started = time.perf_counter()
+        publish_seconds = asyncio.run(publish(settings, events, namespace))
+        while (n := stored(url)) < len(events):
+            time.sleep(0.25)
+            print(f"\r  {workers} worker(s): {n:,}/{len(events):,}", end="", file=sys.stderr, flush=True)
+        elapsed = time.perf_counter() - started
+        print(file=sys.stderr)
+        return len(events) / elapsed, len(events) / publish_seconds
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait(30)
+
+        async def clean() -> None:
+            nc = await nats.connect(NATS_URL)
+            names = Names.of(settings)
+            for stream in (names.events_stream, names.dead_stream):
+                await nc.jetstream().delete_stream(stream)
+            await nc.close()
+
+        asyncio.run(clean())
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=int, default=200_000)
+    parser.add_argument("--workers", default="1,2,4", help="comma-separated worker counts (default 1,2,4)")
+    parser.add_argument("--batch", type=int, default=500, help="PANTAU_WORKER_BATCH (default 500)")
+    args = parser.parse_args()
+    counts = [int(x) for x in args.workers.split(",")]
+    events = feed(args.events)
+    print(f"feed: {len(events):,} simulated nearby events (Kota Malang), batch {args.batch}, "
+          f"{os.cpu_count()} cores; NATS {NATS_URL}, PostgreSQL {PG_ADMIN.rsplit('/', 1)[0]}")
+    results: dict[int, float] = {}
+    with tempfile.TemporaryDirectory(prefix="pantau-bench-") as logs:
+        for n in counts:
+            rate, publish_rate = run(n, events, args.batch, Path(logs))
+            results[n] = rate
+            ratio = f"   scaling vs 1 worker: {rate / results[counts[0]]:.2f}x" if n != counts[0] else ""
+            print(f"{n} worker(s): {rate:8,.0f} events/s end-to-end   (publishing alone: {publish_rate:,.0f}/s)"
+                  f"{ratio}", flush=True)
+    if 2 in results:
+        verdict = "met" if results[2] >= 5000 else "not met"
+        print(f"target >= 5,000 events/s with 2 workers: {verdict} ({results[2]:,.0f}/s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,226 @@
+"""``pantau worker``: pull events from JetStream, score and store them, ack only after the commit.
+
+Each worker runs one batch at a time (at most ``PANTAU_WORKER_BATCH`` messages in hand):
+
+1. decode every message into an event; one that is not valid JSON or not a valid event (unknown kind,
+   bad field) is a *poison message*: it goes to the dead letters at once with the error, and is acked;
+2. score and store the batch in **one database transaction** (the same ``ingest_batch`` as the API,
+   idempotent on the event id, so a redelivered event is a replay that writes nothing);
+3. after the commit: publish each decision on ``<ns>.decisions``, then ack the messages.
+
+If the database cannot be reached, the batch is nak'd with back-off and the worker pauses; such
+failures are not the messages' fault and never send them to the dead letters. Any other error is
+retried message by message, so one bad event cannot hold back the others; a message that still
+fails after ``PANTAU_MAX_DELIVER`` deliveries goes to the dead letters with its error.
+SIGTERM (or Ctrl-C) finishes the batch in hand, then stops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import signal
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from nats.aio.client import Client
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
+from pydantic import TypeAdapter, ValidationError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from pantau.actions import start_delivery
+from pantau.api.schemas import EventIn
+from pantau.config import Settings
+from pantau.ingest import ingest_batch
+from pantau.metrics import WorkerMetrics
+from pantau.pipeline import Pipeline
+from pantau.region_store import build_index
+from pantau.regions import RegionIndex
+from pantau.store.db import make_engine, session_factory, transaction
+from pantau.stream import ERROR_HEADER, Names, connect, ensure_streams
+
+log = logging.getLogger("pantau.worker")
+_EVENT: TypeAdapter[EventIn] = TypeAdapter(EventIn)
+LAG_EVERY = 5.0  # seconds between lag readings (consumer info)
+MAX_BACKOFF = 60.0
+
+
+class Poison(Exception):
+    """A message that can never become a valid event."""
+
+
+def decode(data: bytes) -> EventIn:
+    try:
+        body = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise Poison(f"not JSON: {exc}") from None
+    try:
+        return _EVENT.validate_python(body)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(body)'}: {e['msg']}" for e in exc.errors())
+        raise Poison(f"not a valid event: {problems}"[:1000]) from None
+
+
+def backoff(deliveries: int) -> float:
+    return min(2.0 ** deliveries, MAX_BACKOFF)
+
+
+def transient(exc: BaseException) -> bool:
+    """The database (not the message) is the problem: it is down, restarting or unreachable."""
+    return isinstance(exc, OperationalError | InterfaceError) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated)
+
+
+@dataclass
+class Worker:
+    settings: Settings
+    sessions: sessionmaker[Session]
+    pipeline: Pipeline
+    regions: RegionIndex
+    nc: Client
+    js: JetStreamContext
+    names: Names
+    metrics: WorkerMetrics
+    actor: str = "platform:stream"
+
+    @property
+    def key(self) -> bytes:
+        return self.settings.hash_key.get_secret_value().encode()  # type: ignore[union-attr]
+
+    def store(self, events: Sequence[EventIn]) -> list[dict[str, Any]]:
+        """One transaction for the batch; returns the decisions (replays included)."""
+        with transaction(self.sessions) as session:
+            return [s.to_dict() for s in ingest_batch(session, self.pipeline, events, self.actor, self.key,
+                                                      self.regions)]
+
+    async def handle(self, msgs: Sequence[Msg]) -> float:
+        """Process one fetched batch; returns how long to pause before fetching again (0 normally)."""
+        started = time.perf_counter()
+        good: list[tuple[Msg, EventIn]] = []
+        for msg in msgs:
+            if msg.metadata.num_delivered > 1:
+                self.metrics.redeliveries.inc()
+            try:
+                good.append((msg, decode(msg.data)))
+            except Poison as exc:
+                await self.dead_letter(msg, str(exc))
+        pause = 0.0
+        if good:
+            try:
+                decisions = await asyncio.to_thread(self.store, [e for _, e in good])
+            except Exception as exc:
+                if transient(exc):
+                    pause = await self.retry_later([m for m, _ in good], exc)
+                else:
+                    await self.one_by_one(good, exc)
+            else:
+                await self.done([m for m, _ in good], decisions)
+        self.metrics.batch_seconds.observe(time.perf_counter() - started)
+        return pause
+
+    async def done(self, msgs: Sequence[Msg], decisions: Sequence[dict[str, Any]]) -> None:
+        """After the commit: publish the decisions, then ack (a crash in between only causes a replay)."""
+        for decision in decisions:
+            await self.nc.publish(self.names.decisions_subject, json.dumps(decision, ensure_ascii=False).encode())
+            self.metrics.events.labels("replayed" if decision["replayed"] else "stored").inc()
+        for msg in msgs:
+            await msg.ack()
+
+    async def one_by_one(self, good: Sequence[tuple[Msg, EventIn]], batch_error: Exception) -> None:
+        log.warning("batch failed, retrying its %d events one by one", len(good),
+                    extra={"error": _describe(batch_error)})
+        for msg, event in good:
+            try:
+                decisions = await asyncio.to_thread(self.store, [event])
+            except Exception as exc:
+                if transient(exc):
+                    await self.retry_later([msg], exc)
+                elif msg.metadata.num_delivered >= self.settings.max_deliver:
+                    await self.dead_letter(msg, _describe(exc))
+                else:
+                    await msg.nak(delay=backoff(msg.metadata.num_delivered))
+            else:
+                await self.done([msg], decisions)
+
+    async def retry_later(self, msgs: Sequence[Msg], exc: BaseException) -> float:
+        delay = backoff(max(m.metadata.num_delivered for m in msgs))
+        log.warning("database unavailable; %d events back to the queue, retry in %.0f s", len(msgs), delay,
+                    extra={"error": _describe(exc)})
+        for msg in msgs:
+            await msg.nak(delay=delay)
+        return delay
+
+    async def dead_letter(self, msg: Msg, error: str) -> None:
+        headers = {k: v for k, v in (msg.headers or {}).items() if k == "Nats-Msg-Id"}
+        headers |= {ERROR_HEADER: error[:2000], "Pantau-Subject": msg.subject,
+                    "Pantau-Deliveries": str(msg.metadata.num_delivered)}
+        await self.js.publish(self.names.dead_subject, msg.data, headers=headers)
+        await msg.ack()
+        self.metrics.dead_letters.inc()
+        log.error("dead letter", extra={"subject": msg.subject, "error": error[:500],
+                                        "deliveries": msg.metadata.num_delivered,
+                                        "event_id": headers.get("Nats-Msg-Id")})
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}"[:1000]
+
+
+async def run(settings: Settings, *, metrics_port: int | None = None, stop: asyncio.Event | None = None) -> None:
+    """Run one worker until SIGTERM/SIGINT (or ``stop``); the batch in hand is always finished."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    engine = make_engine(settings)
+    sessions = session_factory(engine)
+    with sessions() as session:
+        regions = build_index(session)
+    nc = await connect(settings, "pantau-worker")
+    js = nc.jetstream()
+    names = await ensure_streams(js, settings)
+    metrics = WorkerMetrics.create(metrics_port)
+    worker = Worker(settings, sessions, Pipeline.default(), regions, nc, js, names, metrics)
+    sub = await js.pull_subscribe(names.events_subjects, durable=names.consumer, stream=names.events_stream)
+    delivery, delivery_stop = start_delivery(sessions, settings)
+    log.info("worker started", extra={"stream": names.events_stream, "consumer": names.consumer,
+                                      "batch": settings.worker_batch, "metrics_port": metrics_port})
+    last_lag = 0.0
+    try:
+        while not stop.is_set():
+            if time.monotonic() - last_lag > LAG_EVERY:
+                last_lag = time.monotonic()
+                await _read_lag(sub, metrics)
+            try:
+                msgs = await sub.fetch(settings.worker_batch, timeout=1.0)
+            except TimeoutError:
+                continue
+            pause = await worker.handle(msgs)
+            log.info("batch", extra={"events": len(msgs), "pause": pause})
+            if pause:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), pause)
+    finally:
+        log.info("worker stopping")
+        delivery_stop.set()
+        delivery.join(timeout=5)
+        await sub.unsubscribe()
+        await nc.drain()
+        engine.dispose()
+
+
+async def _read_lag(sub: JetStreamContext.PullSubscription, metrics: WorkerMetrics) -> None:
+    try:
+        info = await sub.consumer_info()
+    except Exception as exc:  # a missed reading is not worth stopping for
+        log.warning("cannot read consumer lag", extra={"error": _describe(exc)})
+        return
+    metrics.lag.set(info.num_pending or 0)
+    metrics.in_flight.set(info.num_ack_pending or 0)
