@@ -183,7 +183,9 @@ def deliver_pending(sessions: sessionmaker[Session], settings: Settings, *, limi
     try:
         for delivery_id in due:
             with sessions() as session, session.begin():
-                d = session.get(WebhookDelivery, delivery_id)
+                # Claim the row: another process (API or worker) delivering at the same time skips it.
+                d = session.execute(select(WebhookDelivery).where(WebhookDelivery.id == delivery_id)
+                                    .with_for_update(skip_locked=True)).scalar()
                 if d is None or d.status != "pending":
                     continue
                 timestamp = int(time.time())

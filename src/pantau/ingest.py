@@ -201,8 +201,10 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
         session.execute(insert(Account).on_conflict_do_nothing(index_elements=["id"]), new_accounts)
     if known:
         session.execute(update(Account).where(Account.id.in_(known)).values(last_seen=now))
+    # Locked (in id order) until commit: concurrent workers update a case's counters one at a time.
     cases = {c.account_id: c for c in session.execute(
-        select(Case).where(Case.account_id.in_(account_ids), Case.status == "open")).scalars()}
+        select(Case).where(Case.account_id.in_(account_ids), Case.status == "open").order_by(Case.id)
+        .with_for_update()).scalars()}
     opened = []
     for event in unique:
         account_id = case_account(event, verdicts[event.event_id])

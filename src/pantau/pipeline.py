@@ -29,7 +29,8 @@ from pantau.signals import Registry, default_registry
 log = logging.getLogger(__name__)
 
 NORMALIZER_VERSION = "1"
-CACHE_SIZE = 8192  # verdicts kept; about 40 MiB at most
+CACHE_SIZE = 8192  # verdicts kept
+CACHE_MAX_TEXT = 1000  # longer texts are not cached (bounds the cache to a few tens of MiB)
 _Key = tuple[str, tuple[Signal, ...]]
 
 
@@ -120,7 +121,7 @@ class Pipeline:
         known.update(zip(todo, fresh, strict=True))
         with self._cache_lock:
             for key, result in zip(todo, fresh, strict=True):
-                if not result.assessment.degraded:
+                if not result.assessment.degraded and len(key[0]) <= CACHE_MAX_TEXT:
                     self._cache[key] = result
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
@@ -154,6 +155,11 @@ class Pipeline:
             )
             results.append(_Result(p.normalized, assessment, self.policy.decide(assessment)))
         return results
+
+    def clear_cache(self) -> None:
+        """Forget cached verdicts (benchmarks use it to time the work itself)."""
+        with self._cache_lock:
+            self._cache.clear()
 
     def run(self, item_id: str, text: str) -> Verdict:
         return self.run_batch([(item_id, text)])[0]

@@ -8,8 +8,9 @@ Each worker runs one batch at a time (at most ``PANTAU_WORKER_BATCH`` messages i
    idempotent on the event id, so a redelivered event is a replay that writes nothing);
 3. after the commit: publish each decision on ``<ns>.decisions``, then ack the messages.
 
-If the database cannot be reached, the batch is nak'd with back-off and the worker pauses; such
-failures are not the messages' fault and never send them to the dead letters. Any other error is
+If the database cannot be reached, the worker keeps the batch (telling NATS it is still working on
+it) and retries with back-off until the database is back; such failures are not the messages'
+fault and never send them to the dead letters. Any other error is
 retried message by message, so one bad event cannot hold back the others; a message that still
 fails after ``PANTAU_MAX_DELIVER`` deliveries goes to the dead letters with its error.
 SIGTERM (or Ctrl-C) finishes the batch in hand, then stops.
@@ -31,7 +32,7 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from pantau.actions import start_delivery
@@ -60,11 +61,15 @@ def decode(data: bytes) -> EventIn:
         body = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise Poison(f"not JSON: {exc}") from None
+    except RecursionError:
+        raise Poison("not JSON we accept: nested too deeply") from None
     try:
         return _EVENT.validate_python(body)
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(body)'}: {e['msg']}" for e in exc.errors())
         raise Poison(f"not a valid event: {problems}"[:1000]) from None
+    except Exception as exc:  # whatever else a hostile body triggers, it is the body's fault
+        raise Poison(f"not a valid event: {type(exc).__name__}: {exc}"[:1000]) from None
 
 
 def backoff(deliveries: int) -> float:
@@ -87,6 +92,7 @@ class Worker:
     js: JetStreamContext
     names: Names
     metrics: WorkerMetrics
+    stop: asyncio.Event
     actor: str = "platform:stream"
 
     @property
@@ -99,8 +105,8 @@ class Worker:
             return [s.to_dict() for s in ingest_batch(session, self.pipeline, events, self.actor, self.key,
                                                       self.regions)]
 
-    async def handle(self, msgs: Sequence[Msg]) -> float:
-        """Process one fetched batch; returns how long to pause before fetching again (0 normally)."""
+    async def handle(self, msgs: Sequence[Msg]) -> None:
+        """Process one fetched batch: every message ends acked, nak'd for later, or dead-lettered."""
         started = time.perf_counter()
         good: list[tuple[Msg, EventIn]] = []
         for msg in msgs:
@@ -110,19 +116,40 @@ class Worker:
                 good.append((msg, decode(msg.data)))
             except Poison as exc:
                 await self.dead_letter(msg, str(exc))
-        pause = 0.0
         if good:
             try:
-                decisions = await asyncio.to_thread(self.store, [e for _, e in good])
+                decisions = await self.store_holding([m for m, _ in good], [e for _, e in good])
             except Exception as exc:
-                if transient(exc):
-                    pause = await self.retry_later([m for m, _ in good], exc)
-                else:
-                    await self.one_by_one(good, exc)
+                await self.one_by_one(good, exc)
             else:
                 await self.done([m for m, _ in good], decisions)
         self.metrics.batch_seconds.observe(time.perf_counter() - started)
-        return pause
+
+    async def store_holding(self, msgs: Sequence[Msg], events: Sequence[EventIn]) -> list[dict[str, Any]]:
+        """Store, and while the database is unreachable keep the batch (telling NATS we are still on
+        it) and try again with back-off: an outage is not the events' fault and does not count
+        against their deliveries. Stops retrying (and re-raises) only when the worker is stopping."""
+        attempt = 0
+        while True:
+            try:
+                return await asyncio.to_thread(self.store, events)
+            except Exception as exc:
+                if not transient(exc) or self.stop.is_set():
+                    raise
+                attempt += 1
+                delay = backoff(attempt)
+                log.warning("database unavailable; holding %d events, retry in %.0f s", len(msgs), delay,
+                            extra={"error": _describe(exc)})
+                await self.keep_alive(msgs, delay)
+
+    async def keep_alive(self, msgs: Sequence[Msg], seconds: float) -> None:
+        """Wait ``seconds`` (or until stopping), telling NATS the messages are still being worked on."""
+        deadline = time.monotonic() + seconds
+        while not self.stop.is_set() and time.monotonic() < deadline:
+            for msg in msgs:
+                await msg.in_progress()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.stop.wait(), min(self.settings.ack_wait / 3, deadline - time.monotonic()))
 
     async def done(self, msgs: Sequence[Msg], decisions: Sequence[dict[str, Any]]) -> None:
         """After the commit: publish the decisions, then ack (a crash in between only causes a replay)."""
@@ -133,28 +160,27 @@ class Worker:
             await msg.ack()
 
     async def one_by_one(self, good: Sequence[tuple[Msg, EventIn]], batch_error: Exception) -> None:
+        """The batch failed for a reason other than an outage: retry each event on its own, so one bad
+        event cannot hold back the rest. A race with another worker on the same event, account or case
+        (an integrity error) clears on retry; other errors dead-letter the event after
+        PANTAU_MAX_DELIVER deliveries."""
         log.warning("batch failed, retrying its %d events one by one", len(good),
                     extra={"error": _describe(batch_error)})
-        for msg, event in good:
+        for i, (msg, event) in enumerate(good):
+            if i % 50 == 0:
+                for later, _ in good[i:]:
+                    await later.in_progress()
             try:
-                decisions = await asyncio.to_thread(self.store, [event])
+                decisions = await self.store_holding([msg], [event])
             except Exception as exc:
-                if transient(exc):
-                    await self.retry_later([msg], exc)
-                elif msg.metadata.num_delivered >= self.settings.max_deliver:
-                    await self.dead_letter(msg, _describe(exc))
+                deliveries = msg.metadata.num_delivered
+                limit = self.settings.max_deliver * (3 if isinstance(exc, IntegrityError) else 1)
+                if self.stop.is_set() or deliveries < limit:
+                    await msg.nak(delay=backoff(deliveries))
                 else:
-                    await msg.nak(delay=backoff(msg.metadata.num_delivered))
+                    await self.dead_letter(msg, _describe(exc))
             else:
                 await self.done([msg], decisions)
-
-    async def retry_later(self, msgs: Sequence[Msg], exc: BaseException) -> float:
-        delay = backoff(max(m.metadata.num_delivered for m in msgs))
-        log.warning("database unavailable; %d events back to the queue, retry in %.0f s", len(msgs), delay,
-                    extra={"error": _describe(exc)})
-        for msg in msgs:
-            await msg.nak(delay=delay)
-        return delay
 
     async def dead_letter(self, msg: Msg, error: str) -> None:
         headers = {k: v for k, v in (msg.headers or {}).items() if k == "Nats-Msg-Id"}
@@ -187,7 +213,7 @@ async def run(settings: Settings, *, metrics_port: int | None = None, stop: asyn
     js = nc.jetstream()
     names = await ensure_streams(js, settings)
     metrics = WorkerMetrics.create(metrics_port)
-    worker = Worker(settings, sessions, Pipeline.default(), regions, nc, js, names, metrics)
+    worker = Worker(settings, sessions, Pipeline.default(), regions, nc, js, names, metrics, stop)
     sub = await js.pull_subscribe(names.events_subjects, durable=names.consumer, stream=names.events_stream)
     delivery, delivery_stop = start_delivery(sessions, settings)
     log.info("worker started", extra={"stream": names.events_stream, "consumer": names.consumer,
@@ -202,11 +228,19 @@ async def run(settings: Settings, *, metrics_port: int | None = None, stop: asyn
                 msgs = await sub.fetch(settings.worker_batch, timeout=1.0)
             except TimeoutError:
                 continue
-            pause = await worker.handle(msgs)
-            log.info("batch", extra={"events": len(msgs), "pause": pause})
-            if pause:
+            except Exception as exc:  # NATS restarting, leader election, …: wait and fetch again
+                log.warning("cannot fetch from the stream", extra={"error": _describe(exc)})
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), pause)
+                    await asyncio.wait_for(stop.wait(), 2.0)
+                continue
+            try:
+                await worker.handle(msgs)
+            except Exception:  # never die on one batch: what was not acked is delivered again
+                log.exception("batch failed unexpectedly", extra={"events": len(msgs)})
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), 2.0)
+                continue
+            log.info("batch", extra={"events": len(msgs)})
     finally:
         log.info("worker stopping")
         delivery_stop.set()

@@ -18,10 +18,11 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import nats
 import psycopg
@@ -32,11 +33,19 @@ from pantau.demo import simulate
 from pantau.store.db import make_engine, upgrade
 from pantau.stream import Names
 
+T = TypeVar("T")
 PG_ADMIN = os.environ.get("PANTAU_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 NATS_URL = os.environ.get("PANTAU_TEST_NATS", "nats://127.0.0.1:4222")
 PANTAU = str(Path(sys.executable).with_name("pantau"))
 SECRETS = {"PANTAU_HASH_KEY": "integration-hash-key-0123456789",
            "PANTAU_WEBHOOK_SECRET": "integration-webhook-secret-0123456789"}
+
+
+def run_async(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion on a fresh event loop in its own thread (another test's library,
+    such as Playwright's sync API, may have left a loop running in this one)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def _unavailable(what: str, exc: Exception) -> None:
@@ -79,7 +88,7 @@ def namespace() -> Iterator[str]:
         await nc.close()
 
     try:
-        asyncio.run(check())
+        run_async(check())
     except Exception as exc:
         _unavailable(f"NATS JetStream at {NATS_URL}", exc)
     yield ns
@@ -92,7 +101,7 @@ def namespace() -> Iterator[str]:
                 await nc.jetstream().delete_stream(stream)
         await nc.close()
 
-    asyncio.run(clean())
+    run_async(clean())
 
 
 def stream_env(database: str, namespace: str, **extra: str) -> dict[str, str]:
@@ -186,12 +195,12 @@ async def _publish(messages: list[tuple[str, bytes, str | None]]) -> None:
 
 
 def publish(namespace: str, events: list[dict[str, Any]], *, msg_ids: bool = True) -> None:
-    asyncio.run(publish_async(namespace, events, msg_ids=msg_ids))
+    run_async(publish_async(namespace, events, msg_ids=msg_ids))
 
 
 def publish_raw(namespace: str, subject_kind: str, payload: bytes) -> None:
     names = Names.of(Settings(stream=namespace))
-    asyncio.run(_publish([(names.event_subject(subject_kind), payload, None)]))
+    run_async(_publish([(names.event_subject(subject_kind), payload, None)]))
 
 
 def ensure(env: dict[str, str]) -> None:
@@ -203,7 +212,7 @@ def ensure(env: dict[str, str]) -> None:
         await ensure_streams(nc.jetstream(), settings_of(env))
         await nc.close()
 
-    asyncio.run(go())
+    run_async(go())
 
 
 def status(env: dict[str, str]) -> dict[str, Any]:
@@ -244,6 +253,8 @@ def assert_exactly_once(url: str, expected_ids: set[str]) -> None:
                     "HAVING count(*) > 1") == []
     assert sql(url, "SELECT source_event_id, type FROM actions WHERE source_event_id IS NOT NULL "
                     "GROUP BY source_event_id, type HAVING count(*) > 1") == []
+    assert sql(url, "SELECT case_id, type FROM actions WHERE automated GROUP BY case_id, type "
+                    "HAVING count(*) > 1") == []  # one automatic action of a kind per case
     [(actions, deliveries)] = sql(url, "SELECT (SELECT count(*) FROM actions), (SELECT count(*) FROM "
                                        "webhook_deliveries)")
     assert actions == deliveries  # one webhook per action

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Request, status
+from nats.errors import Error as NatsError
 
 from pantau.api.deps import require
 from pantau.api.schemas import EventBatch, EventIn, QueuedBatchOut, QueuedOut
@@ -26,6 +27,11 @@ async def _queue(request: Request, events: list[EventIn]) -> list[QueuedOut]:
     except StreamFull:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE,
                             "the event stream is full; retry later / antrean penuh, coba lagi nanti",
+                            headers={"Retry-After": str(RETRY_AFTER_SECONDS)}) from None
+    except (NatsError, TimeoutError) as exc:  # NATS unreachable or restarting: nothing was lost, retry
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE,
+                            f"the event stream is unavailable ({type(exc).__name__}); retry later / "
+                            "antrean tidak tersedia, coba lagi nanti",
                             headers={"Retry-After": str(RETRY_AFTER_SECONDS)}) from None
     return [QueuedOut(event_id=q.event_id, duplicate=q.duplicate) for q in queued]
 

@@ -197,8 +197,9 @@ class LexiconExtractor:
         self._candidates = re.compile(r"(?<![a-z0-9])(?=\S)(?=" + "|".join(f"(?:{t})" for t in tries) + ")") \
             if tries else None
         # Likewise one search tells whether any entry's own regex can match at all.
-        self._any_regex = re.compile("|".join(f"(?:{e.regex.pattern})" for e in self._with_regex)) \
-            if self._with_regex else None  # type: ignore[union-attr]
+        patterns = [e.regex.pattern for e in self._with_regex]  # type: ignore[union-attr]
+        combinable = patterns and not any(re.search(r"\\[1-9]|\(\?P[<=]|\(\?\(", p) for p in patterns)
+        self._any_regex = re.compile("|".join(f"(?:{p})" for p in patterns)) if combinable else None
 
     @property
     def signal_names(self) -> tuple[tuple[str, SignalGroup], ...]:
@@ -215,7 +216,7 @@ class LexiconExtractor:
                 m = entry.terms.match(text, pos)  # type: ignore[union-attr]
                 if m and m.end() > pos:
                     found.setdefault(entry, []).append(m.span())
-        for entry in self._with_regex if self._any_regex is not None and self._any_regex.search(text) else ():
+        for entry in self._with_regex if self._any_regex is None or self._any_regex.search(text) else ():
             for m in entry.regex.finditer(text):  # type: ignore[union-attr]
                 if m.end() > m.start():
                     found.setdefault(entry, []).append(m.span())
