@@ -40,7 +40,11 @@ def make_engine(settings: Settings) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    # No server-side prepared statements: psycopg prepares a query after five runs, and PostgreSQL may
+    # then keep a generic plan made while a table was nearly empty (a sequential scan over `events`
+    # for the replay lookup, seconds per batch once the table holds 100,000 rows).
+    return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True,
+                         connect_args={"prepare_threshold": None})
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
