@@ -23,6 +23,7 @@ from pantau.config import Settings
 from pantau.store.db import make_engine, upgrade
 
 from .conftest import (
+    WebhookReceiver,
     WorkerProcess,
     assert_exactly_once,
     create_database,
@@ -30,6 +31,7 @@ from .conftest import (
     feed,
     free_port,
     publish,
+    sql,
     status,
     stored_events,
     stream_env,
@@ -44,8 +46,8 @@ def _redeliveries(worker: WorkerProcess) -> float:
 
 
 def test_a_killed_worker_loses_nothing_and_duplicates_nothing(
-        database: str, namespace: str, workers: Callable[..., WorkerProcess]) -> None:
-    env = stream_env(database, namespace, PANTAU_WORKER_BATCH="250")
+        database: str, namespace: str, workers: Callable[..., WorkerProcess], webhooks: WebhookReceiver) -> None:
+    env = stream_env(database, namespace, PANTAU_WORKER_BATCH="250", PANTAU_WEBHOOK_URL=webhooks.url)
     ensure(env)
     events = feed(20_000, seed=21)
     publish(namespace, events)
@@ -62,6 +64,11 @@ def test_a_killed_worker_loses_nothing_and_duplicates_nothing(
     assert _redeliveries(survivor) + _redeliveries(replacement) > 0
     st = status(env)
     assert st["dead_letters"] == 0 and st["stream"]["messages"] == 0 and st["consumer"]["in_flight"] == 0
+    # every action reached the platform exactly once, though three workers were delivering webhooks
+    wait_for(lambda: sql(database, "SELECT count(*) FROM webhook_deliveries WHERE status <> 'delivered'")[0][0] == 0,
+             120, "every webhook delivered")
+    [(actions,)] = sql(database, "SELECT count(*) FROM actions")
+    assert actions > 0 and len(webhooks.keys) == len(set(webhooks.keys)) == actions
 
 
 # -- a throwaway PostgreSQL cluster of the test's own: the shared server is never touched ------------------
