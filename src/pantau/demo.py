@@ -647,8 +647,8 @@ def run_demo(settings: Settings, *, events: int = DEFAULT_EVENTS, seed: int = DE
             with transaction(sessions) as session:
                 stored = ingest_batch(session, pipeline, chunk, ACTOR, hash_key, regions)
                 for plan, model, s in zip(plans, chunk, stored, strict=True):
-                    _tally(report, plan, model, s.event.action, s.event.solicitation, s.event.kecamatan,
-                           s.event.text)
+                    r = s.record
+                    _tally(report, plan, model, r["action"], r["solicitation"], r["kecamatan"], r["text"])
             if progress:
                 progress(min(start + BATCH, len(models)), len(models))
 

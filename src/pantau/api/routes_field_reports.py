@@ -12,14 +12,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from pantau import regions
 from pantau.api.deps import DB, State, require
 from pantau.api.schemas import FieldReportEvent, Location, RegionCode
 from pantau.auth import Principal, Role
 from pantau.errors import ForbiddenError
-from pantau.ingest import ingest_batch
+from pantau.ingest import event_record, ingest_batch
 from pantau.store.schema import Event
 
 router = APIRouter(prefix="/v1/field-reports", tags=["field reports"])
@@ -50,10 +50,10 @@ class FieldReportOut(BaseModel):
     status_en: str
 
 
-def _out(event: Event) -> dict[str, Any]:
-    status_id, status_en = _STATUS.get(event.action, _STATUS["review"])
-    return {"id": event.event_id, "occurred_at": event.occurred_at, "place": event.details.get("place", ""),
-            "status_id": status_id, "status_en": status_en}
+def _out(event: dict[str, Any]) -> dict[str, Any]:
+    status_id, status_en = _STATUS.get(event["action"], _STATUS["review"])
+    return {"id": event["event_id"], "occurred_at": event["occurred_at"],
+            "place": event["details"].get("place", ""), "status_id": status_id, "status_en": status_en}
 
 
 @router.post("", response_model=FieldReportOut, summary="Report what you saw (text, approximate place, time)")
@@ -63,12 +63,13 @@ def file_report(body: FieldReportIn, who: Reporter, st: State, session: DB) -> d
     event = FieldReportEvent(kind="field_report", event_id=f"fr-{uuid.uuid4().hex}", **body.model_dump())
     key = st.settings.hash_key.get_secret_value().encode()  # type: ignore[union-attr]
     [stored] = ingest_batch(session, st.pipeline, [event], who.actor, key, st.regions)
-    stored.event.details = {**stored.event.details, "reported_by_user": who.id}
-    return _out(stored.event)
+    details = {**stored.record["details"], "reported_by_user": who.id}
+    session.execute(update(Event).where(Event.event_id == event.event_id).values(details=details))
+    return _out(stored.record | {"details": details})
 
 
 @router.get("", response_model=list[FieldReportOut], summary="The status of your own field reports")
 def my_reports(who: Reporter, session: DB) -> list[dict[str, Any]]:
     rows = session.execute(select(Event).where(Event.kind == "field_report").order_by(Event.received_at.desc())
                            .limit(500)).scalars()
-    return [_out(e) for e in rows if e.details.get("reported_by_user") == who.id]
+    return [_out(event_record(e)) for e in rows if e.details.get("reported_by_user") == who.id]
