@@ -732,6 +732,7 @@ def render(report: DemoReport, *, host: str = "127.0.0.1", port: int = 8000, exa
     lines += ["", "Where to look",
               f"  start the service:  {report.serve}" + (f" --host {host}" if host != "127.0.0.1" else "")
               + (f" --port {port}" if port != 8000 else ""),
+              f"  web console:        {base}/console   (log in with one of the tokens below)",
               f"  API docs:           {base}/docs   (Authorize → paste a token)",
               f"  review queue:       curl -H 'Authorization: Bearer <moderator token>' {base}/v1/cases",
               f"  child safety:       curl -H 'Authorization: Bearer <child-safety token>' {base}/v1/child-safety",

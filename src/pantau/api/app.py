@@ -88,12 +88,12 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        worker, stop = start_delivery(app.state.pantau.sessions, app.state.pantau.settings)
         nc = None
-        if settings.ingest == "stream":
+        if settings.ingest == "stream":  # before anything else starts: a missing NATS stops the start cleanly
             nc = await connect(settings, "pantau-api")
             js = nc.jetstream()
             app.state.stream = (js, await ensure_streams(js, settings))
+        worker, stop = start_delivery(app.state.pantau.sessions, app.state.pantau.settings)
         try:
             yield
         finally:
