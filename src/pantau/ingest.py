@@ -1,7 +1,7 @@
 """Ingest: event → pipeline → stored decision, account, case and audit entry, in one transaction.
 
 Idempotent on the platform's ``event_id``: a replayed event returns the decision stored the first
-time and writes nothing. The API (and later the stream worker) call ``ingest_batch``.
+time and writes nothing. The API, the stream worker and the demo call ``ingest_batch``.
 """
 
 from __future__ import annotations
