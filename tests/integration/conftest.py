@@ -16,13 +16,11 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -264,31 +262,3 @@ def assert_exactly_once(url: str, expected_ids: set[str]) -> None:
     [(linked,)] = sql(url, "SELECT count(*) FROM events WHERE case_id IS NOT NULL")
     assert events_in_cases == linked  # case counters were not bumped by a replay
 
-
-class WebhookReceiver:
-    """The platform's webhook endpoint: records each delivery's idempotency key and answers 200."""
-
-    def __init__(self) -> None:
-        self.keys: list[str] = []
-        received = self.keys
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # the http.server API names it so
-                self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                received.append(self.headers.get("Idempotency-Key", ""))
-                self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, *_: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-
-@pytest.fixture
-def webhooks() -> Iterator[WebhookReceiver]:
-    receiver = WebhookReceiver()
-    yield receiver
-    receiver.server.shutdown()

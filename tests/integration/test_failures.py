@@ -21,9 +21,9 @@ import pytest
 
 from pantau.config import Settings
 from pantau.store.db import make_engine, upgrade
+from tests.webhooks import Receiver
 
 from .conftest import (
-    WebhookReceiver,
     WorkerProcess,
     assert_exactly_once,
     create_database,
@@ -46,8 +46,8 @@ def _redeliveries(worker: WorkerProcess) -> float:
 
 
 def test_a_killed_worker_loses_nothing_and_duplicates_nothing(
-        database: str, namespace: str, workers: Callable[..., WorkerProcess], webhooks: WebhookReceiver) -> None:
-    env = stream_env(database, namespace, PANTAU_WORKER_BATCH="250", PANTAU_WEBHOOK_URL=webhooks.url)
+        database: str, namespace: str, workers: Callable[..., WorkerProcess], receiver: Receiver) -> None:
+    env = stream_env(database, namespace, PANTAU_WORKER_BATCH="250", PANTAU_WEBHOOK_URL=receiver.url)
     ensure(env)
     events = feed(20_000, seed=21)
     publish(namespace, events)
@@ -68,7 +68,8 @@ def test_a_killed_worker_loses_nothing_and_duplicates_nothing(
     wait_for(lambda: sql(database, "SELECT count(*) FROM webhook_deliveries WHERE status <> 'delivered'")[0][0] == 0,
              120, "every webhook delivered")
     [(actions,)] = sql(database, "SELECT count(*) FROM actions")
-    assert actions > 0 and len(webhooks.keys) == len(set(webhooks.keys)) == actions
+    keys = receiver.idempotency_keys()
+    assert actions > 0 and len(keys) == len(set(keys)) == actions
 
 
 # -- a throwaway PostgreSQL cluster of the test's own: the shared server is never touched ------------------

@@ -9,10 +9,6 @@ event changes nothing.
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -24,46 +20,9 @@ from pantau.pipeline import Pipeline
 from pantau.store.db import transaction
 from pantau.store.schema import ActionRecord, AuditEntry, Case, Event, WebhookDelivery
 from tests.service.conftest import Service
+from tests.webhooks import Receiver
 
 NOW = "2026-11-29T07:00:00+07:00"
-
-
-class Receiver:
-    """A real local HTTP server standing in for the platform's webhook endpoint."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[dict[str, str], str]] = []
-        self.fail_next = 0
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"])).decode()
-                if receiver.fail_next:
-                    receiver.fail_next -= 1
-                    self.send_response(503)
-                    self.end_headers()
-                    return
-                receiver.calls.append((dict(self.headers), body))
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *_: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/pantau"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def actions(self) -> list[dict[str, Any]]:
-        return [json.loads(body) for _, body in self.calls]
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    r = Receiver()
-    yield r
-    r.server.shutdown()
 
 
 def test_platform_end_to_end(settings: Settings, pipeline: Pipeline, receiver: Receiver) -> None:
