@@ -82,6 +82,16 @@ def test_leetspeak(raw: str, expected: str) -> None:
         pytest.param("o . p . e . n", "open", id="spaced-dots"),
         pytest.param("a b", "a b", id="two-letters-not-an-acronym-stay"),
         pytest.param("0 8 1 2 3 4 5 6 7 8 9 0", "081234567890", id="spaced-phone-digits-joined"),
+        pytest.param("S.T400 L.T1jt", "st400 lt1jt", id="dotted-label-touching-price-keeps-digits"),
+        pytest.param("s t 3 5 0  l t 8 5 0", "st 350 lt 850", id="spaced-digits-stay-a-number"),
+        pytest.param("🇸 🇹   3 0 0 ✔️ 🇱 🇹", "st 300 lt", id="regional-indicators-with-plain-digits"),
+        pytest.param("b - o   r e a d y", "bo ready", id="spaced-dash-is-not-a-word-gap"),
+        pytest.param("r e a d y  B O S T 300", "ready bo st 300", id="acronyms-run-together-are-cut"),
+        pytest.param("m a k a s s a r o p e n b o", "makassar open bo", id="place-name-before-known-words"),
+        pytest.param("v c s 1", "vcs 1", id="lone-final-digit-after-a-word-stays"),
+        pytest.param("k e l a s 1 2", "kelas 12", id="spaced-class-number-stays-digits"),
+        pytest.param("y a n g | m a u | B O", "yang mau bo", id="bar-between-split-words"),
+        pytest.param("c-e-w-e-k d-i h-o-t-e-l", "cewek di hotel", id="two-letter-word-inside-a-split-run"),
     ],
 )
 def test_split_letters(raw: str, expected: str) -> None:
@@ -130,6 +140,14 @@ def test_spoken_spellings(raw: str, expected: str) -> None:
         pytest.param("udh blm", "sudah belum", id="aspect"),
         pytest.param("bo st lt dp cod wa", "bo st lt dp cod wa", id="domain-acronyms-never-expanded"),
         pytest.param("#ygbaru", "#ygbaru", id="inside-hashtag-untouched"),
+        pytest.param("stk ank br msk, plh ft", "stok anak baru masuk, pilih foto", id="vowels-dropped"),
+        pytest.param("csh ditmpt, htl skitar", "cash ditempat, hotel skitar", id="skeleton-and-listed-forms"),
+        pytest.param("pls tm rm mls", "pls tm rm mls", id="skeletons-of-other-chat-words-stay"),
+        pytest.param("15 mnt", "15 mnt", id="ambiguous-skeleton-stays"),
+        pytest.param("an4k", "anak", id="leet-digit-with-unit-letter-is-still-leet"),
+        pytest.param("ma5ih ke73mu", "masih ketemu", id="leet-after-a-label-like-prefix"),
+        pytest.param("3jttt", "3jt", id="stretched-unit-is-still-a-number"),
+        pytest.param("DΜ", "dm", id="greek-capital-mu-is-m"),
     ],
 )
 def test_abbreviations(raw: str, expected: str) -> None:

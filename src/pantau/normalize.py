@@ -55,6 +55,9 @@ _LOOKALIKES = {
     "р": "p", "ԛ": "q", "г": "r", "ѕ": "s", "т": "t", "у": "y", "ѵ": "v", "ш": "w", "щ": "w",
     "х": "x", "ү": "y", "ь": "b", "ъ": "b", "я": "r", "л": "n", "д": "d", "ц": "u",
     "ɑ": "a", "ɡ": "g", "ɩ": "i", "ɪ": "i", "ʋ": "v", "ɴ": "n", "ʀ": "r", "ɯ": "w",
+    # Greek capitals lower-case to other look-alikes (Μ → μ, read as u), so they come first
+    "Α": "a", "Β": "b", "Ε": "e", "Ζ": "z", "Η": "h", "Ι": "i", "Κ": "k", "Μ": "m", "Ν": "n", "Ο": "o",
+    "Ρ": "p", "Τ": "t", "Υ": "y", "Χ": "x",
     # Greek
     "α": "a", "β": "b", "γ": "y", "δ": "d", "ε": "e", "ζ": "z", "η": "n", "θ": "o", "ι": "i",
     "κ": "k", "λ": "a", "μ": "u", "ν": "v", "ξ": "e", "ο": "o", "π": "n", "ρ": "p", "σ": "o",
@@ -201,13 +204,17 @@ _UNITS = (
     r"k|rb|ribu|jt|juta|jam|j|th|thn|tahun|yo|y|an|x|h|hr|m|mnt|menit|cm|kg|gb|mb|pm|am|nd|rd|st|cc|"
     r"malam|mlm|kali|crot|shot|ronde|menitan|hari|lt|fs|bo|pcs|ml|gr|mg|lbs"
 )
+# A short label run into a price right after a split letter (the t400 of "S.T400"): a number.
+_MONEY = r"(?:k|rb|ribu|jt|juta)"
+_LABELLED_PRICE = re.compile(rf"[a-z]{{1,3}}[1-9]\d+(?:[.,]\d+)*{_MONEY}?|[a-z][1-9](?:[.,]\d+)*{_MONEY}")
+_AFTER_SPLIT_LETTER = re.compile(r"(?<![a-z0-9])[a-z][.\-_/*]$")
 _NUMBER_WORD = re.compile(rf"(?:rp|idr)?\d+(?:[.,]\d+)*(?:{_UNITS})?(?:an)?")
 _LABEL_NUMBER = re.compile(
     r"(?:st|lt|fs|rp|idr|kls|kelas|sma|smp|sd|smk|mts|ma|umur|usia|umr|no|wa|id|ke|jam|th|thn|tahun|"
     r"ep|vcs|vc|bo|ml|room|kamar|pin|line|tele|tg|ig|gen|ver|tipe|type|size|uk|lantai|blok|rt|rw|"
     r"covid|top|pro|max|mini|plus|ultra|lite|note|redmi|galaxy|iphone|"
     r"per|cuma|hanya|mulai|harga|hrg|tarif|rate)"
-    r"\d+(?:[.,]\d+)*(?:[a-z]{1,4})?"
+    rf"\d+(?:[.,]\d+)*(?:{_UNITS}|[a-z])?"  # a unit or one letter (kelas12a), not a word (ke73mu)
 )
 _ZEROS_AS_O = re.compile(r"\d+(?:[.,]\d+)?(?=[o0]*o)[o0]{2,}(?:k|rb|jt|ribu|juta)?")
 _MIXED_WORD = re.compile(r"(?<![a-z0-9@$])(?=[a-z0-9@$]*[a-z])(?=[a-z0-9@$]*[0-9@$])[a-z0-9@$]+")
@@ -224,7 +231,10 @@ def _leet_word(m: re.Match[str]) -> list[Edit] | None:
         return None
     if _ZERO_O.fullmatch(word):  # b0o, bO0o: zeros among o's are o's
         return [(m.start(), m.end(), word.replace("0", "o"))]
-    if _NUMBER_WORD.fullmatch(word) or _LABEL_NUMBER.fullmatch(word):
+    plain = _STRETCH.sub(r"\1", word)  # 3jttt, 300kkk: a stretched unit is still a unit
+    if _NUMBER_WORD.fullmatch(plain) or _LABEL_NUMBER.fullmatch(plain):
+        return None
+    if _LABELLED_PRICE.fullmatch(plain) and _AFTER_SPLIT_LETTER.search(m.string, 0, m.start()):
         return None
     if word[0].isdigit() and _ZEROS_AS_O.fullmatch(word):  # 3oo → 300, 5ook → 500k
         head = re.match(r"[\d.,o]+", word)
@@ -252,8 +262,87 @@ KNOWN_ACRONYMS = frozenset(
      "wa", "gfe", "owo", "cim", "dm", "bdsm", "abg", "smp", "sma", "smk"}
 )
 _SEP = r"[ \t\n.\-_/*|~+,'`:;·•=^]"
-_SPLIT_RUN = re.compile(rf"(?<![a-z0-9])[a-z0-9](?:{_SEP}+[a-z0-9](?![a-z0-9]))+")
+# A letter may touch a number that follows it (S.T400 is "st" then "400"); a digit may not touch
+# anything, so ordinary numbers and words are never taken for split letters.
+_SPLIT_CHAR = r"(?:[a-z](?![a-z])|[0-9](?![a-z0-9]))"
+_SPLIT_RUN = re.compile(rf"(?<![a-z0-9]){_SPLIT_CHAR}(?:{_SEP}+{_SPLIT_CHAR})+")
 _SEP_RE = re.compile(f"{_SEP}+")
+_WHITE_RUN = re.compile(r"\s+")
+_WORD_BREAKERS = frozenset("|,;:")
+_LETTERS_DIGITS = re.compile(r"[a-z]+|[0-9]+")
+
+# Words a run of single letters may be cut into when the writer left no wider gap between words
+# ("B O S T 300" → "bo st 300"): the domain's acronyms and a few words that recur in the ads.
+SEGMENT_WORDS = KNOWN_ACRONYMS | frozenset(
+    {"open", "ready", "redi", "rdy", "booking", "book", "include", "exclude", "room", "cash", "hotel", "real",
+     "pict", "now", "only", "stok", "mami", "full", "service", "plus", "pijat", "massage", "sange", "free",
+     "kondom", "avail", "area", "dm", "chat", "call", "video", "nego", "murah", "no", "tipu", "jt"}
+)
+
+
+def _gap(sep: str) -> float:
+    """How wide a separator is as a gap between words: its longest run of white space ("o - b"
+    is one, "o   b" three), so a dash or dot with a space each side is not a wider gap; a bar,
+    comma or semicolon never sits inside a word, so with white space it is half a space wider."""
+    width = max((len(w) for w in _WHITE_RUN.findall(sep)), default=0)
+    return width + 0.5 if width and _WORD_BREAKERS.intersection(sep) else width
+
+
+def _segment(word: str) -> list[str]:
+    """``word`` cut into SEGMENT_WORDS if it is made only of them (fewest pieces), else itself.
+    A place name or other unknown word of three letters or more may stand before them
+    ("makassaropenbo" → "makassar open bo", "bisabo" → "bisa bo")."""
+    if len(word) < 4 or word in SEGMENT_WORDS:
+        return [word]
+    n = len(word)
+    best: list[list[str] | None] = [None] * (n + 1)
+    best[n] = []
+    for i in range(n - 1, -1, -1):
+        for j in range(n, i, -1):
+            rest = best[j]
+            if rest is not None and word[i:j] in SEGMENT_WORDS and (best[i] is None or len(rest) + 1 < len(best[i])):
+                best[i] = [word[i:j], *rest]
+    if best[0] is not None and len(best[0]) > 1:
+        return best[0]
+    for i in range(3, n - 1):  # unknown head + known words
+        tail = best[i]
+        if tail is not None:
+            return [word[:i], *tail]
+    return [word]
+
+
+def _group_words(group: list[tuple[int, str]]) -> list[tuple[int, int, str]]:
+    """(first, last, text) pieces of one group of single characters: digits of two or more stay a
+    number, a single digit among letters is read as leet (0.p.e.n), letters are cut into
+    known words where they run together."""
+    joined = "".join(c for _, c in group)
+    pieces: list[tuple[int, int, str]] = []
+    runs = list(_LETTERS_DIGITS.finditer(joined))
+    merged: list[tuple[int, int, str]] = []  # (start, end, text) in group positions
+    for k, r in enumerate(runs):
+        text = r.group()
+        # a lone digit is a letter when letters follow it, or when it ends a one-letter word (b.0)
+        leet = k + 1 < len(runs) or (k > 0 and len(runs[k - 1].group()) == 1)
+        if text.isdigit() and len(text) == 1 and len(runs) > 1 and leet:
+            text = _LEET.get(text, text)
+            if merged and not merged[-1][2].isdigit():
+                a, _, prev = merged.pop()
+                merged.append((a, r.end(), prev + text))
+                continue
+        if merged and text.isalpha() and merged[-1][2].isalpha():
+            a, _, prev = merged.pop()
+            merged.append((a, r.end(), prev + text))
+            continue
+        merged.append((r.start(), r.end(), text))
+    for a, b, text in merged:
+        if text.isalpha():
+            at = a
+            for part in _segment(text):
+                pieces.append((group[at][0], group[at + len(part) - 1][0], part))
+                at += len(part)
+        else:
+            pieces.append((group[a][0], group[b - 1][0], text))
+    return pieces
 
 
 def _join_split(m: re.Match[str]) -> list[Edit] | None:
@@ -266,14 +355,11 @@ def _join_split(m: re.Match[str]) -> list[Edit] | None:
         digits = "".join(c for _, c in chars)
         # digits spaced out one by one: only phone-number-like runs are joined
         return [(m.start(), m.end(), digits)] if len(digits) >= 8 else None
-    if letters * 2 < len(chars):  # mostly digits (1-2, 5/6): not a split word
+    if letters * 2 < len(chars) and letters < 3:  # mostly digits (1-2, 5/6): not a split word
         return None
-    # Break the run into words where a separator holds more white space than the usual one:
+    # Break the run into words where a separator is a wider gap than the usual one:
     # "o.p.e.n b-o" breaks at the space, "o p e n  b o" at the double space.
-    def spaces_in(sep: str) -> int:
-        return sum(c.isspace() for c in sep)
-
-    widths = [spaces_in(sep) for sep in seps]
+    widths = [_gap(sep) for sep in seps]
     usual = max(set(widths), key=widths.count)
     groups: list[list[tuple[int, str]]] = [[chars[0]]]
     for width, ch in zip(widths, chars[1:], strict=True):
@@ -282,11 +368,20 @@ def _join_split(m: re.Match[str]) -> list[Edit] | None:
         else:
             groups[-1].append(ch)
     edits: list[Edit] = []
-    for group in groups:
-        word = "".join(_LEET.get(c, c) for _, c in group)
-        if len(group) < 2 or (len(group) == 2 and word not in KNOWN_ACRONYMS):
-            continue
-        edits.append((group[0][0], group[-1][0] + 1, word))
+    joined_before = False
+    # In a run of several split words, two-letter words (k-e, d-i) are split words too.
+    several = len(groups) > 1 and any(len(g) > 2 for g in groups)
+    for g, group in enumerate(groups):
+        pieces = _group_words(group) if len(group) > 1 else []
+        if len(pieces) == 1 and len(group) == 2 and pieces[0][2] not in KNOWN_ACRONYMS and not several:
+            pieces = []
+        if g and (pieces or joined_before):  # the gap before a joined word becomes one space
+            edits.append((groups[g - 1][-1][0] + 1, group[0][0], " "))
+        for k, (first, last, text) in enumerate(pieces):
+            if k:
+                edits.append((pieces[k - 1][1] + 1, first, " "))
+            edits.append((first, last + 1, text))
+        joined_before = bool(pieces)
     return edits
 
 
@@ -392,6 +487,12 @@ def spoken(work: _Work) -> _Work:
 # --------------------------------------------------------------------------------------------
 
 
+def _skeleton(word: str, *, squeeze: bool = True) -> str:
+    """First letter and the consonants after it (pilih → plh), doubled letters once if asked."""
+    form = word[0] + re.sub("[aeiou]", "", word[1:])
+    return _squeezed(form) if squeeze else form
+
+
 @lru_cache(maxsize=1)
 def _abbreviations() -> tuple[re.Pattern[str], dict[str, str], str]:
     raw = resources.files("pantau.data").joinpath("abbreviations.yaml").read_text(encoding="utf-8")
@@ -400,6 +501,17 @@ def _abbreviations() -> tuple[re.Pattern[str], dict[str, str], str]:
     for expansion, forms in data["expansions"].items():
         for form in forms:
             table[str(form)] = str(expansion)
+    never = set(map(str, data.get("never", []))) | KNOWN_ACRONYMS
+    by_skeleton: dict[str, set[str]] = {}
+    for word in map(str, data.get("skeleton_words", [])):
+        forms = {_skeleton(word, squeeze=False)}  # bulanan → blnn, never bln
+        if re.search(r"([a-z])\1", word):  # minggu → mngg and mng
+            forms.add(_skeleton(word))
+        for form in forms:
+            by_skeleton.setdefault(form, set()).add(word)
+    for form, words in by_skeleton.items():
+        if len(words) == 1 and len(form) >= 2 and form not in table and form not in never and form not in words:
+            table[form] = words.pop()
     alternation = "|".join(sorted(map(re.escape, table), key=len, reverse=True))
     return re.compile(rf"(?<![a-z0-9@#])(?:{alternation})(?![a-z0-9])"), table, str(data["version"])
 
