@@ -427,6 +427,11 @@ def test_signal_found_and_located(name: str, text: str, expected: str) -> None:
 # --------------------------------------------------------------------------------------------
 
 NEGATIVES = [
+    # ---- agency.stock / minor.age: look-alikes that escalated to child safety ----
+    # an idol group's song title: "girls" alone is no stock of people
+    pytest.param("agency.stock", "setlist Seishun Girls (Gadis-Gadis Remaja) rilis", id="stock-neg-girls-title"),
+    # a month and a year, not an age
+    pytest.param("minor.age", "bulan 3, 4, 10 tahun 2020 masih free", id="age-neg-month-of-year"),
     # ---- solicitation.safety_check ----
     # a citizen calling the police is not a safety check
     pytest.param("solicitation.safety_check", "tolong hubungi polisi, ada kecelakaan", id="safety-neg-call-police"),

@@ -30,12 +30,15 @@ _DURATION_BEFORE = re.compile(
     r"menikah|nikah|pacaran|lalu|yang lalu|kontrak|sewa|cicilan|tenor|masa|jalan|berdiri|usaha|"
     r"bangunan|umur bangunan|dari)\s*$"
 )
-_DURATION_AFTER = re.compile(r"^\s*(?:lalu|yang lalu|lagi|kemudian|silam|terakhir|ke depan|pengalaman|kerja|garansi)")
+# "... 10 tahun 2020": the tahun belongs to the year that follows, the number is a month or a date.
+_DURATION_AFTER = re.compile(
+    r"^\s*(?:lalu|yang lalu|lagi|kemudian|silam|terakhir|ke depan|pengalaman|kerja|garansi|(?:19|20)\d\d(?!\d))"
+)
 
 
 class MinorAgeExtractor:
     name = "minor_age"
-    version = "1"
+    version = "2"
 
     @property
     def signal_names(self) -> tuple[tuple[str, SignalGroup], ...]:
