@@ -89,6 +89,7 @@ def test_leetspeak(raw: str, expected: str) -> None:
         pytest.param("r e a d y  B O S T 300", "ready bo st 300", id="acronyms-run-together-are-cut"),
         pytest.param("m a k a s s a r o p e n b o", "makassar open bo", id="place-name-before-known-words"),
         pytest.param("v c s 1", "vcs 1", id="lone-final-digit-after-a-word-stays"),
+        pytest.param("1-5-k, 2_0_k", "15k 20k", id="spelt-out-price"),
         pytest.param("k e l a s 1 2", "kelas 12", id="spaced-class-number-stays-digits"),
         pytest.param("y a n g | m a u | B O", "yang mau bo", id="bar-between-split-words"),
         pytest.param("c-e-w-e-k d-i h-o-t-e-l", "cewek di hotel", id="two-letter-word-inside-a-split-run"),
@@ -147,6 +148,7 @@ def test_spoken_spellings(raw: str, expected: str) -> None:
         pytest.param("an4k", "anak", id="leet-digit-with-unit-letter-is-still-leet"),
         pytest.param("ma5ih ke73mu", "masih ketemu", id="leet-after-a-label-like-prefix"),
         pytest.param("3jttt", "3jt", id="stretched-unit-is-still-a-number"),
+        pytest.param("vc5 vc100", "vcs vc100", id="vc5-is-vcs-vc100-a-price"),
         pytest.param("DΜ", "dm", id="greek-capital-mu-is-m"),
     ],
 )

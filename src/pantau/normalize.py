@@ -211,7 +211,7 @@ _AFTER_SPLIT_LETTER = re.compile(r"(?<![a-z0-9])[a-z][.\-_/*]$")
 _NUMBER_WORD = re.compile(rf"(?:rp|idr)?\d+(?:[.,]\d+)*(?:{_UNITS})?(?:an)?")
 _LABEL_NUMBER = re.compile(
     r"(?:st|lt|fs|rp|idr|kls|kelas|sma|smp|sd|smk|mts|ma|umur|usia|umr|no|wa|id|ke|jam|th|thn|tahun|"
-    r"ep|vcs|vc|bo|ml|room|kamar|pin|line|tele|tg|ig|gen|ver|tipe|type|size|uk|lantai|blok|rt|rw|"
+    r"ep|vcs|vc(?=\d\d)|bo|ml|room|kamar|pin|line|tele|tg|ig|gen|ver|tipe|type|size|uk|lantai|blok|rt|rw|"
     r"covid|top|pro|max|mini|plus|ultra|lite|note|redmi|galaxy|iphone|"
     r"per|cuma|hanya|mulai|harga|hrg|tarif|rate)"
     rf"\d+(?:[.,]\d+)*(?:{_UNITS}|[a-z])?"  # a unit or one letter (kelas12a), not a word (ke73mu)
@@ -267,6 +267,7 @@ _SEP = r"[ \t\n.\-_/*|~+,'`:;·•=^]"
 _SPLIT_CHAR = r"(?:[a-z](?![a-z])|[0-9](?![a-z0-9]))"
 _SPLIT_RUN = re.compile(rf"(?<![a-z0-9]){_SPLIT_CHAR}(?:{_SEP}+{_SPLIT_CHAR})+")
 _SEP_RE = re.compile(f"{_SEP}+")
+_SPLIT_PRICE = re.compile(r"\d{2,}(?:k|rb|jt)")
 _WHITE_RUN = re.compile(r"\s+")
 _WORD_BREAKERS = frozenset("|,;:")
 _LETTERS_DIGITS = re.compile(r"[a-z]+|[0-9]+")
@@ -355,8 +356,6 @@ def _join_split(m: re.Match[str]) -> list[Edit] | None:
         digits = "".join(c for _, c in chars)
         # digits spaced out one by one: only phone-number-like runs are joined
         return [(m.start(), m.end(), digits)] if len(digits) >= 8 else None
-    if letters * 2 < len(chars) and letters < 3:  # mostly digits (1-2, 5/6): not a split word
-        return None
     # Break the run into words where a separator is a wider gap than the usual one:
     # "o.p.e.n b-o" breaks at the space, "o p e n  b o" at the double space.
     widths = [_gap(sep) for sep in seps]
@@ -367,12 +366,17 @@ def _join_split(m: re.Match[str]) -> list[Edit] | None:
             groups.append([ch])
         else:
             groups[-1].append(ch)
+    prices = {g for g, group in enumerate(groups) if _SPLIT_PRICE.fullmatch("".join(c for _, c in group))}
+    if letters * 2 < len(chars) and letters < 3 and not prices:  # mostly digits (1-2, 5/6): not a split word
+        return None
     edits: list[Edit] = []
     joined_before = False
     # In a run of several split words, two-letter words (k-e, d-i) are split words too.
     several = len(groups) > 1 and any(len(g) > 2 for g in groups)
     for g, group in enumerate(groups):
         pieces = _group_words(group) if len(group) > 1 else []
+        if g in prices:  # 1-5-k, 2_0_k: a price spelt out
+            pieces = [(group[0][0], group[-1][0], "".join(c for _, c in group))]
         if len(pieces) == 1 and len(group) == 2 and pieces[0][2] not in KNOWN_ACRONYMS and not several:
             pieces = []
         if g and (pieces or joined_before):  # the gap before a joined word becomes one space
