@@ -375,6 +375,9 @@ POSITIVES = [
     pytest.param("rate.per_time", "500rb per sesi", "500rb per sesi", id="per_time-sesi"),
     # semalam
     pytest.param("rate.per_time", "1jt semalam", "1jt semalam", id="per_time-semalam"),
+    # the time first, then the amount
+    pytest.param("rate.per_time", "oke sejam 350 aja", "sejam 350", id="per_time-time-first"),
+    pytest.param("rate.per_time", "15, semalam 1,5, antar", "semalam 1,5", id="per_time-night-millions"),
     # ---- rate.price ----
     # Rp350.000
     pytest.param("rate.price", "Rp350.000", "Rp350.000", id="price-rp"),
@@ -644,6 +647,8 @@ NEGATIVES = [
     # ---- rate.per_time ----
     # monthly rent
     pytest.param("rate.per_time", "800rb per bulan", id="per_time-neg-bulan"),
+    # a count after the time is no price
+    pytest.param("rate.per_time", "sejam 2 orang, 2 jam 3 kali", id="per_time-neg-counts"),
     # per kilo
     pytest.param("rate.per_time", "Rp15.000/kg", id="per_time-neg-kg"),
     # ---- rate.price ----
@@ -690,6 +695,7 @@ DETAILS = [
     pytest.param("rate.price", "3OOk", "300000", id="detail-letter-o"),
     # per time
     pytest.param("rate.per_time", "300k/jam", "300000", id="detail-per-jam"),
+    pytest.param("rate.per_time", "semalam 1,5", "1500000", id="detail-night-millions"),
     # service price with k
     pytest.param("rate.service_price", "vcs 100k", "100000", id="detail-vcs"),
     # service price with rb

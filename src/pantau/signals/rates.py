@@ -44,7 +44,17 @@ _SERVICE_PRICE = re.compile(
     rf"(?<![a-z]){_SERVICE}\s*[:=\-]?\s*(?P<a>{_AMOUNT}|{_BARE})(?![\d])"
     rf"|(?<![\d.,])(?P<b>{_AMOUNT}|{_BARE})\s*(?:(?:saja|ya|dong|kakak|sayang|say|an)\s+)?(?:/|per|untuk|utk|buat|for)?\s*(?:st|lt|short\s*time|long\s*time|short|long|fs|bo|vcs|hj|bj|crot|full\s*night|fn)(?![a-z])"
 )
-_PER_TIME = re.compile(rf"(?<![\d.,])(?P<a>{_AMOUNT}|{_BARE})\s*(?:/|per|se|sejam|tiap)\s*{_PER}(?![a-z])")
+# The time first, then the amount: "sejam 350", "2 jam 600", "semalam 1,5" (a bare 1,5 after a
+# night or a day is millions, as "1jt" would be), "setengah jam 150rb".
+_DURATION = (
+    r"(?:sejam|semalam|seharian|setengah\s*jam|sesi|satu\s*jam|dua\s*jam|tiga\s*jam|\d\s*jam|"
+    r"\d\s*malam|full\s*night|short|long)"
+)
+_PER_TIME = re.compile(
+    rf"(?<![\d.,])(?P<a>{_AMOUNT}|{_BARE})\s*(?:/|per|se|sejam|tiap)\s*{_PER}(?![a-z])"
+    rf"|(?<![a-z]){_DURATION}\s*(?:(?:cuma|hanya|saja|aja|jadi|total)\s*)?[:=]?\s*"
+    rf"(?P<b>{_AMOUNT}|\d{{3}}(?!\d|[.,]\d)|\d(?:[.,]\d)?(?!\d|[.,]\d|\s*(?:jam|orang|x|kali|menit)))"
+)
 _PRICE = re.compile(rf"(?<![\d.,a-z])(?P<a>{_AMOUNT}|{_WORDS})")
 
 _SIGNALS = (
@@ -59,19 +69,22 @@ _PROPERTY = re.compile(r"(?<![a-z])(?:lb\s*\d|luas tanah|luas bangunan|shm|hgb|s
 
 
 def _amount(text: str, *, thousands: bool = False) -> str:
-    """The amount in Rupiah; a bare small number next to a service term means thousands (ST 300)."""
+    """The amount in Rupiah; a bare small number next to a service term means thousands (ST 300),
+    a bare one-digit number (1,5 after "semalam") millions."""
     parsed = parse_rupiah(text.strip())
     if parsed is None:
         return ""
     amount = parsed.amount
-    if thousands and amount < 10_000:
+    if thousands and amount < 10:
+        amount *= 1_000_000
+    elif thousands and amount < 10_000:
         amount *= 1000
     return str(int(amount))
 
 
 class RateExtractor:
     name = "rates"
-    version = "1"
+    version = "2"
 
     @property
     def signal_names(self) -> tuple[tuple[str, SignalGroup], ...]:
