@@ -10,8 +10,10 @@ Recipe (reproducible: same rows + same seed ⇒ same ``weights_digest``):
 4. Logistic regression (liblinear, L2) with balanced class weights; written and extra rows weigh
    more than tweets, because nearby statuses are what pantau scores in production.
 5. Platt calibration on validation margins; the threshold maximises validation F1 with the
-   false-positive rate at most ``max_fpr``; the calibration is then shifted so that this
-   operating point is exactly 0.5 (the policy's solicitation threshold).
+   false-positive rate at most ``max_fpr``, counted over the validation rows and, again, over
+   those with hashtags once the hashtags are stripped (so the operating point holds for texts
+   without them too); the calibration is then shifted so that this operating point is exactly
+   0.5 (the policy's solicitation threshold).
 """
 
 from __future__ import annotations
@@ -89,6 +91,10 @@ class Prepared:
     yv: np.ndarray
     valid_sources: list[str]
     summary: dict[str, object]
+    # Validation rows that carry hashtags, with the hashtags stripped: the threshold is chosen on
+    # both, so the operating point also holds for texts without hashtags.
+    Xv_bare: sp.csr_matrix | None = None
+    yv_bare: np.ndarray | None = None
 
 
 def prepare(rows: Sequence[Row], progress: Progress | None = None, ngram_scale: float = 0.5) -> Prepared:
@@ -115,6 +121,7 @@ def prepare(rows: Sequence[Row], progress: Progress | None = None, ngram_scale: 
         f"sources {dict(Counter(r.source for r in train_rows))}")
     spec = FeatureSpec(signal_names=tuple(pipeline.registry.signal_names), ngram_scale=ngram_scale)
     builder = FeatureBuilder(spec)
+    tagged_valid = [r for r in valid_rows if "#" in r.text]
     return Prepared(
         spec=spec,
         X=builder.transform(prepared),
@@ -123,6 +130,8 @@ def prepare(rows: Sequence[Row], progress: Progress | None = None, ngram_scale: 
         Xv=builder.transform(_prepare(pipeline, [r.text for r in valid_rows], say, "validation")),
         yv=np.array([r.label for r in valid_rows]),
         valid_sources=[r.source for r in valid_rows],
+        Xv_bare=builder.transform(_prepare(pipeline, [strip_hashtags(r.text) for r in tagged_valid], None, "")),
+        yv_bare=np.array([r.label for r in tagged_valid]),
         summary={
             "train_rows": len(train_rows), "train_texts": len(prepared), "validation_rows": len(valid_rows),
             "crawl_positives_left_out_as_warnings": dropped,
@@ -157,7 +166,12 @@ def fit(data: Prepared, config: TrainConfig = TrainConfig(), progress: Progress 
     platt.fit(margins.reshape(-1, 1), data.yv)
     a, b = float(platt.coef_[0][0]), float(platt.intercept_[0])
     probs = 1.0 / (1.0 + np.exp(-(a * margins + b)))
-    threshold, at_threshold = choose_threshold(probs, data.yv, config.max_fpr)
+    labels = data.yv
+    if data.Xv_bare is not None and data.yv_bare is not None and data.yv_bare.size:
+        bare = np.asarray(data.Xv_bare @ coef.astype(np.float64)).ravel() + intercept
+        probs = np.concatenate([probs, 1.0 / (1.0 + np.exp(-(a * bare + b)))])
+        labels = np.concatenate([labels, data.yv_bare])
+    threshold, at_threshold = choose_threshold(probs, labels, config.max_fpr)
     b_shifted = b - math.log(threshold / (1.0 - threshold))  # operating point → 0.5
     say(f"validation at the chosen threshold {threshold:.3f}: {at_threshold}")
     model = LinearModel(
