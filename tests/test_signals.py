@@ -194,6 +194,9 @@ POSITIVES = [
     pytest.param("solicitation.availability", "sisa 1 slot", "sisa 1 slot", id="availability-slot"),
     # ---- agency.pimp ----
     # mami
+    pytest.param("solicitation.companion", "jasa pria panggilan untuk tante", "pria panggilan", id="companion-pria"),
+    pytest.param("solicitation.companion", "cari hubungan badan berbayar", "hubungan badan berbayar",
+                 id="companion-plain-words"),
     pytest.param("agency.pimp", "hubungi mami ya", "mami", id="pimp-mami"),
     # via admin
     pytest.param("agency.pimp", "booking via admin", "via admin", id="pimp-via-admin"),
@@ -430,6 +433,9 @@ def test_signal_found_and_located(name: str, text: str, expected: str) -> None:
 # --------------------------------------------------------------------------------------------
 
 NEGATIVES = [
+    # ---- solicitation.companion: being paid is not an offer of sex ----
+    pytest.param("solicitation.companion", "mau dibayar berapa jasa desainnya? bisa dibayar pakai qris",
+                 id="companion-neg-paid-design"),
     # ---- agency.stock / minor.age: look-alikes that escalated to child safety ----
     # an idol group's song title: "girls" alone is no stock of people
     pytest.param("agency.stock", "setlist Seishun Girls (Gadis-Gadis Remaja) rilis", id="stock-neg-girls-title"),
