@@ -506,16 +506,19 @@ def _abbreviations() -> tuple[re.Pattern[str], dict[str, str], str]:
         for form in forms:
             table[str(form)] = str(expansion)
     never = set(map(str, data.get("never", []))) | KNOWN_ACRONYMS
-    by_skeleton: dict[str, set[str]] = {}
-    for word in map(str, data.get("skeleton_words", [])):
-        forms = {_skeleton(word, squeeze=False)}  # bulanan → blnn, never bln
-        if re.search(r"([a-z])\1", word):  # minggu → mngg and mng
-            forms.add(_skeleton(word))
-        for form in forms:
-            by_skeleton.setdefault(form, set()).add(word)
-    for form, words in by_skeleton.items():
-        if len(words) == 1 and len(form) >= 2 and form not in table and form not in never and form not in words:
-            table[form] = words.pop()
+    seen: set[str] = set()  # skeletons of the first list, ambiguous ones included
+    for key in ("skeleton_words", "more_skeleton_words"):  # the first list wins a shared skeleton
+        by_skeleton: dict[str, set[str]] = {}
+        for word in map(str, data.get(key, [])):
+            forms = {_skeleton(word, squeeze=False)}  # bulanan → blnn, never bln
+            if re.search(r"([a-z])\1", word):  # minggu → mngg and mng
+                forms.add(_skeleton(word))
+            for form in forms:
+                by_skeleton.setdefault(form, set()).add(word)
+        for form, words in by_skeleton.items():
+            if len(words) == 1 and len(form) >= 2 and not {form} & (table.keys() | never | words | seen):
+                table[form] = words.pop()
+        seen |= by_skeleton.keys()
     return _ABBR_TOKEN, table, str(data["version"])
 
 
