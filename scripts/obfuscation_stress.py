@@ -41,6 +41,7 @@ from random import Random
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pantau.evaluate import GoldRow
     from pantau.models import Verdict
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -469,13 +470,6 @@ def rng_for(seed: int, family: str, row_id: str) -> Random:
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Row:
-    id: str
-    text: str
-    label: int
-
-
 @dataclass
 class FamilyResult:
     family: str
@@ -505,11 +499,11 @@ class FamilyResult:
         }
 
 
-def read_rows(paths: Sequence[Path]) -> list[Row]:
+def read_rows(paths: Sequence[Path]) -> list[GoldRow]:
     """Plain rows (no obfuscation family) of gold-schema JSONL files."""
     from pantau.evaluate import read_gold
 
-    return [Row(g.id, g.text, g.label) for path in paths for g in read_gold(path) if g.family is None]
+    return [g for path in paths for g in read_gold(path) if g.family is None]
 
 
 def flagged(verdict: Verdict) -> bool:
@@ -517,7 +511,7 @@ def flagged(verdict: Verdict) -> bool:
     return bool(verdict.decision.solicitation)
 
 
-def measure(rows: Sequence[Row], families: Sequence[str], seed: int, keep_examples: int) -> list[FamilyResult]:
+def measure(rows: Sequence[GoldRow], families: Sequence[str], seed: int, keep_examples: int) -> list[FamilyResult]:
     from pantau.pipeline import Pipeline
 
     pipeline = Pipeline.default()

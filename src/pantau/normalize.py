@@ -277,7 +277,7 @@ _LETTERS_DIGITS = re.compile(r"[a-z]+|[0-9]+")
 SEGMENT_WORDS = KNOWN_ACRONYMS | frozenset(
     {"open", "ready", "redi", "rdy", "booking", "book", "include", "exclude", "room", "cash", "hotel", "real",
      "pict", "now", "only", "stok", "mami", "full", "service", "plus", "pijat", "massage", "sange", "free",
-     "kondom", "avail", "area", "dm", "chat", "call", "video", "nego", "murah", "no", "tipu", "jt"}
+     "kondom", "avail", "area", "chat", "call", "video", "nego", "murah", "no", "tipu", "jt"}
 )
 
 
@@ -498,7 +498,7 @@ def _skeleton(word: str, *, squeeze: bool = True) -> str:
 
 
 @lru_cache(maxsize=1)
-def _abbreviations() -> tuple[re.Pattern[str], dict[str, str], str]:
+def _abbreviations() -> tuple[dict[str, str], str]:
     raw = resources.files("pantau.data").joinpath("abbreviations.yaml").read_text(encoding="utf-8")
     data = yaml.safe_load(raw)
     table: dict[str, str] = {}
@@ -519,11 +519,11 @@ def _abbreviations() -> tuple[re.Pattern[str], dict[str, str], str]:
             if len(words) == 1 and len(form) >= 2 and not {form} & (table.keys() | never | words | seen):
                 table[form] = words.pop()
         seen |= by_skeleton.keys()
-    return _ABBR_TOKEN, table, str(data["version"])
+    return table, str(data["version"])
 
 
 def abbreviations_version() -> str:
-    return _abbreviations()[2]
+    return _abbreviations()[1]
 
 
 _ABBR_TOKEN = re.compile(r"(?<![a-z0-9@#])[a-z0-9]+")  # not inside #tags or @handles
@@ -532,8 +532,8 @@ _ABBR_TOKEN = re.compile(r"(?<![a-z0-9@#])[a-z0-9]+")  # not inside #tags or @ha
 def expand_abbr(work: _Work) -> _Work:
     """Each word (or two words, "tf dl") found in the table is replaced by its expansion: one
     dictionary lookup per word, much cheaper than one regex alternation over every form."""
-    pattern, table, _ = _abbreviations()
-    tokens = list(pattern.finditer(work.text))
+    table, _ = _abbreviations()
+    tokens = list(_ABBR_TOKEN.finditer(work.text))
     edits: list[Edit] = []
     i = 0
     while i < len(tokens):

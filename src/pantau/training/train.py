@@ -90,11 +90,11 @@ class Prepared:
     Xv: sp.csr_matrix
     yv: np.ndarray
     valid_sources: list[str]
-    summary: dict[str, object]
     # Validation rows that carry hashtags, with the hashtags stripped: the threshold is chosen on
     # both, so the operating point also holds for texts without hashtags.
-    Xv_bare: sp.csr_matrix | None = None
-    yv_bare: np.ndarray | None = None
+    Xv_bare: sp.csr_matrix
+    yv_bare: np.ndarray
+    summary: dict[str, object]
 
 
 def prepare(rows: Sequence[Row], progress: Progress | None = None, ngram_scale: float = 0.5) -> Prepared:
@@ -165,13 +165,9 @@ def fit(data: Prepared, config: TrainConfig = TrainConfig(), progress: Progress 
     platt = LogisticRegression(C=1e6, solver="lbfgs")
     platt.fit(margins.reshape(-1, 1), data.yv)
     a, b = float(platt.coef_[0][0]), float(platt.intercept_[0])
-    probs = 1.0 / (1.0 + np.exp(-(a * margins + b)))
-    labels = data.yv
-    if data.Xv_bare is not None and data.yv_bare is not None and data.yv_bare.size:
-        bare = np.asarray(data.Xv_bare @ coef.astype(np.float64)).ravel() + intercept
-        probs = np.concatenate([probs, 1.0 / (1.0 + np.exp(-(a * bare + b)))])
-        labels = np.concatenate([labels, data.yv_bare])
-    threshold, at_threshold = choose_threshold(probs, labels, config.max_fpr)
+    bare = np.asarray(data.Xv_bare @ coef.astype(np.float64)).ravel() + intercept
+    probs = 1.0 / (1.0 + np.exp(-(a * np.concatenate([margins, bare]) + b)))
+    threshold, at_threshold = choose_threshold(probs, np.concatenate([data.yv, data.yv_bare]), config.max_fpr)
     b_shifted = b - math.log(threshold / (1.0 - threshold))  # operating point → 0.5
     say(f"validation at the chosen threshold {threshold:.3f}: {at_threshold}")
     model = LinearModel(
