@@ -7,7 +7,9 @@ anywhere in a few seconds.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +39,28 @@ def test_same_data_and_seed_give_the_same_model(written_rows: list, small_model:
     again = train(written_rows, TrainConfig(seed=5, C=1.0))
     assert again.weights_digest() == small_model.weights_digest()
     assert again.version == small_model.version
+
+
+_LOG_ODDS_DIGEST = """
+import hashlib
+from pantau.classify import WeightedSignalScorer
+from pantau.pipeline import Pipeline
+from pantau.training.corpus import load_written
+pipeline, scorer = Pipeline.transparent(), WeightedSignalScorer()
+values = [scorer.log_odds(pipeline.prepare(r.text).signals) for r in load_written()]
+print(hashlib.sha256(repr(values).encode()).hexdigest())
+"""
+
+
+def test_features_do_not_depend_on_the_process_hash_seed() -> None:
+    # Training in another process must give the same model: nothing that feeds the features may
+    # follow set order, which changes with each process's string hash (PYTHONHASHSEED).
+    digests = {
+        subprocess.run([sys.executable, "-c", _LOG_ODDS_DIGEST], capture_output=True, text=True, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(digests) == 1
 
 
 def test_different_data_gives_a_different_model(written_rows: list, small_model: LinearModel) -> None:

@@ -13,7 +13,10 @@ from typing import Protocol
 
 from pantau.models import NormalizedText, Signal, SignalGroup
 
-OFFER_GROUPS = frozenset({SignalGroup.SOLICITATION, SignalGroup.ONLINE, SignalGroup.AGENCY})
+# A tuple, summed in this order: a set's order follows the per-process string hash, and a float
+# sum in another order differs in the last bits, so the same data gave different models.
+OFFER_ORDER = (SignalGroup.SOLICITATION, SignalGroup.ONLINE, SignalGroup.AGENCY)
+OFFER_GROUPS = frozenset(OFFER_ORDER)
 
 
 class Classifier(Protocol):
@@ -76,7 +79,7 @@ class WeightedSignalScorer:
         by_group: dict[SignalGroup, list[float]] = {}
         for s in best.values():
             by_group.setdefault(s.group, []).append(s.weight)
-        offer = min(self.offer_cap, sum(w for g in OFFER_GROUPS for w in by_group.get(g, [])))
+        offer = min(self.offer_cap, sum(w for g in OFFER_ORDER for w in by_group.get(g, [])))
         rate = max(by_group.get(SignalGroup.RATE, [0.0]))
         contact = max(by_group.get(SignalGroup.CONTACT, [0.0]))
         context = max(self.context_floor, sum(by_group.get(SignalGroup.CONTEXT, [])))
