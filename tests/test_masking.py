@@ -18,6 +18,7 @@ MASKED = [
     ("wa 081234567890 ya", "wa <phone> ya"),
     # dashes between groups
     ("WA 0812-3456-7890", "WA <phone>"),
+    ("Wa 0831_8539_2331", "Wa <phone>"),  # underscores as separators (seen in a crawled ad)
     # spaces between groups
     ("minat 0857 1234 5678", "minat <phone>"),
     # dots between groups
@@ -111,6 +112,7 @@ MASKED = [
 
 # Texts that must come out unchanged.
 UNTOUCHED = [
+    "backup_2020_05_06.zip",  # a date joined by underscores
     # prices in k
     "harga 300k aja",
     # price with thousands dots

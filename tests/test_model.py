@@ -129,3 +129,24 @@ def test_shipped_classifier_loads() -> None:
 def test_prepare_refuses_rows_without_validation_split(written_rows: list) -> None:
     with pytest.raises(ValueError, match="train and the validation split"):
         prepare([r for r in written_rows if r.split == "train"])
+
+
+def test_hashtag_evidence_is_a_feature_of_its_own() -> None:
+    """An offer said only in hashtags and the same offer said in the post's own words give the
+    same full log-odds but a different body/hashtag split, so the model can weigh them apart."""
+    from pantau.features import FeatureBuilder, FeatureSpec, outside_hashtags
+
+    pipeline = Pipeline.transparent()
+    spec = FeatureSpec(signal_names=tuple(pipeline.registry.signal_names))
+    builder = FeatureBuilder(spec)
+    names = spec.dense_names
+
+    def dense(text: str) -> dict[str, float]:
+        prepared = pipeline.prepare(text)
+        return dict(zip(names, builder.dense(prepared.normalized, prepared.signals), strict=True))
+
+    tagged = pipeline.prepare("cakep banget #openbo #bispak")
+    assert [s.name for s in outside_hashtags(tagged.normalized.original, tagged.signals)] == []
+    only_tags, in_words = dense("cakep banget #openbo #bispak"), dense("cakep banget, open bo ya, bispak")
+    assert only_tags["offer_in_body"] == 0.0 and in_words["offer_in_body"] == 1.0
+    assert only_tags["hashtag_log_odds"] > 0.0 and in_words["hashtag_log_odds"] == 0.0

@@ -150,6 +150,8 @@ def test_spoken_spellings(raw: str, expected: str) -> None:
         pytest.param("3jttt", "3jt", id="stretched-unit-is-still-a-number"),
         pytest.param("vc5 vc100", "vcs vc100", id="vc5-is-vcs-vc100-a-price"),
         pytest.param("DΜ", "dm", id="greek-capital-mu-is-m"),
+        pytest.param("open buking, laiv syo", "open booking, live show", id="english-spelled-as-said"),
+        pytest.param("#videobokep2018 pilkada2024", "#videobokep2018 pilkada2024", id="a-year-run-on-is-no-leet"),
     ],
 )
 def test_abbreviations(raw: str, expected: str) -> None:

@@ -311,6 +311,12 @@ NEGATIVES = [
     pytest.param("Kelas yoga online 50rb per sesi, bisa via zoom", id="neg-yoga"),
     # traditional masseur, home visit, hourly
     pytest.param("Bapak tukang pijat urut keseleo, panggilan ke rumah, 100rb sejam", id="neg-tukang-urut"),
+    # a porn-link post under sex-ad hashtags: sexual, but no one is offered
+    pytest.param("wkwk liat deh yang ini, durasi 10 menit s.id/abc123 #bokepindo #videoviral #sange #bispak #bisyar",
+                 id="neg-porn-link-hashtag-wall"),
+    # a scam warning under the same hashtags
+    pytest.param("Ati2 sama akun ini, minta DP trus ngilang #bojogja #availjogja #bispakjogja",
+                 id="neg-tagged-warning"),
 ]
 
 

@@ -165,7 +165,8 @@ def labels_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (NEGATIVES[3][2], "1", "offer"),
         (NEGATIVES[4][2], "?", "follow_bait"),
         (NETIFIER[2][0], "1", "offer"),
-        (POSITIVES[4][2], "0", "must_not_apply_to_positives"),
+        (POSITIVES[4][2], "0", "reviewed_not_offer"),  # the crawl's positives are reviewed too
+        (SMSA[0][0], "1", "must_not_apply_to_other_sources"),
     ]
     for name, rows in ((realdata.SAMPLE_LABELS_FILE, sample), (realdata.REVIEW_LABELS_FILE, review)):
         lines = ["# comment line"] + [f"{text_hash(t)}\t{label}\t{note}" for t, label, note in rows]
@@ -190,7 +191,8 @@ def _find(rows: list[LabelledText], needle: str) -> LabelledText:
 def test_sources_and_labels(corpus: list[LabelledText]) -> None:
     got = Counter((r.source, r.label) for r in corpus)
     assert got == {
-        ("nbc-positive", 1): 4,  # 5 rows, two of them the same ad with another number and hashtags
+        ("nbc-positive", 1): 3,  # 5 rows, two of them the same ad with another number and hashtags
+        ("nbc-positive", 0): 1,  # re-labelled by the review
         ("nbc-negative", 0): 3,  # 5 rows: one re-labelled 1, one dropped as unsure
         ("nbc-negative", 1): 1,
         ("nbc-new-data", 0): 1,
@@ -212,7 +214,8 @@ def test_positive_duplicates_collapse_but_near_duplicates_stay(corpus: list[Labe
     ads = [r for r in positives if r.text.startswith("Open BO daerah kotacontoh")]
     assert len(ads) == 2  # POSITIVES[0] and [1] are one row; [2] differs by a word
     vcs = _find(corpus, "Video call berbayar")
-    assert vcs.label == 1  # the review file never touches positives
+    assert vcs.label == 0  # re-labelled by the review file
+    assert _find(corpus, "makanan nya enak").label == 0  # which never touches unreviewed sources
 
 
 def test_near_duplicates_and_same_account_share_a_group(corpus: list[LabelledText]) -> None:

@@ -412,6 +412,13 @@ POSITIVES = [
     pytest.param("online.content_sale", "link onlyfans", "onlyfans", id="content-of"),
     # pap tt
     pytest.param("online.content_sale", "pap tt 50k", "pap tt", id="content-pap"),
+    # ---- context.porn_media ----
+    # a porn film link
+    pytest.param("context.porn_media", "Full Movie : <url>", "Full Movie", id="porn-full-movie"),
+    # inside a hashtag, with a year that stays a year
+    pytest.param("context.porn_media", "cakep #videobokep2018", "#videobokep2018", id="porn-hashtag-year"),
+    # erotic story
+    pytest.param("context.porn_media", "cerita dewasa bagian 2", "cerita dewasa", id="porn-story"),
 ]
 
 
@@ -674,6 +681,11 @@ NEGATIVES = [
     pytest.param("online.content_sale", "jual video tutorial", id="content-neg-tutorial"),
     # work folder
     pytest.param("online.content_sale", "folder kerja", id="content-neg-folder"),
+    # ---- context.porn_media ----
+    # an ordinary film
+    pytest.param("context.porn_media", "nonton film horor di bioskop", id="porn-neg-film"),
+    # a word that merely contains the letters
+    pytest.param("context.porn_media", "javanese cooking class", id="porn-neg-javanese"),
 ]
 
 
@@ -695,6 +707,8 @@ DETAILS = [
     pytest.param("rate.price", "cuma 150k", "150000", id="detail-k"),
     # comma decimal juta
     pytest.param("rate.price", "1,2jt", "1200000", id="detail-jt"),
+    # number words with a half
+    pytest.param("rate.service_price", "lt satu setengah juta", "1500000", id="detail-setengah-juta"),
     # ribu
     pytest.param("rate.price", "75 ribu", "75000", id="detail-ribu"),
     # zeros written as letter O

@@ -60,7 +60,10 @@ class FeatureSpec:
         # except warnings, reports and news: fitted on the crawl's labels (which call many scam
         # warnings offers) those learned warnings as offers, undoing the lexicon's knowledge.
         groups = [f"group:{g.value}" for g in _OFFER_LIKE]
-        extra = ["scorer_log_odds", "offer_and_rate", "offer_and_contact", "minor_and_offer", "hashtags", "length"]
+        extra = [
+            "scorer_log_odds", "offer_and_rate", "offer_and_contact", "minor_and_offer", "hashtags", "length",
+            "hashtag_log_odds", "offer_in_body",
+        ]
         return [f"signal:{n}" for n in self.indicator_names] + groups + extra
 
     @property
@@ -70,6 +73,14 @@ class FeatureSpec:
     @property
     def width(self) -> int:
         return 2 * self.n_features + len(self.dense_names)
+
+
+def outside_hashtags(original: str, signals: Sequence[Signal]) -> list[Signal]:
+    """The signals whose span does not lie inside a ``#hashtag`` of the original text."""
+    if "#" not in original:
+        return list(signals)
+    spans = [m.span() for m in _HASHTAG.finditer(original)]
+    return [s for s in signals if not any(a <= s.start and s.end <= b for a, b in spans)]
 
 
 GRAM_CACHE = 400_000  # n-gram → column entries remembered (a few tens of MiB at most)
@@ -122,6 +133,12 @@ class FeatureBuilder:
         row[k + 3] = float(offer and SignalGroup.MINOR in groups)
         row[k + 4] = min(len(_HASHTAG.findall(nt.text)), 10) / 10.0
         row[k + 5] = min(len(nt.text), 500) / 500.0
+        # The same evidence without what only hashtags said: a wall of ad hashtags under a porn link
+        # or a scam warning is not an offer, while an offer in the post's own words is.
+        body = outside_hashtags(nt.original, signals)
+        row[k + 6] = row[k] - self._scorer.log_odds(body) / 5.0
+        row[k] -= row[k + 6]
+        row[k + 7] = float(any(s.group in OFFER_GROUPS for s in effective(body)))
         return row
 
     def _bucket(self, gram: str) -> int:

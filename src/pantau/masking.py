@@ -23,7 +23,7 @@ between digits, and keycap emoji digits to digits):
 * a leading ``0`` (Indonesian mobile and landline, Malaysian mobile), 9-13 digits;
 * a bare ``8`` (Indonesian mobile without the 0), 10-12 digits, unless grouped in thousands.
 
-Separators may be spaces, dots, dashes or a closing parenthesis. A digit run inside a longer
+Separators may be spaces, dots, dashes, underscores or a closing parenthesis. A digit run inside a longer
 letter-and-digit token (a hex id such as ``5b03…e0522793728b45``) is no phone number. Prices (``1.500.000``,
 ``Rp350.000``, ``300k``), ages (``16th``), years (``2020``), times (``20.00``) and dates
 (``06-05-2020``) are left alone: they are too short, start with the wrong digit, are grouped in
@@ -49,8 +49,8 @@ PLACEHOLDERS: Final[dict[str, str]] = {
 # One digit: a real (Unicode) decimal digit, optionally a keycap emoji, or a look-alike letter that is
 # not followed by another letter (so "9o" counts as "90" but the "o" of "ok" never does).
 _D = r"(?:\d\ufe0f?\u20e3?|[oOlI](?![^\W\d_]))"
-# A separator between digit groups: " ", " - ", ".", "-", ") ".
-_SEP = r"(?:[ \t\u00a0]*[.\-)][ \t\u00a0]*|[ \t\u00a0]{1,3})"
+# A separator between digit groups: " ", " - ", ".", "-", "_", ") ".
+_SEP = r"(?:[ \t\u00a0]*[.\-_)][ \t\u00a0]*|[ \t\u00a0]{1,3})"
 # A group after a separator must hold at least one real digit ("0812 lol" stops before "lol").
 _GROUP = rf"(?=[oOlI]*\d){_D}+"
 _PHONE = (
@@ -91,10 +91,10 @@ _BARE_HINT_RE: Final[re.Pattern[str]] = re.compile(rf"\.(?i:{_TLDS})\b")
 _BARE_URL_RE: Final[re.Pattern[str]] = re.compile(_BARE_URL)
 _AT_RE: Final[re.Pattern[str]] = re.compile(rf"(?P<email>{_EMAIL})|(?P<handle>{_HANDLE})")
 # Seven digits close together (look-alike letters aside, every phone number has that many).
-_PHONE_HINT_RE: Final[re.Pattern[str]] = re.compile(r"\d(?:[ \t.\-)\ufe0f\u20e3oOlI]{0,3}\d){6}")
+_PHONE_HINT_RE: Final[re.Pattern[str]] = re.compile(r"\d(?:[ \t.\-_)\ufe0f\u20e3oOlI]{0,3}\d){6}")
 _PHONE_RE: Final[re.Pattern[str]] = re.compile(_PHONE)
 
-_GROUP_RE: Final[re.Pattern[str]] = re.compile(r"[^ \t\u00a0.\-()+]+")
+_GROUP_RE: Final[re.Pattern[str]] = re.compile(r"[^ \t\u00a0.\-_()+]+")
 _DATE_RE: Final[re.Pattern[str]] = re.compile(r"\d{1,2}[.\-/ ]\d{1,2}[.\-/ ](?:19|20)\d{2}")
 _THOUSANDS_RE: Final[re.Pattern[str]] = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
 _TO_DIGITS: Final[dict[int, int | None]] = {

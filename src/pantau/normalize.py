@@ -216,6 +216,8 @@ _LABEL_NUMBER = re.compile(
     r"per|cuma|hanya|mulai|harga|hrg|tarif|rate)"
     rf"\d+(?:[.,]\d+)*(?:{_UNITS}|[a-z])?"  # a unit or one letter (kelas12a), not a word (ke73mu)
 )
+# A word with a year run onto it (#bokep2018, pilkada2024): the year is a number, not leet.
+_WITH_YEAR = re.compile(r"[a-z]{3,}(?:19|20)\d\d")
 _ZEROS_AS_O = re.compile(r"\d+(?:[.,]\d+)?(?=[o0]*o)[o0]{2,}(?:k|rb|jt|ribu|juta)?")
 _MIXED_WORD = re.compile(r"(?<![a-z0-9@$])(?=[a-z0-9@$]*[a-z])(?=[a-z0-9@$]*[0-9@$])[a-z0-9@$]+")
 
@@ -232,7 +234,7 @@ def _leet_word(m: re.Match[str]) -> list[Edit] | None:
     if _ZERO_O.fullmatch(word):  # b0o, bO0o: zeros among o's are o's
         return [(m.start(), m.end(), word.replace("0", "o"))]
     plain = _STRETCH.sub(r"\1", word)  # 3jttt, 300kkk: a stretched unit is still a unit
-    if _NUMBER_WORD.fullmatch(plain) or _LABEL_NUMBER.fullmatch(plain):
+    if _NUMBER_WORD.fullmatch(plain) or _LABEL_NUMBER.fullmatch(plain) or _WITH_YEAR.fullmatch(plain):
         return None
     if _LABELLED_PRICE.fullmatch(plain) and _AFTER_SPLIT_LETTER.search(m.string, 0, m.start()):
         return None

@@ -27,9 +27,10 @@ _AMOUNT = (
     r"|\d{1,3}(?:\.\d{3})+(?:,-)?)"  # 350.000
 )
 _DIGIT_WORD = r"(?:satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|\d)"
-_WORDS = (  # tiga ratus, dua ratus lima puluh, sejuta, 3 ratus, gopek (parsed by lokal-id)
+_WORDS = (  # tiga ratus, dua ratus lima puluh, sejuta, satu setengah juta, gopek (parsed by lokal-id)
     rf"(?:(?:{_DIGIT_WORD}\s*|se)(?:ratus|puluh|belas|ribu|juta)"
     rf"(?:\s+(?:{_DIGIT_WORD}\s*|se)(?:ratus|puluh|belas|ribu|juta))*(?:\s+{_DIGIT_WORD}(?![a-z]))?"
+    rf"|(?:{_DIGIT_WORD}\s+)?setengah\s*(?:ratus|ribu|juta)"  # satu setengah juta, setengah juta
     r"|gopek|cepek|gocap|goceng|ceban|noban|seceng)(?![a-z])"
     r"(?!\s*(?:tahun|thn|th|orang|menit|jam|hari|bulan|minggu|kali|x|anak|buah|ekor|kg|meter|km|persen|%))"
 )
@@ -84,7 +85,7 @@ def _amount(text: str, *, thousands: bool = False) -> str:
 
 class RateExtractor:
     name = "rates"
-    version = "2"
+    version = "3"
 
     @property
     def signal_names(self) -> tuple[tuple[str, SignalGroup], ...]:

@@ -14,7 +14,9 @@ What the sources hold (counts: rows read -> rows kept after masking and exact de
   username, tweet, status (1.0 as float; a few ids are floats). 20,000 rows, 1,234 accounts,
   Mar-Apr 2020, every row carries promo hashtags (#bojogja ...), ~54% a WhatsApp number.
   19,891 distinct raw texts but only 6,883 once numbers, hashtags and emoji go: the ads are
-  templates reposted by many accounts. Noise: some rows are warnings about fake/scam accounts.
+  templates reposted by many accounts. Noise: some rows are warnings about fake/scam accounts,
+  call-outs and unrelated sales under the promo hashtags. 759 distinct texts were read
+  (``review-labels.tsv``): 109 are not offers and become label 0, 93 unsure are dropped.
 * ``twitter-not-prostitute.xlsx`` (``nbc-negative``, label 0): same columns plus an empty one;
   ids are floats (precision lost), 6,871 accounts, other crawls (Jan-May 2020, many Malaysian
   tweets). Encoding quirk: 7,025 rows carry U+FFFD where emoji were destroyed, others cp1252
@@ -51,7 +53,7 @@ What the sources hold (counts: rows read -> rows kept after masking and exact de
   ``id-abusive-ibrohim2018`` re_dataset_three_labels.csv (2,016 -> 34: the 2019 set contains
   almost all of the 2018 tweets). All label 0.
 
-Trainable total: 67,947 rows read -> 52,782 rows (7,001 label 1) in 35,637 groups. Grouping
+Trainable total: 67,947 rows read -> 52,686 rows (6,796 label 1) in 35,613 groups. Grouping
 caveat: the positives are an ad network whose accounts share templates; following every account
 and near-duplicate link chains ~75% of them into one group, which would put them all in one split.
 Groups are therefore capped at 1% of the trainable rows (527): ~2,800 account links are refused
@@ -106,10 +108,11 @@ ABUSIVE2018: Final = "id-abusive-ibrohim2018"
 DEFAULT_LABELS_DIR: Final[Path] = Path(__file__).resolve().parents[3] / "corpus" / "labels"
 #: Hand labels for the unlabelled nbc files (random tweets, new-data-a/b), keyed by text hash.
 SAMPLE_LABELS_FILE: Final = "nbc-random-labels.tsv"
-#: Hand re-labels of rows whose source label an offer screen put in doubt, keyed by text hash.
+#: Hand re-labels of rows whose source label a screen put in doubt (offers among the negatives,
+#: warnings and chatter among the positives), keyed by text hash.
 REVIEW_LABELS_FILE: Final = "review-labels.tsv"
 #: The sources the review covered; its labels never touch rows of other sources.
-REVIEWED_SOURCES: Final = frozenset({"nbc-negative", "netifier"})
+REVIEWED_SOURCES: Final = frozenset({"nbc-positive", "nbc-negative", "netifier"})
 
 
 @dataclass(frozen=True)
