@@ -681,6 +681,9 @@ NEGATIVES = [
     pytest.param("online.content_sale", "jual video tutorial", id="content-neg-tutorial"),
     # work folder
     pytest.param("online.content_sale", "folder kerja", id="content-neg-folder"),
+    # ---- agency.stock ----
+    # parents speaking of their own children
+    pytest.param("agency.stock", "anak-anak kami gimana? dikasih makan apa?", id="stock-neg-own-children"),
     # ---- context.porn_media ----
     # an ordinary film
     pytest.param("context.porn_media", "nonton film horor di bioskop", id="porn-neg-film"),
