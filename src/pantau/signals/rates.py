@@ -65,6 +65,10 @@ _SIGNALS = (
 )
 
 
+# Every rate holds an amount, and every amount a digit or one of these words: texts without any
+# skip the three patterns (most texts, as most statuses name no price).
+_ANY_AMOUNT = re.compile(r"\d|ratus|puluh|belas|ribu|juta|gopek|cepek|gocap|goceng|ceban|noban|seceng")
+
 # Land and building sizes in property ads (LT 120 LB 90) are not long-time prices.
 _PROPERTY = re.compile(r"(?<![a-z])(?:lb\s*\d|luas tanah|luas bangunan|shm|hgb|sertifikat|carport|lantai|lift)")
 
@@ -94,6 +98,8 @@ class RateExtractor:
     def extract(self, nt: NormalizedText) -> Iterable[Signal]:
         text = nt.text
         found: list[Signal] = []
+        if _ANY_AMOUNT.search(text) is None:
+            return found
         taken: list[tuple[int, int]] = []
         property_ad = _PROPERTY.search(text) is not None
         for name, weight, pattern in _SIGNALS:
