@@ -150,3 +150,13 @@ def test_hashtag_evidence_is_a_feature_of_its_own() -> None:
     only_tags, in_words = dense("cakep banget #openbo #bispak"), dense("cakep banget, open bo ya, bispak")
     assert only_tags["offer_in_body"] == 0.0 and in_words["offer_in_body"] == 1.0
     assert only_tags["hashtag_log_odds"] > 0.0 and in_words["hashtag_log_odds"] == 0.0
+
+
+def test_help_line_numbers_are_not_prices_to_the_ngrams() -> None:
+    from pantau.features import ngram_text
+    from pantau.normalize import normalize
+
+    assert ngram_text(normalize("waspada modus open BO, lapor ke 110")).endswith("lapor ke hotline")
+    assert ngram_text(normalize("hubungi 129")) == "hubungi hotline"
+    assert ngram_text(normalize("ST 110 LT 300")) == "st 000 lt 000"  # a price stays a number
+    assert ngram_text(normalize("ke 110rb aja")) == "ke 000rb saja"

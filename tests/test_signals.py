@@ -167,6 +167,10 @@ POSITIVES = [
     pytest.param("solicitation.plus_massage", "bisa happy ending", "happy ending", id="plus_massage-happy"),
     # leet
     pytest.param("solicitation.plus_massage", "p1j4t plus ready", "p1j4t plus", id="plus_massage-leet"),
+    # ---- solicitation.massage_hint ----
+    pytest.param("solicitation.massage_hint", "spa khusus pria, terapis muda", "terapis muda", id="hint-muda"),
+    pytest.param("solicitation.massage_hint", "pijat panggilan, bisa pilih terapis", "pilih terapis", id="hint-pilih"),
+    pytest.param("solicitation.massage_hint", "Massage khusus pria 24 jam", "Massage khusus pria", id="hint-pria"),
     # ---- solicitation.companion ----
     # teman tidur
     pytest.param("solicitation.companion", "cari temen tidur malam ini", "temen tidur", id="companion-tidur"),
@@ -510,6 +514,9 @@ NEGATIVES = [
     pytest.param("solicitation.plus_massage", "plus minus 2 jam", id="plus_massage-neg-minus"),
     # reflexology
     pytest.param("solicitation.plus_massage", "pijat refleksi", id="plus_massage-neg-refleksi"),
+    # ---- solicitation.massage_hint ----
+    pytest.param("solicitation.massage_hint", "terapis bersertifikat, pijat bayi", id="massage_hint-neg-bayi"),
+    pytest.param("solicitation.massage_hint", "salon khusus wanita, terapis berpengalaman", id="hint-neg-salon"),
     # ---- solicitation.companion ----
     # sugar free
     pytest.param("solicitation.companion", "kopi sugar free", id="companion-neg-sugar-free"),

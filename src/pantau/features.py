@@ -86,10 +86,18 @@ def outside_hashtags(original: str, signals: Sequence[Signal]) -> list[Signal]:
 GRAM_CACHE = 400_000  # n-gram → column entries remembered (a few tens of MiB at most)
 
 
+# Emergency and help-line numbers after "lapor ke", "hubungi" …: a warning, not a price ("110"
+# would otherwise become the "000" of "ST 300").
+_HOTLINE = re.compile(r"\b(lapor|laporkan|lapor ke|hubungi|telepon|telpon|call|call center|sapa|ke)\s+"
+                      r"(?:110|112|113|115|119|129|1500771)\b(?!\s*(?:k|rb|ribu|jt|juta|an)\b)")
+
+
 def ngram_text(nt: NormalizedText) -> str:
-    """The text the n-grams see: masked, digits as 0, and hashtags removed (they were the crawl's
-    answer key; the signals still read them, and their count is a dense feature)."""
-    return _DIGIT.sub("0", _HASHTAG.sub(" ", mask_pii(nt.text)))
+    """The text the n-grams see: masked, help-line numbers named, digits as 0, and hashtags removed
+    (they were the crawl's answer key; the signals still read them, and their count is a dense
+    feature)."""
+    text = _HOTLINE.sub(r"\1 hotline", _HASHTAG.sub(" ", mask_pii(nt.text)))
+    return _DIGIT.sub("0", text)
 
 
 class FeatureBuilder:
