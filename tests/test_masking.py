@@ -113,6 +113,7 @@ MASKED = [
 # Texts that must come out unchanged.
 UNTOUCHED = [
     "backup_2020_05_06.zip",  # a date joined by underscores
+    "08_12_2020_1234",  # a date first, then a counter
     # prices in k
     "harga 300k aja",
     # price with thousands dots

@@ -160,3 +160,4 @@ def test_help_line_numbers_are_not_prices_to_the_ngrams() -> None:
     assert ngram_text(normalize("hubungi 129")) == "hubungi hotline"
     assert ngram_text(normalize("ST 110 LT 300")) == "st 000 lt 000"  # a price stays a number
     assert ngram_text(normalize("ke 110rb aja")) == "ke 000rb saja"
+    assert ngram_text(normalize("nego ke 110.000 saja")) == "nego ke 000.000 saja"

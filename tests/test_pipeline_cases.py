@@ -49,6 +49,8 @@ OFFERS = [
     pytest.param("ready open bo malem ini area jaksel, ST 400 LT 1jt, wa aja", id="offer-plain-rates"),
     # massage jargon with a looks-based hint (allowed by an earlier model on the demo feed)
     pytest.param("Pijat plus ++ terapis muda, panggilan hotel & kos", id="offer-pijat-plus"),
+    # selling porn clips is a content sale
+    pytest.param("jual bokep indo 50rb sepuasnya, dm", id="offer-jual-bokep"),
     # mathematical bold capitals
     pytest.param("𝐎𝐏𝐄𝐍 𝐁𝐎 𝐓𝐀𝐍𝐆𝐄𝐑𝐀𝐍𝐆 𝐊𝐎𝐓𝐀 𝐃𝐌 𝐘𝐀", id="offer-math-bold"),
     # mathematical double-struck

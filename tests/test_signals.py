@@ -678,6 +678,9 @@ NEGATIVES = [
     pytest.param("rate.price", "tahun 2024", id="price-neg-tahun"),
     # head count
     pytest.param("rate.price", "300 orang", id="price-neg-orang"),
+    # followers and head counts with thousands
+    pytest.param("rate.price", "terima kasih 100.000 follower", id="price-neg-follower"),
+    pytest.param("rate.price", "ditonton 1,2 juta orang", id="price-neg-juta-orang"),
     # ---- online.vcs ----
     # office video call
     pytest.param("online.vcs", "vc meeting kantor", id="vcs-neg-meeting"),
@@ -696,6 +699,9 @@ NEGATIVES = [
     pytest.param("context.porn_media", "nonton film horor di bioskop", id="porn-neg-film"),
     # a word that merely contains the letters
     pytest.param("context.porn_media", "javanese cooking class", id="porn-neg-javanese"),
+    # selling it is an offer, not porn being shared
+    pytest.param("context.porn_media", "jual bokep indo 50rb dm", id="porn-neg-sale"),
+    pytest.param("context.porn_media", "belajar #javascript dasar", id="porn-neg-javascript"),
 ]
 
 

@@ -61,7 +61,7 @@ class FeatureSpec:
         # warnings offers) those learned warnings as offers, undoing the lexicon's knowledge.
         groups = [f"group:{g.value}" for g in _OFFER_LIKE]
         extra = [
-            "scorer_log_odds", "offer_and_rate", "offer_and_contact", "minor_and_offer", "hashtags", "length",
+            "body_log_odds", "offer_and_rate", "offer_and_contact", "minor_and_offer", "hashtags", "length",
             "hashtag_log_odds", "offer_in_body",
         ]
         return [f"signal:{n}" for n in self.indicator_names] + groups + extra
@@ -88,8 +88,8 @@ GRAM_CACHE = 400_000  # n-gram → column entries remembered (a few tens of MiB 
 
 # Emergency and help-line numbers after "lapor ke", "hubungi" …: a warning, not a price ("110"
 # would otherwise become the "000" of "ST 300").
-_HOTLINE = re.compile(r"\b(lapor|laporkan|lapor ke|hubungi|telepon|telpon|call|call center|sapa|ke)\s+"
-                      r"(?:110|112|113|115|119|129|1500771)\b(?!\s*(?:k|rb|ribu|jt|juta|an)\b)")
+_HOTLINE = re.compile(r"\b(lapor|laporkan|lapor ke|laporkan ke|hubungi|telepon|telpon|telp|tlp|call|call center|"
+                      r"sapa|polisi)\s+(?:110|112|113|115|119|129|1500771)\b(?![.,]\d)(?!\s*(?:k|rb|ribu|jt|juta|an)\b)")
 
 
 def ngram_text(nt: NormalizedText) -> str:
@@ -144,8 +144,8 @@ class FeatureBuilder:
         # The same evidence without what only hashtags said: a wall of ad hashtags under a porn link
         # or a scam warning is not an offer, while an offer in the post's own words is.
         body = outside_hashtags(nt.original, signals)
-        row[k + 6] = row[k] - self._scorer.log_odds(body) / 5.0
-        row[k] -= row[k + 6]
+        row[k + 6] = row[k] - self._scorer.log_odds(body) / 5.0  # what only the hashtags add
+        row[k] -= row[k + 6]  # what the post's own words give (the two add up to the scorer's log-odds)
         row[k + 7] = float(any(s.group in OFFER_GROUPS for s in effective(body)))
         return row
 

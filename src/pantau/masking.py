@@ -95,7 +95,7 @@ _PHONE_HINT_RE: Final[re.Pattern[str]] = re.compile(r"\d(?:[ \t.\-_)\ufe0f\u20e3
 _PHONE_RE: Final[re.Pattern[str]] = re.compile(_PHONE)
 
 _GROUP_RE: Final[re.Pattern[str]] = re.compile(r"[^ \t\u00a0.\-_()+]+")
-_DATE_RE: Final[re.Pattern[str]] = re.compile(r"\d{1,2}[.\-/ ]\d{1,2}[.\-/ ](?:19|20)\d{2}")
+_DATE_RE: Final[re.Pattern[str]] = re.compile(r"\d{1,2}[.\-/ _]\d{1,2}[.\-/ _](?:19|20)\d{2}")
 _THOUSANDS_RE: Final[re.Pattern[str]] = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
 _TO_DIGITS: Final[dict[int, int | None]] = {
     ord("o"): ord("0"),

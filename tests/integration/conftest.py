@@ -215,6 +215,21 @@ def ensure(env: dict[str, str]) -> None:
     run_async(go())
 
 
+def hold_unacked(env: dict[str, str], count: int) -> int:
+    """Take up to ``count`` messages from the workers' consumer and never ack them, as a worker killed
+    while holding a batch would: they come back to the live workers after the ack wait."""
+    names = Names.of(settings_of(env))
+
+    async def go() -> int:
+        nc = await nats.connect(NATS_URL)
+        sub = await nc.jetstream().pull_subscribe_bind(durable=names.consumer, stream=names.events_stream)
+        msgs = await sub.fetch(count, timeout=10)
+        await nc.close()
+        return len(msgs)
+
+    return run_async(go())
+
+
 def status(env: dict[str, str]) -> dict[str, Any]:
     out = subprocess.run([PANTAU, "worker", "status", "--json"], env=env, capture_output=True, text=True,
                          timeout=60, check=True)

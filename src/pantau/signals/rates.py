@@ -30,7 +30,7 @@ _DIGIT_WORD = r"(?:satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|\d)"
 _WORDS = (  # tiga ratus, dua ratus lima puluh, sejuta, satu setengah juta, gopek (parsed by lokal-id)
     rf"(?:(?:{_DIGIT_WORD}\s*|se)(?:ratus|puluh|belas|ribu|juta)"
     rf"(?:\s+(?:{_DIGIT_WORD}\s*|se)(?:ratus|puluh|belas|ribu|juta))*(?:\s+{_DIGIT_WORD}(?![a-z]))?"
-    rf"|(?:{_DIGIT_WORD}\s+)?setengah\s*(?:ratus|ribu|juta)"  # satu setengah juta, setengah juta
+    rf"|(?:{_DIGIT_WORD}\s+)?setengah\s+(?:ribu|juta)"  # satu setengah juta, setengah juta
     r"|gopek|cepek|gocap|goceng|ceban|noban|seceng)(?![a-z])"
     r"(?!\s*(?:tahun|thn|th|orang|menit|jam|hari|bulan|minggu|kali|x|anak|buah|ekor|kg|meter|km|persen|%))"
 )
@@ -56,7 +56,13 @@ _PER_TIME = re.compile(
     rf"|(?<![a-z]){_DURATION}\s*(?:(?:cuma|hanya|saja|aja|jadi|total)\s*)?[:=]?\s*"
     rf"(?P<b>{_AMOUNT}|\d{{3}}(?!\d|[.,]\d)|\d(?:[.,]\d)?(?!\d|[.,]\d|\s*(?:jam|orang|x|kali|menit)))"
 )
-_PRICE = re.compile(rf"(?<![\d.,a-z])(?P<a>{_AMOUNT}|{_WORDS})")
+# A number that counts people or things is no price ("100.000 follower", "1,2 juta orang").
+_COUNTED = (
+    r"(?!\s*(?:followers?|pengikut|subscribers?|subs|views?|viewers?|penonton|orang|likes?|peserta|warga|"
+    r"penduduk|jiwa|suara|votes?|kasus|pasien|siswa|mahasiswa|anggota|downloads?|unduhan|kali|km|meter|"
+    r"kg|unit|pcs|porsi|tahun|eksemplar|lembar|halaman)(?![a-z]))"
+)
+_PRICE = re.compile(rf"(?<![\d.,a-z])(?P<a>{_AMOUNT}|{_WORDS}){_COUNTED}")
 
 _SIGNALS = (
     ("rate.service_price", 2.5, _SERVICE_PRICE),
@@ -89,7 +95,7 @@ def _amount(text: str, *, thousands: bool = False) -> str:
 
 class RateExtractor:
     name = "rates"
-    version = "3"
+    version = "4"
 
     @property
     def signal_names(self) -> tuple[tuple[str, SignalGroup], ...]:

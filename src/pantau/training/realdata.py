@@ -588,8 +588,8 @@ def load_real_corpus(
 
     Missing dataset folders or files are skipped. Hand labels come from ``labels_dir`` (default:
     ``corpus/labels`` of the source checkout): sampled rows of the unlabelled nbc files join as
-    ``nbc-new-data``/``nbc-random``; ``review-labels.tsv`` overrides the label of nbc-negative and
-    netifier rows a person re-read (``?`` drops the row). An exact-duplicate key whose rows carry
+    ``nbc-new-data``/``nbc-random``; ``review-labels.tsv`` overrides the label of nbc-positive,
+    nbc-negative and netifier rows a person re-read (``?`` drops the row). An exact-duplicate key whose rows carry
     conflicting labels is dropped. Nothing is cached on disk.
 
     Rows from non-commercial sets (``include_eval_only=True``) never change the rows, labels or
