@@ -27,11 +27,13 @@ _AMOUNT = (
     r"|\d{1,3}(?:\.\d{3})+(?:,-)?)"  # 350.000
 )
 _DIGIT_WORD = r"(?:satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|\d)"
+_SCALE = r"(?:ratus|puluh|belas|ribu|juta)"
+_SLANG = r"(?:gopek|cepek|gocap|goceng|ceban|noban|seceng)"
 _WORDS = (  # tiga ratus, dua ratus lima puluh, sejuta, satu setengah juta, gopek (parsed by lokal-id)
-    rf"(?:(?:{_DIGIT_WORD}\s*|se)(?:ratus|puluh|belas|ribu|juta)"
-    rf"(?:\s+(?:{_DIGIT_WORD}\s*|se)(?:ratus|puluh|belas|ribu|juta))*(?:\s+{_DIGIT_WORD}(?![a-z]))?"
+    rf"(?:(?:{_DIGIT_WORD}\s*|se){_SCALE}"
+    rf"(?:\s+(?:{_DIGIT_WORD}\s*|se){_SCALE})*(?:\s+{_DIGIT_WORD}(?![a-z]))?"
     rf"|(?:{_DIGIT_WORD}\s+)?setengah\s+(?:ribu|juta)"  # satu setengah juta, setengah juta
-    r"|gopek|cepek|gocap|goceng|ceban|noban|seceng)(?![a-z])"
+    rf"|{_SLANG})(?![a-z])"
     r"(?!\s*(?:tahun|thn|th|orang|menit|jam|hari|bulan|minggu|kali|x|anak|buah|ekor|kg|meter|km|persen|%))"
 )
 _BARE = rf"(?:\d{{3,4}}|{_WORDS})"  # 300, tiga ratus — only counted next to a service term
@@ -71,9 +73,9 @@ _SIGNALS = (
 )
 
 
-# Every rate holds an amount, and every amount a digit or one of these words: texts without any
-# skip the three patterns (most texts, as most statuses name no price).
-_ANY_AMOUNT = re.compile(r"\d|ratus|puluh|belas|ribu|juta|gopek|cepek|gocap|goceng|ceban|noban|seceng")
+# Every rate holds an amount, and every amount a digit, a scale word or a slang amount: texts
+# without any skip the three patterns (most texts, as most statuses name no price).
+_ANY_AMOUNT = re.compile(rf"\d|{_SCALE}|{_SLANG}")
 
 # Land and building sizes in property ads (LT 120 LB 90) are not long-time prices.
 _PROPERTY = re.compile(r"(?<![a-z])(?:lb\s*\d|luas tanah|luas bangunan|shm|hgb|sertifikat|carport|lantai|lift)")
