@@ -171,6 +171,28 @@ POSITIVES = [
     pytest.param("solicitation.massage_hint", "spa khusus pria, terapis muda", "terapis muda", id="hint-muda"),
     pytest.param("solicitation.massage_hint", "pijat panggilan, bisa pilih terapis", "pilih terapis", id="hint-pilih"),
     pytest.param("solicitation.massage_hint", "Massage khusus pria 24 jam", "Massage khusus pria", id="hint-pria"),
+    # ---- solicitation.paid_encounter ----
+    pytest.param("solicitation.paid_encounter", "lagi di kota sendirian, siapa mau main? tapi ada harganya ya",
+                 "mau main", id="encounter-main-harga"),
+    pytest.param("solicitation.paid_encounter", "sekali main 350 udah sama kamar", "sekali main",
+                 id="encounter-sekali-main"),
+    pytest.param("solicitation.paid_encounter", "sorry tadi lagi ada tamu LT, sekarang udah kosong", "ada tamu",
+                 id="encounter-tamu-lt"),
+    pytest.param("solicitation.paid_encounter", "nunggu tamu malam ini di hotel deket alun2", "nunggu tamu",
+                 id="encounter-nunggu-tamu"),
+    pytest.param("solicitation.paid_encounter", "jam makan siang bisa, kilat 300 aja", "kilat 300",
+                 id="encounter-kilat"),
+    # ---- solicitation.paid_company ----
+    pytest.param("solicitation.paid_company", "cari yang mau nemenin dinas ke Makassar 2 malam, fee 3jt",
+                 "nemenin dinas", id="company-dinas"),
+    pytest.param("solicitation.paid_company", "bisa temenin kamu staycation weekend ini, tarif japri",
+                 "temenin kamu staycation", id="company-staycation"),
+    pytest.param("solicitation.paid_company", "om mau ngajak jalan terus nginep? 1,5jt aja",
+                 "ngajak jalan terus nginep", id="company-ngajak-nginep"),
+    # ---- rate.session ----
+    pytest.param("rate.session", "udah di hotel nih, 2 jam 700 ya", "2 jam 700", id="session-hotel"),
+    pytest.param("rate.session", "sejam 400, kamar dari aku", "sejam 400", id="session-kamar"),
+    pytest.param("rate.session", "kalo sampe pagi beda lagi, semalam 1,5", "semalam 1,5", id="session-night"),
     # ---- solicitation.companion ----
     # teman tidur
     pytest.param("solicitation.companion", "cari temen tidur malam ini", "temen tidur", id="companion-tidur"),
@@ -517,6 +539,22 @@ NEGATIVES = [
     # ---- solicitation.massage_hint ----
     pytest.param("solicitation.massage_hint", "terapis bersertifikat, pijat bayi", id="massage_hint-neg-bayi"),
     pytest.param("solicitation.massage_hint", "salon khusus wanita, terapis berpengalaman", id="hint-neg-salon"),
+    # ---- solicitation.paid_encounter / paid_company ----
+    pytest.param("solicitation.paid_encounter", "yuk main futsal sabtu, patungan 30rb per orang",
+                 id="encounter-neg-futsal"),
+    pytest.param("solicitation.paid_encounter", "homestay kami terima tamu harian, 250 per malam",
+                 id="encounter-neg-homestay"),
+    pytest.param("solicitation.paid_encounter", "kirim kilat 250 gram ke Medan berapa ongkirnya?",
+                 id="encounter-neg-kilat-ongkir"),
+    pytest.param("solicitation.paid_company", "dicari perawat buat nemenin nenek nginep di rumah sakit, gaji 3jt",
+                 id="company-neg-perawat"),
+    pytest.param("solicitation.paid_company", "tour guide nemenin liburan keluarga ke Bromo, 500 per hari",
+                 id="company-neg-guide"),
+    # ---- a word of one repeated letter keeps its length: "ss" is not every lone s ----
+    pytest.param("context.report", "O P E N  B O  malam ini S T 500", id="report-neg-lone-s"),
+    # ---- rate.session: a room let by the hour, a lesson ----
+    pytest.param("rate.session", "kamar transit 3 jam 150rb, AC dan wifi", id="session-neg-transit"),
+    pytest.param("rate.session", "les privat di rumah, 2 jam 150", id="session-neg-les"),
     # ---- solicitation.companion ----
     # sugar free
     pytest.param("solicitation.companion", "kopi sugar free", id="companion-neg-sugar-free"),
@@ -638,6 +676,8 @@ NEGATIVES = [
     pytest.param("minor.school", "lulusan SMA", id="school-neg-lulusan"),
     # reunion
     pytest.param("minor.school", "reuni SMP", id="school-neg-reuni"),
+    pytest.param("minor.school", "cari om yang mau jadi SD, allowance bulanan", id="school-neg-sugar-daddy"),
+    pytest.param("minor.school", "SD mapan cari SB, serius", id="school-neg-sd-mapan"),
     # ---- minor.slang ----
     # abg tua
     pytest.param("minor.slang", "abg tua", id="slang-neg-abg-tua"),

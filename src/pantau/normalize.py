@@ -444,7 +444,7 @@ def squeeze(work: _Work) -> _Work:
 
 # Letter names in Indonesian and English, written with doubled letters squeezed (bee → be).
 _LETTER_NAMES = {
-    "a": "a", "ei": "a", "be": "b", "bi": "b", "ce": "c", "si": "c", "se": "c", "de": "d", "di": "d",
+    "a": "a", "ei": "a", "be": "b", "bi": "b", "ce": "c", "ci": "c", "si": "c", "se": "c", "de": "d", "di": "d",
     "e": "e", "ef": "f", "ge": "g", "ji": "g", "ha": "h", "ac": "h", "i": "i", "ai": "i", "je": "j",
     "jei": "j", "ka": "k", "kei": "k", "el": "l", "em": "m", "en": "n", "o": "o", "oh": "o", "ou": "o",
     "pe": "p", "pi": "p", "ki": "q", "kiu": "q", "er": "r", "ar": "r", "es": "s", "te": "t", "ti": "t",

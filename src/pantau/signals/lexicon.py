@@ -33,6 +33,11 @@ def _atoms(term: str) -> list[str]:
         if i:
             atoms.append(_WORD_SEP)
         squeezed = re.sub(r"([a-z])\1+", r"\1", word)
+        if len(squeezed) == 1 and len(word) > 1 and squeezed.isalpha():
+            # a word of one repeated letter ("ss" for screenshot) keeps its length: squeezed to "s"
+            # it would match every lone letter s
+            atoms.append(f"{re.escape(squeezed)}{{{len(word)},}}")
+            continue
         atoms.extend(f"{re.escape(c)}+" if c.isalpha() else re.escape(c) for c in squeezed)
     return atoms
 

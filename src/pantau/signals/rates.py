@@ -1,9 +1,12 @@
 """Rates and prices in Rupiah, written any way (300k, 300rb, 300 ribu, 1,2jt, Rp350.000, 3OO).
 
-Three signals, from weak to strong:
+Four signals, from weak to strong:
 
 - ``rate.price``          an amount of money on its own (shops have prices too);
 - ``rate.per_time``       an amount per hour/session/night/shot;
+- ``rate.session``        such a rate for hours or a night in a text that also names a private
+                          room (kamar, hotel, kos …) or a client, and nothing of a rental, a
+                          lesson or another hired service: "3 jam 900, kamar udah siap";
 - ``rate.service_price``  an amount tied to a service term: ST 300 / LT 800, BO 500, VCS 100k.
 
 Amounts are parsed with ``lokal.parse_rupiah``; the parsed value is the signal's ``detail``.
@@ -73,6 +76,22 @@ _SIGNALS = (
 )
 
 
+# A rate for hours or a night is a session when the text also names a private room or a client
+# and no rental, lodging, lesson or other hired service ("3 jam 900, kamar udah siap" against
+# "transit 3 jam 150, AC, wifi" or "les privat 2 jam 150").
+_SESSION_PLACE = re.compile(
+    r"(?<![a-z])(?:kamar|kmr|hotel|htl|kos|kost|losmen|motel|apart|apartemen|apartment|room|villa|"
+    r"pengaman|kondom|tamu|ronde|nginep|menginap|sampai pagi|sampe pagi)(?![a-z])"
+)
+_NOT_SESSION = re.compile(
+    r"(?<![a-z])(?:sewa|disewakan|rental|transit|per bulan|perbulan|bulanan|harian|tahunan|check ?in|check ?out|"
+    r"fasilitas|ac|wifi|kamar mandi|sarapan|breakfast|homestay|guest ?house|penginapan|kontrakan|kos putri|"
+    r"kos putra|kost putri|kost putra|les|privat|kursus|belajar|guru|tutor|mua|make ?up|makeup|foto|fotografer|"
+    r"studio|lapangan|futsal|badminton|parkir|mobil|motor|driver|sopir|supir|guide|pijat bayi|baby|bayi|"
+    r"lansia|perawat|babysitter|cleaning|laundry|reservasi|traveloka|agoda|tiket)(?![a-z])"
+)
+_SESSION_PER = re.compile(r"(?:jam|sesi|malam|mlm|shot|crot|ronde|hour|hr|night|menit|mnt|main|session|short|long)")
+
 # Every rate holds an amount, and every amount a digit, a scale word or a slang amount: texts
 # without any skip the three patterns (most texts, as most statuses name no price).
 _ANY_AMOUNT = re.compile(rf"\d|{_SCALE}|{_SLANG}")
@@ -95,13 +114,16 @@ def _amount(text: str, *, thousands: bool = False) -> str:
     return str(int(amount))
 
 
+SESSION = ("rate.session", 2.5)
+
+
 class RateExtractor:
     name = "rates"
-    version = "4"
+    version = "5"
 
     @property
     def signal_names(self) -> tuple[tuple[str, SignalGroup], ...]:
-        return tuple((name, SignalGroup.RATE) for name, _, _ in _SIGNALS)
+        return (*((name, SignalGroup.RATE) for name, _, _ in _SIGNALS), (SESSION[0], SignalGroup.RATE))
 
     def extract(self, nt: NormalizedText) -> Iterable[Signal]:
         text = nt.text
@@ -110,6 +132,7 @@ class RateExtractor:
             return found
         taken: list[tuple[int, int]] = []
         property_ad = _PROPERTY.search(text) is not None
+        session = _SESSION_PLACE.search(text) is not None and _NOT_SESSION.search(text) is None
         for name, weight, pattern in _SIGNALS:
             if property_ad and name == "rate.service_price":
                 continue
@@ -120,5 +143,9 @@ class RateExtractor:
                 amount = m.group("a") or (m.groupdict().get("b") or "")
                 taken.append((a, b))
                 detail = _amount(amount, thousands=name != "rate.price")
+                if name == "rate.per_time" and session and _SESSION_PER.search(m.group()):
+                    name_, weight_ = SESSION
+                    found.append(make_signal(nt, name_, SignalGroup.RATE, weight_, a, b, detail))
+                    continue
                 found.append(make_signal(nt, name, SignalGroup.RATE, weight, a, b, detail))
         return found
