@@ -17,3 +17,7 @@ for name in real-test real-test-surface real-test-surface-nohashtags real-test-n
   "$PANTAU" eval "$out/$name.jsonl" --worst 20 > "$out/$name.txt"
   head -n 1 "$out/$name.txt"
 done
+# Written cases by an independent author, never trained or tuned on (corpus/heldout/README.md).
+echo "== heldout-independent-c"
+"$PANTAU" eval corpus/heldout/independent_c.jsonl --worst 20 > "$out/heldout-independent-c.txt"
+head -n 1 "$out/heldout-independent-c.txt"
