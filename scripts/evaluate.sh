@@ -21,3 +21,6 @@ done
 echo "== heldout-independent-c"
 "$PANTAU" eval corpus/heldout/independent_c.jsonl --worst 20 > "$out/heldout-independent-c.txt"
 head -n 1 "$out/heldout-independent-c.txt"
+echo "== heldout-independent-d"
+"$PANTAU" eval corpus/heldout/independent_d.jsonl --worst 20 > "$out/heldout-independent-d.txt"
+head -n 1 "$out/heldout-independent-d.txt"

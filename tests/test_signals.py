@@ -558,6 +558,8 @@ NEGATIVES = [
     # ---- solicitation.companion ----
     # sugar free
     pytest.param("solicitation.companion", "kopi sugar free", id="companion-neg-sugar-free"),
+    pytest.param("solicitation.companion", "dicari pengasuh anak yang bisa nginep, gaji 3jt",
+                 id="companion-neg-pengasuh"),
     # shop service
     pytest.param("solicitation.companion", "melayani pelanggan dengan ramah", id="companion-neg-pelanggan"),
     # ---- solicitation.promo ----
@@ -678,6 +680,7 @@ NEGATIVES = [
     pytest.param("minor.school", "reuni SMP", id="school-neg-reuni"),
     pytest.param("minor.school", "cari om yang mau jadi SD, allowance bulanan", id="school-neg-sugar-daddy"),
     pytest.param("minor.school", "SD mapan cari SB, serius", id="school-neg-sd-mapan"),
+    pytest.param("minor.school", "open SD/SB arrangement, allowance per meet", id="school-neg-sd-sb"),
     # ---- minor.slang ----
     # abg tua
     pytest.param("minor.slang", "abg tua", id="slang-neg-abg-tua"),
