@@ -335,6 +335,7 @@ POSITIVES = [
     pytest.param("context.rental", "kamar mandi dalam, free wifi", "kamar mandi dalam", id="rental-facilities"),
     # monthly rent
     pytest.param("context.rental", "disewakan per bulan", "per bulan", id="rental-per-bulan"),
+    pytest.param("context.rental", "kamar kosong 700rb/bulan, bisa pasutri", "rb/bulan", id="rental-slash-bulan"),
     # ---- context.quoted ----
     # an offer quoted inside a report
     pytest.param("context.quoted", 'ada akun pasang "open BO" di bio', '"open BO"', id="quoted-straight"),
@@ -354,6 +355,7 @@ POSITIVES = [
     pytest.param("context.dating", "cari teman ngobrol", "cari teman ngobrol", id="dating-ngobrol"),
     # taaruf
     pytest.param("context.dating", "siap taaruf", "taaruf", id="dating-taaruf"),
+    pytest.param("context.dating", "ada yang mau nemenin ngopi sore ini?", "nemenin ngopi", id="dating-ngopi"),
     # salam kenal
     pytest.param("context.dating", "salam kenal semua", "salam kenal", id="dating-salam"),
     # ---- minor.school ----
