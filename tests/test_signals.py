@@ -178,10 +178,13 @@ POSITIVES = [
                  id="encounter-sekali-main"),
     pytest.param("solicitation.paid_encounter", "sorry tadi lagi ada tamu LT, sekarang udah kosong", "ada tamu",
                  id="encounter-tamu-lt"),
-    pytest.param("solicitation.paid_encounter", "nunggu tamu malam ini di hotel deket alun2", "nunggu tamu",
-                 id="encounter-nunggu-tamu"),
-    pytest.param("solicitation.paid_encounter", "jam makan siang bisa, kilat 300 aja", "kilat 300",
-                 id="encounter-kilat"),
+    pytest.param("solicitation.paid_encounter", "cari tamu malam ini, hotel deket alun2", "cari tamu",
+                 id="encounter-cari-tamu"),
+    pytest.param("solicitation.paid_encounter", "kalo mau main, budget min 400 ya", "mau main",
+                 id="encounter-budget"),
+    # a word dropped elsewhere in an ad cancels nothing
+    pytest.param("solicitation.companion", "nemenin tidur 1jt semalam, bilang aja babysitter", "nemenin tidur",
+                 id="companion-cover-word"),
     # ---- solicitation.paid_company ----
     pytest.param("solicitation.paid_company", "cari yang mau nemenin dinas ke Makassar 2 malam, fee 3jt",
                  "nemenin dinas", id="company-dinas"),
@@ -192,7 +195,7 @@ POSITIVES = [
     # ---- rate.session ----
     pytest.param("rate.session", "udah di hotel nih, 2 jam 700 ya", "2 jam 700", id="session-hotel"),
     pytest.param("rate.session", "sejam 400, kamar dari aku", "sejam 400", id="session-kamar"),
-    pytest.param("rate.session", "kalo sampe pagi beda lagi, semalam 1,5", "semalam 1,5", id="session-night"),
+    pytest.param("rate.session", "1 jam 500 aja, jangan lupa bawa pengaman", "1 jam 500", id="session-pengaman"),
     # ---- solicitation.companion ----
     # teman tidur
     pytest.param("solicitation.companion", "cari temen tidur malam ini", "temen tidur", id="companion-tidur"),
@@ -548,6 +551,14 @@ NEGATIVES = [
                  id="encounter-neg-homestay"),
     pytest.param("solicitation.paid_encounter", "kirim kilat 250 gram ke Medan berapa ongkirnya?",
                  id="encounter-neg-kilat-ongkir"),
+    pytest.param("solicitation.paid_encounter", "mau main Roblox bareng? gratis kok", id="encounter-neg-roblox"),
+    pytest.param("solicitation.paid_encounter", "ada tamu dari kampung, nginep di hotel dekat rumah 300rb",
+                 id="encounter-neg-guest"),
+    pytest.param("solicitation.paid_company", "temani adik tidur dulu ya, nanti aku bayar jajan 10rb",
+                 id="company-neg-adik"),
+    # "BO itu bisa" and a seller's "yang nawar mending skip" are no denial
+    pytest.param("context.negation", "Open BO itu bisa ya kak, 500", id="negation-neg-bo-itu-bisa"),
+    pytest.param("context.negation", "Open BO kak, yang nawar mending skip ya", id="negation-neg-nawar-skip"),
     pytest.param("solicitation.paid_company", "dicari perawat buat nemenin nenek nginep di rumah sakit, gaji 3jt",
                  id="company-neg-perawat"),
     pytest.param("solicitation.paid_company", "tour guide nemenin liburan keluarga ke Bromo, 500 per hari",
@@ -557,6 +568,7 @@ NEGATIVES = [
     # ---- rate.session: a room let by the hour, a lesson ----
     pytest.param("rate.session", "kamar transit 3 jam 150rb, AC dan wifi", id="session-neg-transit"),
     pytest.param("rate.session", "les privat di rumah, 2 jam 150", id="session-neg-les"),
+    pytest.param("rate.session", "kamar hotel semalam 450rb dekat stasiun", id="session-neg-hotel-night"),
     # ---- solicitation.companion ----
     # sugar free
     pytest.param("solicitation.companion", "kopi sugar free", id="companion-neg-sugar-free"),

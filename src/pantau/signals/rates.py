@@ -90,7 +90,8 @@ _NOT_SESSION = re.compile(
     r"studio|lapangan|futsal|badminton|parkir|mobil|motor|driver|sopir|supir|guide|pijat bayi|baby|bayi|"
     r"lansia|perawat|babysitter|cleaning|laundry|reservasi|traveloka|agoda|tiket)(?![a-z])"
 )
-_SESSION_PER = re.compile(r"(?:jam|sesi|malam|mlm|shot|crot|ronde|hour|hr|night|menit|mnt|main|session|short|long)")
+# Hours, not nights: a room for the night is what hotels sell ("kamar hotel semalam 450rb").
+_SESSION_PER = re.compile(r"(?:jam|sesi|shot|crot|ronde|hour|hr|menit|mnt|main|session|short|long)")
 
 # Every rate holds an amount, and every amount a digit, a scale word or a slang amount: texts
 # without any skip the three patterns (most texts, as most statuses name no price).
@@ -119,7 +120,7 @@ SESSION = ("rate.session", 2.5)
 
 class RateExtractor:
     name = "rates"
-    version = "5"
+    version = "6"
 
     @property
     def signal_names(self) -> tuple[tuple[str, SignalGroup], ...]:
