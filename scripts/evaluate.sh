@@ -12,15 +12,15 @@ export_split --source real --split test --surface-matched --out "$out/real-test-
 export_split --source real --split test --surface-matched --strip-hashtags --out "$out/real-test-surface-nohashtags.jsonl"
 export_split --source real --split test --strip-hashtags --out "$out/real-test-nohashtags.jsonl"
 export_split --source written --split test --out "$out/written-test.jsonl"
+evaluate() {  # evaluate NAME GOLD: first line to the terminal, the whole report to $out/NAME.txt
+  echo "== $1"
+  "$PANTAU" eval "$2" --worst 20 > "$out/$1.txt"
+  head -n 1 "$out/$1.txt"
+}
 for name in real-test real-test-surface real-test-surface-nohashtags real-test-nohashtags written-test; do
-  echo "== $name"
-  "$PANTAU" eval "$out/$name.jsonl" --worst 20 > "$out/$name.txt"
-  head -n 1 "$out/$name.txt"
+  evaluate "$name" "$out/$name.jsonl"
 done
-# Written cases by an independent author, never trained or tuned on (corpus/heldout/README.md).
-echo "== heldout-independent-c"
-"$PANTAU" eval corpus/heldout/independent_c.jsonl --worst 20 > "$out/heldout-independent-c.txt"
-head -n 1 "$out/heldout-independent-c.txt"
-echo "== heldout-independent-d"
-"$PANTAU" eval corpus/heldout/independent_d.jsonl --worst 20 > "$out/heldout-independent-d.txt"
-head -n 1 "$out/heldout-independent-d.txt"
+# Written cases by independent authors, never trained or tuned on (corpus/heldout/README.md).
+for set in c d; do
+  evaluate "heldout-independent-$set" "corpus/heldout/independent_$set.jsonl"
+done

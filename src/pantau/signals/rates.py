@@ -115,7 +115,7 @@ def _amount(text: str, *, thousands: bool = False) -> str:
     return str(int(amount))
 
 
-SESSION = ("rate.session", 2.5)
+_SESSION_NAME, _SESSION_WEIGHT = "rate.session", 2.5
 
 
 class RateExtractor:
@@ -124,7 +124,7 @@ class RateExtractor:
 
     @property
     def signal_names(self) -> tuple[tuple[str, SignalGroup], ...]:
-        return (*((name, SignalGroup.RATE) for name, _, _ in _SIGNALS), (SESSION[0], SignalGroup.RATE))
+        return (*((name, SignalGroup.RATE) for name, _, _ in _SIGNALS), (_SESSION_NAME, SignalGroup.RATE))
 
     def extract(self, nt: NormalizedText) -> Iterable[Signal]:
         text = nt.text
@@ -133,7 +133,7 @@ class RateExtractor:
             return found
         taken: list[tuple[int, int]] = []
         property_ad = _PROPERTY.search(text) is not None
-        session = _SESSION_PLACE.search(text) is not None and _NOT_SESSION.search(text) is None
+        session: bool | None = None  # decided at the first hourly rate: most texts have none
         for name, weight, pattern in _SIGNALS:
             if property_ad and name == "rate.service_price":
                 continue
@@ -144,9 +144,11 @@ class RateExtractor:
                 amount = m.group("a") or (m.groupdict().get("b") or "")
                 taken.append((a, b))
                 detail = _amount(amount, thousands=name != "rate.price")
-                if name == "rate.per_time" and session and _SESSION_PER.search(m.group()):
-                    name_, weight_ = SESSION
-                    found.append(make_signal(nt, name_, SignalGroup.RATE, weight_, a, b, detail))
-                    continue
-                found.append(make_signal(nt, name, SignalGroup.RATE, weight, a, b, detail))
+                kind, strength = name, weight
+                if name == "rate.per_time" and _SESSION_PER.search(m.group()):
+                    if session is None:
+                        session = _SESSION_PLACE.search(text) is not None and _NOT_SESSION.search(text) is None
+                    if session:
+                        kind, strength = _SESSION_NAME, _SESSION_WEIGHT
+                found.append(make_signal(nt, kind, SignalGroup.RATE, strength, a, b, detail))
         return found
