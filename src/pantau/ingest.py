@@ -208,10 +208,13 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
         session.execute(upsert(Account).on_conflict_do_nothing(index_elements=["id"]), new_accounts)
     if known:
         session.execute(update(Account).where(Account.id.in_(known)).values(last_seen=now))
-    # Locked (in id order) until commit: concurrent workers update a case's counters one at a time.
+    # Only events that need a case read one (most events are allowed and have none). Locked (in id
+    # order) until commit: concurrent workers update a case's counters one at a time.
+    case_owners = {a for e in unique if _needs_case(e, verdicts[e.event_id])
+                   and (a := case_account(e, verdicts[e.event_id])) is not None}
     cases = {c.account_id: c for c in session.execute(
-        select(Case).where(Case.account_id.in_(account_ids), Case.status == "open").order_by(Case.id)
-        .with_for_update()).scalars()}
+        select(Case).where(Case.account_id.in_(case_owners), Case.status == "open").order_by(Case.id)
+        .with_for_update()).scalars()} if case_owners else {}
     opened = []
     for event in unique:
         account_id = case_account(event, verdicts[event.event_id])
@@ -248,9 +251,11 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
             "kelurahan": place.kelurahan if place else None, "h3_cell": place.h3 if place else None,
             "region_approximate": place.approximate if place else False,
         }
-    if stored:  # one bulk insert (Core, not ORM objects: a third of the write cost)
-        session.execute(insert(Event), list(stored.values()))
-    existing_work = _Existing.load(session, {c.id for c in cases.values()})
+    if stored:  # one Core executemany: the ORM's bulk insert splits rows into hundreds of statements
+        session.execute(insert(Event.__table__), list(stored.values()))
+    acting = {stored[e.event_id]["case_id"] for e in unique
+              if verdicts[e.event_id].decision.action in _AUTOMATIC or isinstance(e, FieldReportEvent)}
+    existing_work = _Existing.load(session, {c for c in acting if c is not None})
     specs: list[ActionSpec] = []
     contacts: list[dict[str, str]] = []
     with session.no_autoflush:
@@ -270,7 +275,7 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
                          {"action": row["action"], "score": row["score"], "model_version": row["model_version"],
                           "case": case_id})
     if contacts:
-        session.execute(insert(ContactHash), contacts)
+        session.execute(insert(ContactHash.__table__), contacts)
     take_actions(session, actor, specs)
     session.flush()
     out: list[Stored] = []

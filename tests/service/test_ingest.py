@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
+import httpx
 from sqlalchemy import func, select
 
 from pantau.auth import Role
@@ -151,3 +153,52 @@ def test_declared_age_under_18_is_a_minor_indicator(service: Service) -> None:
     assert child.json()["action"] == "escalate_child_safety" and child.json()["minor_risk"] is True
     assert adult.json()["action"] != "escalate_child_safety"
     assert any(s["name"] == "minor.declared_age" for s in child.json()["signals"])
+
+
+class PoisonPipeline(Pipeline):
+    """Fails any batch that holds a text with 💥 (as a database or scoring error would)."""
+
+    def __init__(self, inner: Pipeline) -> None:
+        super().__init__(inner.registry, inner.classifier, inner.policy)
+
+    def run_batch(self, items: Any, facts: Any = None) -> list[Verdict]:
+        if any("💥" in text for _, text in items):
+            raise RuntimeError("poisoned")
+        return super().run_batch(items, facts)
+
+
+async def _post_concurrently(service: Service, bodies: list[dict[str, Any]]) -> list[httpx.Response]:
+    transport = httpx.ASGITransport(app=service.app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://pantau.test") as client:
+        await client.get("/v1/me", headers=service.headers(Role.PLATFORM))  # the token is checked once
+        return await asyncio.gather(*(client.post("/v1/events", json=b, headers=service.headers(Role.PLATFORM))
+                                      for b in bodies))
+
+
+def test_concurrent_single_events_share_transactions_and_each_gets_its_decision(service: Service) -> None:
+    bodies = [profile(f"g{i}", "open BO 300 include room" if i % 3 == 0 else "cari teman lari pagi",
+                      account=f"acc-{i}") for i in range(30)]
+    bodies.append(profile("g0", "open BO 300 include room", account="acc-0"))  # the same event, sent twice at once
+    responses = asyncio.run(_post_concurrently(service, bodies))
+    assert [r.status_code for r in responses] == [200] * 31
+    answers = [r.json() for r in responses]
+    assert [a["event_id"] for a in answers] == [b["event_id"] for b in bodies]
+    assert [a["action"] for a in answers[:30]] == ["hide_nearby" if i % 3 == 0 else "allow" for i in range(30)]
+    first, again = answers[0], answers[30]
+    assert sorted([first["replayed"], again["replayed"]]) == [False, True]
+    assert {k: v for k, v in first.items() if k != "replayed"} == {k: v for k, v in again.items() if k != "replayed"}
+    assert counts(service)["Event"] == 30 and counts(service)["Case"] == 10
+    group = service.app.state.pantau.group_commit
+    assert group.events == 31 and group.groups < 31  # events waiting behind a commit shared the next one
+
+
+def test_a_failing_event_fails_alone_in_a_shared_transaction(settings: Any, pipeline: Pipeline) -> None:
+    service = Service(settings, PoisonPipeline(pipeline))
+    bodies = [profile(f"p{i}", "💥 open BO" if i == 5 else "open BO 300 include room", account=f"acc-{i}")
+              for i in range(12)]
+    responses = asyncio.run(_post_concurrently(service, bodies))
+    assert [r.status_code for r in responses] == [500 if i == 5 else 200 for i in range(12)]
+    assert counts(service)["Event"] == 11
+    with service.sessions() as session:
+        stored = set(session.execute(select(Event.event_id)).scalars())
+    assert stored == {f"p{i}" for i in range(12) if i != 5}

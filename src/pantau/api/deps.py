@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from pantau import audit
 from pantau.auth import Principal, Role, authenticate, hash_token
 from pantau.config import Settings
 from pantau.pipeline import Pipeline
 from pantau.regions import RegionIndex
+
+if TYPE_CHECKING:
+    from pantau.api.group_commit import GroupCommit
 
 LOGIN_RECORD_INTERVAL = 3600.0  # seconds: a token's use is audited as a login at most hourly
 TOKEN_CACHE_SECONDS = 60.0  # a disabled token stops working within this time
@@ -30,6 +34,7 @@ class ServiceState:
     last_login: dict[int, float] = field(default_factory=dict)
     tokens: dict[str, tuple[float, Principal]] = field(default_factory=dict)  # token hash → (checked, who)
     console_sessions: dict[str, Any] = field(default_factory=dict)  # web console: pantau.console.session
+    group_commit: GroupCommit | None = None  # single-event ingest: pantau.api.routes_events
 
 
 async def state(request: Request) -> ServiceState:
@@ -49,31 +54,40 @@ DB = Annotated[Session, Depends(db)]
 _bearer = HTTPBearer(auto_error=False)
 
 
-def principal(st: State, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
+async def principal(st: State,
+                    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
+    """The caller. A token checked in the last minute is answered from memory, without a thread hop."""
     if credentials is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing bearer token", {"WWW-Authenticate": "Bearer"})
     key = hash_token(credentials.credentials)
     cached = st.tokens.get(key)
     if cached is not None and time.monotonic() - cached[0] < TOKEN_CACHE_SECONDS:
         return cached[1]
-    with st.sessions() as session, session.begin():
-        who = authenticate(session, credentials.credentials)
-        if who is None:
-            audit.record(session, "anonymous", "login.failed", "token", {})
-            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "unknown or disabled token",
-                                {"WWW-Authenticate": "Bearer"})
-        now = time.monotonic()
-        if now - st.last_login.get(who.id, -LOGIN_RECORD_INTERVAL) >= LOGIN_RECORD_INTERVAL:
-            st.last_login[who.id] = now
-            audit.record(session, who.actor, "login", f"user:{who.id}", {"role": who.role.value})
+    who = await run_in_threadpool(_check_token, st, credentials.credentials)
+    if who is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "unknown or disabled token", {"WWW-Authenticate": "Bearer"})
     st.tokens[key] = (time.monotonic(), who)
     return who
 
 
-def require(*roles: Role) -> Callable[[Principal], Principal]:
+def _check_token(st: ServiceState, token: str) -> Principal | None:
+    """The token's user, or None (the failed attempt is audited: committed, not rolled back)."""
+    with st.sessions() as session, session.begin():
+        who = authenticate(session, token)
+        if who is None:
+            audit.record(session, "anonymous", "login.failed", "token", {})
+            return None
+        now = time.monotonic()
+        if now - st.last_login.get(who.id, -LOGIN_RECORD_INTERVAL) >= LOGIN_RECORD_INTERVAL:
+            st.last_login[who.id] = now
+            audit.record(session, who.actor, "login", f"user:{who.id}", {"role": who.role.value})
+    return who
+
+
+def require(*roles: Role) -> Callable[[Principal], Coroutine[Any, Any, Principal]]:
     """A dependency that admits only ``roles``; every endpoint declares its roles with it."""
 
-    def check(who: Annotated[Principal, Depends(principal)]) -> Principal:
+    async def check(who: Annotated[Principal, Depends(principal)]) -> Principal:
         if who.role not in roles:
             allowed = ", ".join(r.value for r in roles)
             message = f"role {who.role.value} may not do this (allowed: {allowed})"
