@@ -133,6 +133,13 @@ def test_audit_chain_verifies_and_detects_tampering(service: Service) -> None:
     assert result.returncode == 1 and b"TAMPERED" in result.stdout
 
 
+def test_a_failed_api_login_is_audited(service: Service) -> None:
+    r = service.client.get("/v1/me", headers={"Authorization": "Bearer not-a-token"})
+    assert r.status_code == 401
+    entries = service.client.get("/v1/audit", headers=service.headers(Role.AUDITOR)).json()
+    assert [e["actor"] for e in entries if e["action"] == "login.failed"] == ["anonymous"]
+
+
 def test_deleting_an_entry_breaks_the_chain(service: Service) -> None:
     with transaction(service.sessions) as session:
         session.execute(text("DELETE FROM audit_log WHERE seq = 2"))
