@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -169,16 +170,27 @@ def case_account(event: EventIn, verdict: Verdict) -> str | None:
     return account
 
 
-def _place(event: EventIn, regions: RegionIndex | None) -> Assignment | None:
-    """Where an event happened, coarsely; the exact coordinates are not kept."""
-    location = getattr(event, "location", None)
-    code = getattr(event, "region_code", None)
-    if location is None and code is None:
-        return None
-    lat, lon = (location.lat, location.lon) if location is not None else (None, None)
+def _places(events: Sequence[EventIn], regions: RegionIndex | None) -> list[Assignment | None]:
+    """Where each event happened, coarsely (one vectorised lookup for the batch); the exact
+    coordinates are not kept."""
+    located = [(getattr(e, "location", None), getattr(e, "region_code", None)) for e in events]
+    out: list[Assignment | None] = [None] * len(events)
+    todo = [i for i, (loc, code) in enumerate(located) if loc is not None or code is not None]
+    if not todo:
+        return out
     if regions is None:
-        return from_region_code(code) if code else None
-    return regions.assign(lat, lon, region_code=code)
+        for i in todo:
+            out[i] = from_region_code(located[i][1]) if located[i][1] else None
+        return out
+    lats: list[float] = []
+    lons: list[float] = []
+    for i in todo:
+        point = located[i][0]
+        lats.append(point.lat if point is not None else math.nan)  # NaN: no point, the region code decides
+        lons.append(point.lon if point is not None else math.nan)
+    for i, place in zip(todo, regions.assign_many(lats, lons, [located[i][1] for i in todo]), strict=True):
+        out[i] = place
+    return out
 
 
 def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn], actor: str,
@@ -228,7 +240,7 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
         audit.record(session, "pantau", "case.open", f"case:{case.id}", {"account": case.account_id})
 
     stored: dict[str, dict[str, Any]] = {}
-    for event in unique:
+    for event, place in zip(unique, _places(unique, regions), strict=True):
         verdict = verdicts[event.event_id]
         record = verdict.to_scan_record()
         owner = case_account(event, verdict)
@@ -237,7 +249,6 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
             case.events_count += 1
             case.max_score = max(case.max_score, verdict.assessment.score)
             case.child_safety = case.child_safety or verdict.decision.action is Action.ESCALATE_CHILD_SAFETY
-        place = _place(event, regions)
         stored[event.event_id] = {
             "event_id": event.event_id, "kind": event.kind, "account_id": subject_account(event),
             "occurred_at": event.occurred_at.astimezone(UTC), "received_at": now, "text": event_text(event),
@@ -245,7 +256,7 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
             "action": str(record["action"]), "score": float(record["score"]),  # type: ignore[arg-type]
             "solicitation": bool(record["solicitation"]), "minor_risk": bool(record["minor_risk"]),
             "rule_id": verdict.decision.rule_id, "reasons": list(verdict.decision.reasons),
-            "signals": record["signals"], "model_version": verdict.model_version,
+            "signals": record["signals"], "model_version": record["model_version"],
             "degraded": bool(verdict.assessment.degraded), "case_id": case.id if case is not None else None,
             "kota": place.kota if place else None, "kecamatan": place.kecamatan if place else None,
             "kelurahan": place.kelurahan if place else None, "h3_cell": place.h3 if place else None,
