@@ -37,7 +37,7 @@ def main() -> None:
     written = np.array([s == "written" for s in data.valid_sources])
     head = ["F1 all", "FPR all", "F1 real", "FPR real", "F1 writ", "FPR writ"]
     print(f"{'C':>5} {'w':>4} " + " ".join(f"{h:>8}" for h in head))
-    for c, w in itertools.product([0.5, 1.0, 2.0, 4.0], [2.0, 4.0, 8.0]):
+    for c, w in itertools.product([1.0, 2.0, 4.0, 8.0], [4.0, 8.0, 16.0]):
         model = fit(data, TrainConfig(C=c, written_weight=w))
         margins = np.asarray(data.Xv @ model.coef.astype(np.float64)).ravel() + model.intercept
         a, b = model.calibration

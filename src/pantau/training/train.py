@@ -41,7 +41,7 @@ Progress = Callable[[str], None]
 @dataclass(frozen=True)
 class TrainConfig:
     seed: int = 13
-    C: float = 2.0
+    C: float = 4.0
     max_fpr: float = 0.004
     written_weight: float = 8.0
     extra_weight: float = 4.0
