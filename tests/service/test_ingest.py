@@ -4,18 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
+from collections.abc import Coroutine, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import httpx
+from pydantic import TypeAdapter
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
+from pantau.api.group_commit import GroupCommit, GroupStats
+from pantau.api.routes_events import store_group
+from pantau.api.schemas import EventIn
 from pantau.auth import Role
+from pantau.ingest import Stored
 from pantau.models import Verdict
 from pantau.pipeline import Pipeline
 from pantau.store.schema import AuditEntry, Case, ContactHash, Event
 from tests.service.conftest import Service
 
 NOW = "2026-11-29T07:00:00+07:00"
+T = TypeVar("T")
 
 
 def profile(event_id: str, status: str, account: str = "acc-1", **extra: Any) -> dict[str, Any]:
@@ -124,8 +133,8 @@ class ExplodingPipeline(Pipeline):
     def __init__(self, inner: Pipeline) -> None:
         super().__init__(inner.registry, inner.classifier, inner.policy)
 
-    def run_batch(self, items: Any) -> list[Verdict]:
-        super().run_batch(items[:1])
+    def run_batch(self, items: Any, facts: Any = None) -> list[Verdict]:
+        super().run_batch(items[:1], facts)
         raise RuntimeError("boom")
 
 
@@ -167,6 +176,12 @@ class PoisonPipeline(Pipeline):
         return super().run_batch(items, facts)
 
 
+def in_new_loop(coro: Coroutine[Any, Any, T]) -> T:
+    """Run ``coro`` in a fresh event loop on its own thread (another test's loop may be running here)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 async def _post_concurrently(service: Service, bodies: list[dict[str, Any]]) -> list[httpx.Response]:
     transport = httpx.ASGITransport(app=service.app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://pantau.test") as client:
@@ -179,7 +194,7 @@ def test_concurrent_single_events_share_transactions_and_each_gets_its_decision(
     bodies = [profile(f"g{i}", "open BO 300 include room" if i % 3 == 0 else "cari teman lari pagi",
                       account=f"acc-{i}") for i in range(30)]
     bodies.append(profile("g0", "open BO 300 include room", account="acc-0"))  # the same event, sent twice at once
-    responses = asyncio.run(_post_concurrently(service, bodies))
+    responses = in_new_loop(_post_concurrently(service, bodies))
     assert [r.status_code for r in responses] == [200] * 31
     answers = [r.json() for r in responses]
     assert [a["event_id"] for a in answers] == [b["event_id"] for b in bodies]
@@ -188,17 +203,80 @@ def test_concurrent_single_events_share_transactions_and_each_gets_its_decision(
     assert sorted([first["replayed"], again["replayed"]]) == [False, True]
     assert {k: v for k, v in first.items() if k != "replayed"} == {k: v for k, v in again.items() if k != "replayed"}
     assert counts(service)["Event"] == 30 and counts(service)["Case"] == 10
-    group = service.app.state.pantau.group_commit
-    assert group.events == 31 and group.groups < 31  # events waiting behind a commit shared the next one
+    stats = service.app.state.pantau.group_stats
+    assert stats.events == 31 and stats.groups < 31  # events waiting behind a commit shared the next one
 
 
-def test_a_failing_event_fails_alone_in_a_shared_transaction(settings: Any, pipeline: Pipeline) -> None:
+def test_a_failing_event_fails_alone_over_http(settings: Any, pipeline: Pipeline) -> None:
     service = Service(settings, PoisonPipeline(pipeline))
     bodies = [profile(f"p{i}", "💥 open BO" if i == 5 else "open BO 300 include room", account=f"acc-{i}")
               for i in range(12)]
-    responses = asyncio.run(_post_concurrently(service, bodies))
+    responses = in_new_loop(_post_concurrently(service, bodies))
     assert [r.status_code for r in responses] == [500 if i == 5 else 200 for i in range(12)]
-    assert counts(service)["Event"] == 11
     with service.sessions() as session:
         stored = set(session.execute(select(Event.event_id)).scalars())
     assert stored == {f"p{i}" for i in range(12) if i != 5}
+
+
+def _events(n: int, poison: int | None = None) -> list[EventIn]:
+    adapter: TypeAdapter[EventIn] = TypeAdapter(EventIn)
+    return [adapter.validate_python(profile(f"q{i}", "💥 open BO" if i == poison else "open BO 300 include room",
+                                            account=f"acc-{i}")) for i in range(n)]
+
+
+def _submit_all(commit: GroupCommit, events: list[EventIn], actor: str = "platform:test") -> list[Any]:
+    async def run() -> list[Any]:  # every submission is queued before the first group is written
+        return await asyncio.gather(*(commit.submit(e, actor) for e in events), return_exceptions=True)
+    return in_new_loop(run())
+
+
+def test_a_shared_transaction_that_fails_is_retried_event_by_event(settings: Any, pipeline: Pipeline) -> None:
+    service = Service(settings, PoisonPipeline(pipeline))
+    st = service.app.state.pantau
+    stats = GroupStats()
+    outcomes = _submit_all(GroupCommit(lambda actor, events: store_group(st, actor, events), stats),
+                           _events(12, poison=5))
+    assert [type(o).__name__ for o in outcomes] == ["RuntimeError" if i == 5 else "Stored" for i in range(12)]
+    assert stats.retried == 12 and stats.groups == 11  # one shared group failed; eleven events stored alone
+    assert counts(service)["Event"] == 11
+
+
+def test_a_database_failure_fails_the_whole_group_at_once(settings: Any) -> None:
+    calls: list[int] = []
+
+    def database_down(actor: str, events: Sequence[EventIn]) -> list[Stored]:
+        calls.append(len(events))
+        raise OperationalError("INSERT …", {}, Exception("could not connect to server"))
+
+    outcomes = _submit_all(GroupCommit(database_down, GroupStats()), _events(6))
+    assert [type(o).__name__ for o in outcomes] == ["OperationalError"] * 6
+    assert calls == [6]  # no retries one by one: no event of the group was to blame
+
+
+def test_too_many_waiting_events_are_refused_not_buffered(service: Service) -> None:
+    st = service.app.state.pantau
+    stats = GroupStats()
+    commit = GroupCommit(lambda actor, events: store_group(st, actor, events), stats, max_pending=4)
+    outcomes = _submit_all(commit, _events(6))
+    assert [type(o).__name__ for o in outcomes] == ["Stored"] * 4 + ["Busy"] * 2
+    assert counts(service)["Event"] == 4
+
+
+def test_a_group_holds_one_platform_tokens_events(service: Service) -> None:
+    st = service.app.state.pantau
+    seen: list[tuple[str, list[str]]] = []
+
+    def write(actor: str, events: Sequence[EventIn]) -> list[Stored]:
+        seen.append((actor, [e.event_id for e in events]))
+        return store_group(st, actor, events)
+
+    events = _events(6)
+
+    async def run() -> list[Any]:
+        commit = GroupCommit(write, GroupStats())
+        return await asyncio.gather(*(commit.submit(e, "platform:a" if i % 2 else "platform:b")
+                                      for i, e in enumerate(events)))
+
+    outcomes = in_new_loop(run())
+    assert [o.record["event_id"] for o in outcomes] == [e.event_id for e in events]
+    assert seen == [("platform:b", ["q0", "q2", "q4"]), ("platform:a", ["q1", "q3", "q5"])]

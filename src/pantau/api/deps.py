@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any
+from weakref import WeakKeyDictionary
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -13,15 +14,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from pantau import audit
+from pantau.api.group_commit import GroupCommit, GroupStats
 from pantau.auth import Principal, Role, authenticate, hash_token
 from pantau.config import Settings
 from pantau.pipeline import Pipeline
 from pantau.regions import RegionIndex
 
 if TYPE_CHECKING:
-    from pantau.api.group_commit import GroupCommit
+    from asyncio import AbstractEventLoop
 
 LOGIN_RECORD_INTERVAL = 3600.0  # seconds: a token's use is audited as a login at most hourly
+FAILED_LOGIN_INTERVAL = 60.0  # seconds: failed token checks are audited at most once a minute, with a count
 TOKEN_CACHE_SECONDS = 60.0  # a disabled token stops working within this time
 
 
@@ -34,7 +37,17 @@ class ServiceState:
     last_login: dict[int, float] = field(default_factory=dict)
     tokens: dict[str, tuple[float, Principal]] = field(default_factory=dict)  # token hash → (checked, who)
     console_sessions: dict[str, Any] = field(default_factory=dict)  # web console: pantau.console.session
-    group_commit: GroupCommit | None = None  # single-event ingest: pantau.api.routes_events
+    # single-event ingest (pantau.api.routes_events): one group commit per event loop, shared counters
+    group_commits: WeakKeyDictionary[AbstractEventLoop, GroupCommit] = field(default_factory=WeakKeyDictionary)
+    group_stats: GroupStats = field(default_factory=GroupStats)
+    token_generation: int = 0  # bumped by forget_tokens: a check begun before it is not cached
+    failed_logins: int = 0  # failed token checks since the last `login.failed` audit entry
+    failed_login_recorded: float = float("-inf")  # when that entry was written (monotonic)
+
+    def forget_tokens(self) -> None:
+        """Drop the token cache (a token was disabled): the change holds from the next request."""
+        self.token_generation += 1
+        self.tokens.clear()
 
 
 async def state(request: Request) -> ServiceState:
@@ -63,21 +76,28 @@ async def principal(st: State,
     cached = st.tokens.get(key)
     if cached is not None and time.monotonic() - cached[0] < TOKEN_CACHE_SECONDS:
         return cached[1]
+    generation = st.token_generation
     who = await run_in_threadpool(_check_token, st, credentials.credentials)
     if who is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "unknown or disabled token", {"WWW-Authenticate": "Bearer"})
-    st.tokens[key] = (time.monotonic(), who)
+    if st.token_generation == generation:  # no token was disabled while this one was being checked
+        st.tokens[key] = (time.monotonic(), who)
     return who
 
 
 def _check_token(st: ServiceState, token: str) -> Principal | None:
-    """The token's user, or None (the failed attempt is audited: committed, not rolled back)."""
+    """The token's user, or None. Failed checks are audited (committed, not rolled back) at most
+    once a minute, with the number of failures since the last entry: a flood of bad tokens cannot
+    flood the log or hold its lock."""
     with st.sessions() as session, session.begin():
         who = authenticate(session, token)
-        if who is None:
-            audit.record(session, "anonymous", "login.failed", "token", {})
-            return None
         now = time.monotonic()
+        if who is None:
+            st.failed_logins += 1
+            if now - st.failed_login_recorded >= FAILED_LOGIN_INTERVAL:
+                audit.record(session, "anonymous", "login.failed", "token", {"failures": st.failed_logins})
+                st.failed_logins, st.failed_login_recorded = 0, now
+            return None
         if now - st.last_login.get(who.id, -LOGIN_RECORD_INTERVAL) >= LOGIN_RECORD_INTERVAL:
             st.last_login[who.id] = now
             audit.record(session, who.actor, "login", f"user:{who.id}", {"role": who.role.value})

@@ -6,15 +6,15 @@ transaction is being written share the next one.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
-from itertools import groupby
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends
+from fastapi import APIRouter, Body, Depends, HTTPException, status
 from fastapi.responses import Response
 
 from pantau.api.deps import DB, ServiceState, State, require
-from pantau.api.group_commit import GroupCommit, Submission
+from pantau.api.group_commit import Busy, GroupCommit
 from pantau.api.schemas import BatchOut, DecisionOut, EventBatch, EventIn
 from pantau.auth import Principal, Role
 from pantau.ingest import Stored, ingest_batch
@@ -22,30 +22,39 @@ from pantau.store.db import transaction
 
 router = APIRouter(prefix="/v1/events", tags=["events"])
 Platform = Annotated[Principal, Depends(require(Role.PLATFORM))]
+RETRY_AFTER_SECONDS = 1
+_BUSY = {503: {"description": "too many single events are waiting; retry after the seconds in Retry-After"}}
 
 
 def _hash_key(st: ServiceState) -> bytes:
     return st.settings.hash_key.get_secret_value().encode()  # type: ignore[union-attr]
 
 
-def store_group(st: ServiceState, submissions: Sequence[Submission]) -> list[Stored]:
-    """One transaction for a group of single events; each platform token's run keeps its actor."""
-    out: list[Stored] = []
+def store_group(st: ServiceState, actor: str, events: Sequence[EventIn]) -> list[Stored]:
+    """One transaction for a group of one platform token's single events."""
     with transaction(st.sessions) as session:
-        for actor, run in groupby(submissions, key=lambda s: s.actor):
-            out += ingest_batch(session, st.pipeline, [s.event for s in run], actor, _hash_key(st), st.regions)
-    return out
+        return ingest_batch(session, st.pipeline, events, actor, _hash_key(st), st.regions)
 
 
 def group_commit(st: ServiceState) -> GroupCommit:
-    if st.group_commit is None:
-        st.group_commit = GroupCommit(lambda submissions: store_group(st, submissions))
-    return st.group_commit
+    """The group commit of the running event loop (one per loop: nothing crosses threads)."""
+    loop = asyncio.get_running_loop()
+    found = st.group_commits.get(loop)
+    if found is None:
+        found = st.group_commits[loop] = GroupCommit(
+            lambda actor, events: store_group(st, actor, events), st.group_stats)
+    return found
 
 
-@router.post("", response_model=DecisionOut, summary="Score and store one event")
+@router.post("", response_model=DecisionOut, responses=_BUSY,  # type: ignore[arg-type]
+             summary="Score and store one event")
 async def post_event(event: Annotated[EventIn, Body()], who: Platform, st: State) -> Response:
-    stored = await group_commit(st).submit(event, who.actor)
+    try:
+        stored = await group_commit(st).submit(event, who.actor)
+    except Busy as exc:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE,
+                            f"{exc}; retry later / antrean penuh, coba lagi nanti",
+                            headers={"Retry-After": str(RETRY_AFTER_SECONDS)}) from None
     return Response(DecisionOut.model_validate(stored.to_dict()).model_dump_json(), media_type="application/json")
 
 
