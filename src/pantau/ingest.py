@@ -228,12 +228,19 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
         select(Case).where(Case.account_id.in_(case_owners), Case.status == "open").order_by(Case.id)
         .with_for_update()).scalars()} if case_owners else {}
     opened = []
-    for event in unique:
-        account_id = case_account(event, verdicts[event.event_id])
-        if account_id is not None and account_id not in cases and _needs_case(event, verdicts[event.event_id]):
-            cases[account_id] = Case(account_id=account_id, status="open", child_safety=False, max_score=0.0,
-                                     events_count=0, opened_at=now)
-            opened.append(cases[account_id])
+    for event in unique:  # each case's counters, before new cases are written (one INSERT, no UPDATE after)
+        verdict = verdicts[event.event_id]
+        account_id = case_account(event, verdict)
+        if account_id is None or not _needs_case(event, verdict):
+            continue
+        case = cases.get(account_id)
+        if case is None:
+            case = cases[account_id] = Case(account_id=account_id, status="open", child_safety=False,
+                                            max_score=0.0, events_count=0, opened_at=now)
+            opened.append(case)
+        case.events_count += 1
+        case.max_score = max(case.max_score, verdict.assessment.score)
+        case.child_safety = case.child_safety or verdict.decision.action is Action.ESCALATE_CHILD_SAFETY
     session.add_all(opened)
     session.flush()  # accounts and new cases exist (and have ids) before events refer to them
     for case in opened:
@@ -245,10 +252,6 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
         record = verdict.to_scan_record()
         owner = case_account(event, verdict)
         case = cases.get(owner) if owner is not None and _needs_case(event, verdict) else None
-        if case is not None:
-            case.events_count += 1
-            case.max_score = max(case.max_score, verdict.assessment.score)
-            case.child_safety = case.child_safety or verdict.decision.action is Action.ESCALATE_CHILD_SAFETY
         stored[event.event_id] = {
             "event_id": event.event_id, "kind": event.kind, "account_id": subject_account(event),
             "occurred_at": event.occurred_at.astimezone(UTC), "received_at": now, "text": event_text(event),
@@ -266,7 +269,8 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
         session.execute(insert(Event.__table__), list(stored.values()))
     acting = {stored[e.event_id]["case_id"] for e in unique
               if verdicts[e.event_id].decision.action in _AUTOMATIC or isinstance(e, FieldReportEvent)}
-    existing_work = _Existing.load(session, {c for c in acting if c is not None})
+    new_cases = {c.id for c in opened}  # opened just now: no earlier actions or records to look up
+    existing_work = _Existing.load(session, {c for c in acting if c is not None and c not in new_cases})
     specs: list[ActionSpec] = []
     contacts: list[dict[str, str]] = []
     with session.no_autoflush:
