@@ -271,14 +271,17 @@ class Result:
         return ordered[min(len(ordered) - 1, max(0, int(q * len(ordered) + 0.5) - 1))]
 
 
-def _note(result: Result, response: httpx.Response, many: bool) -> None:
+def _count(result: Result, decisions: list[dict[str, Any]]) -> None:
+    for decision in decisions:
+        result.actions[decision["action"]] += 1
+        result.replayed += bool(decision["replayed"])
+
+
+def _note_batch(result: Result, response: httpx.Response) -> None:
     if response.status_code != 200:
         result.errors[f"HTTP {response.status_code}: {response.text[:120]}"] += 1
         return
-    body = response.json()
-    for decision in body["decisions"] if many else [body]:
-        result.actions[decision["action"]] += 1
-        result.replayed += bool(decision["replayed"])
+    _count(result, response.json()["decisions"])
 
 
 async def _connection(server: Server, token: str, bodies: Iterator[bytes], deadline: float,
@@ -328,10 +331,7 @@ def single(server: Server, token: str, maker: EventMaker, count: int, seconds: f
     asyncio.run(run())
     result.seconds = time.perf_counter() - start
     result.server_cpu, result.client_cpu = server.cpu_seconds() - cpu0, time.process_time() - client0
-    for answer in answers:
-        decision = json.loads(answer)
-        result.actions[decision["action"]] += 1
-        result.replayed += bool(decision["replayed"])
+    _count(result, [json.loads(answer) for answer in answers])
     return result
 
 
@@ -352,7 +352,7 @@ def batches(name: str, server: Server, token: str, bodies: Callable[[int], bytes
             response = client.post("/v1/events/batch", content=body)
             elapsed = time.perf_counter() - start
             result.client_cpu += time.process_time() - client0
-            _note(result, response, many=True)
+            _note_batch(result, response)
             result.seconds += elapsed  # time in requests only: generating the next batch is not counted
             result.latencies_ms.append(elapsed * 1000)
             result.requests += 1

@@ -18,10 +18,10 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-POSITIVE = {"plain_offer", "obfuscated_offer", "conversational_offer", "agency_offer", "online_offer",
-            "child_offer", "twitter_promo_offer"}
-NEGATIVE = {"neg_commerce", "neg_legit_service", "neg_rental", "neg_dating", "neg_news_warning", "neg_report",
-            "neg_negation", "neg_everyday_chat", "neg_child_mention", "neg_sexual_nonoffer", "neg_twitter_promo"}
+sys.path.insert(0, str(ROOT / "corpus" / "written" / "generator"))
+from gen import NEG, POS  # noqa: E402  (the corpus schema's category lists)
+
+POSITIVE, NEGATIVE = set(POS), set(NEG)
 
 
 def known_texts() -> set[str]:

@@ -55,6 +55,13 @@ class Settings(BaseSettings):
     def url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'pantau.db').resolve()}"
 
+    @property
+    def contact_key(self) -> bytes:
+        """The HMAC key for phone numbers and handles, as bytes (set by ``load_settings``)."""
+        if self.hash_key is None:
+            raise ConfigError("no hash key: build the settings with pantau.config.load_settings()")
+        return self.hash_key.get_secret_value().encode()
+
 
 def load_settings() -> Settings:
     """Settings from the environment, with secrets resolved (generated for the embedded default)."""

@@ -600,9 +600,7 @@ def run_demo(settings: Settings, *, events: int = DEFAULT_EVENTS, seed: int = DE
         raise PantauError(f"PANTAU_DATABASE_URL points to a server database ({url}); the demo would write thousands "
                           "of simulated events and demo users with tokens into it. Unset PANTAU_DATABASE_URL to use "
                           "the embedded database in PANTAU_DATA_DIR, or pass --yes if this database is for demos.")
-    if settings.hash_key is None:
-        raise PantauError("no hash key: build the settings with pantau.config.load_settings()")
-    hash_key = settings.hash_key.get_secret_value().encode()
+    hash_key = settings.contact_key
     data_dir = settings.data_dir.resolve() if settings.embedded else None
     serve = ".venv/bin/pantau serve"
     if data_dir is not None and settings.data_dir != Settings.model_fields["data_dir"].default:

@@ -172,25 +172,13 @@ def case_account(event: EventIn, verdict: Verdict) -> str | None:
 
 def _places(events: Sequence[EventIn], regions: RegionIndex | None) -> list[Assignment | None]:
     """Where each event happened, coarsely (one vectorised lookup for the batch); the exact
-    coordinates are not kept."""
-    located = [(getattr(e, "location", None), getattr(e, "region_code", None)) for e in events]
-    out: list[Assignment | None] = [None] * len(events)
-    todo = [i for i, (loc, code) in enumerate(located) if loc is not None or code is not None]
-    if not todo:
-        return out
+    coordinates are not kept. An event without a point is NaN there, and its region code decides."""
+    codes = [getattr(e, "region_code", None) for e in events]
     if regions is None:
-        for i in todo:
-            out[i] = from_region_code(located[i][1]) if located[i][1] else None
-        return out
-    lats: list[float] = []
-    lons: list[float] = []
-    for i in todo:
-        point = located[i][0]
-        lats.append(point.lat if point is not None else math.nan)  # NaN: no point, the region code decides
-        lons.append(point.lon if point is not None else math.nan)
-    for i, place in zip(todo, regions.assign_many(lats, lons, [located[i][1] for i in todo]), strict=True):
-        out[i] = place
-    return out
+        return [from_region_code(code) for code in codes]
+    points = [getattr(e, "location", None) for e in events]
+    return regions.assign_many([p.lat if p is not None else math.nan for p in points],
+                               [p.lon if p is not None else math.nan for p in points], codes)
 
 
 def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn], actor: str,

@@ -95,15 +95,11 @@ class Worker:
     stop: asyncio.Event
     actor: str = "platform:stream"
 
-    @property
-    def key(self) -> bytes:
-        return self.settings.hash_key.get_secret_value().encode()  # type: ignore[union-attr]
-
     def store(self, events: Sequence[EventIn]) -> list[dict[str, Any]]:
         """One transaction for the batch; returns the decisions (replays included)."""
         with transaction(self.sessions) as session:
-            return [s.to_dict() for s in ingest_batch(session, self.pipeline, events, self.actor, self.key,
-                                                      self.regions)]
+            stored = ingest_batch(session, self.pipeline, events, self.actor, self.settings.contact_key, self.regions)
+            return [s.to_dict() for s in stored]
 
     async def handle(self, msgs: Sequence[Msg]) -> None:
         """Process one fetched batch: every message ends acked, nak'd for later, or dead-lettered."""

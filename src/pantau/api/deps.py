@@ -104,6 +104,11 @@ def _check_token(st: ServiceState, token: str) -> Principal | None:
     return who
 
 
+def retry_later(detail: str, seconds: int) -> HTTPException:
+    """503 with Retry-After: the service cannot take this now and stored nothing; the caller retries."""
+    return HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail, headers={"Retry-After": str(seconds)})
+
+
 def require(*roles: Role) -> Callable[[Principal], Coroutine[Any, Any, Principal]]:
     """A dependency that admits only ``roles``; every endpoint declares its roles with it."""
 

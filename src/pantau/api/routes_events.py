@@ -10,10 +10,10 @@ import asyncio
 from collections.abc import Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, HTTPException, status
+from fastapi import APIRouter, Body, Depends
 from fastapi.responses import Response
 
-from pantau.api.deps import DB, ServiceState, State, require
+from pantau.api.deps import DB, ServiceState, State, require, retry_later
 from pantau.api.group_commit import Busy, GroupCommit
 from pantau.api.schemas import BatchOut, DecisionOut, EventBatch, EventIn
 from pantau.auth import Principal, Role
@@ -26,14 +26,10 @@ RETRY_AFTER_SECONDS = 1
 _BUSY = {503: {"description": "too many single events are waiting; retry after the seconds in Retry-After"}}
 
 
-def _hash_key(st: ServiceState) -> bytes:
-    return st.settings.hash_key.get_secret_value().encode()  # type: ignore[union-attr]
-
-
 def store_group(st: ServiceState, actor: str, events: Sequence[EventIn]) -> list[Stored]:
     """One transaction for a group of one platform token's single events."""
     with transaction(st.sessions) as session:
-        return ingest_batch(session, st.pipeline, events, actor, _hash_key(st), st.regions)
+        return ingest_batch(session, st.pipeline, events, actor, st.settings.contact_key, st.regions)
 
 
 def group_commit(st: ServiceState) -> GroupCommit:
@@ -52,15 +48,13 @@ async def post_event(event: Annotated[EventIn, Body()], who: Platform, st: State
     try:
         stored = await group_commit(st).submit(event, who.actor)
     except Busy as exc:
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE,
-                            f"{exc}; retry later / antrean penuh, coba lagi nanti",
-                            headers={"Retry-After": str(RETRY_AFTER_SECONDS)}) from None
+        raise retry_later(f"{exc}; retry later / antrean penuh, coba lagi nanti", RETRY_AFTER_SECONDS) from None
     return Response(DecisionOut.model_validate(stored.to_dict()).model_dump_json(), media_type="application/json")
 
 
 @router.post("/batch", response_model=BatchOut, summary="Score and store up to 1,000 events in one transaction")
 def post_batch(batch: EventBatch, who: Platform, st: State, session: DB) -> Response:
-    stored = ingest_batch(session, st.pipeline, batch.events, who.actor, _hash_key(st), st.regions)
+    stored = ingest_batch(session, st.pipeline, batch.events, who.actor, st.settings.contact_key, st.regions)
     # Validated and serialised once, in pydantic's compiled core (not per decision, then again by FastAPI).
     out = BatchOut.model_validate({"decisions": [s.to_dict() for s in stored]})
     return Response(out.model_dump_json(), media_type="application/json")

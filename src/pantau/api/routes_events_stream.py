@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Body, Depends, Request
 from nats.errors import Error as NatsError
 
-from pantau.api.deps import require
+from pantau.api.deps import require, retry_later
 from pantau.api.schemas import EventBatch, EventIn, QueuedBatchOut, QueuedOut
 from pantau.auth import Principal, Role
 from pantau.stream import StreamFull, publish_events
@@ -25,14 +25,11 @@ async def _queue(request: Request, events: list[EventIn]) -> list[QueuedOut]:
     try:
         queued = await publish_events(js, names, [(e.event_id, e.kind, e.model_dump_json().encode()) for e in events])
     except StreamFull:
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE,
-                            "the event stream is full; retry later / antrean penuh, coba lagi nanti",
-                            headers={"Retry-After": str(RETRY_AFTER_SECONDS)}) from None
+        raise retry_later("the event stream is full; retry later / antrean penuh, coba lagi nanti",
+                          RETRY_AFTER_SECONDS) from None
     except (NatsError, TimeoutError) as exc:  # NATS unreachable or restarting: nothing was lost, retry
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE,
-                            f"the event stream is unavailable ({type(exc).__name__}); retry later / "
-                            "antrean tidak tersedia, coba lagi nanti",
-                            headers={"Retry-After": str(RETRY_AFTER_SECONDS)}) from None
+        raise retry_later(f"the event stream is unavailable ({type(exc).__name__}); retry later / "
+                          "antrean tidak tersedia, coba lagi nanti", RETRY_AFTER_SECONDS) from None
     return [QueuedOut(event_id=q.event_id, duplicate=q.duplicate) for q in queued]
 
 

@@ -61,8 +61,7 @@ def file_report(body: FieldReportIn, who: Reporter, st: State, session: DB) -> d
     if body.region_code and not any(regions.within(body.region_code, scope) for scope in who.regions):
         raise ForbiddenError(f"region {body.region_code} is outside your area ({', '.join(who.regions)})")
     event = FieldReportEvent(kind="field_report", event_id=f"fr-{uuid.uuid4().hex}", **body.model_dump())
-    key = st.settings.hash_key.get_secret_value().encode()  # type: ignore[union-attr]
-    [stored] = ingest_batch(session, st.pipeline, [event], who.actor, key, st.regions)
+    [stored] = ingest_batch(session, st.pipeline, [event], who.actor, st.settings.contact_key, st.regions)
     details = {**stored.record["details"], "reported_by_user": who.id}
     session.execute(update(Event).where(Event.event_id == event.event_id).values(details=details))
     return _out(stored.record | {"details": details})
