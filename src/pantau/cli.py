@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections import deque
@@ -213,6 +214,11 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _default_web_workers() -> int:
+    """One server process per CPU core, at most 4: the GIL lets one process use about one core."""
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
 def _default_data_dir() -> Path:
     """``../shared/data`` beside the project root (or the working directory)."""
     for base in (Path(__file__).resolve().parents[2], Path.cwd()):
@@ -309,8 +315,13 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     if settings.embedded:
         upgrade(make_engine(settings))  # the embedded default migrates itself
     where = "SQLite in " + str(settings.data_dir.resolve()) if settings.embedded else "PostgreSQL"
-    _say(f"serving on http://{args.host}:{args.port} (storage: {where}); API docs at /docs")
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+    processes = f"{args.workers} worker processes" if args.workers > 1 else "one process"
+    _say(f"serving on http://{args.host}:{args.port} ({processes}; storage: {where}); API docs at /docs")
+    if args.workers == 1:
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+    else:  # each worker process builds its own app from the same environment
+        uvicorn.run("pantau.api.app:app_from_environment", factory=True, workers=args.workers,
+                    host=args.host, port=args.port, log_level="warning")
     return EXIT_OK
 
 
@@ -451,6 +462,9 @@ def _add_service_commands(sub: argparse._SubParsersAction) -> None:  # type: ign
     p = sub.add_parser("serve", help="run the HTTP API (embedded SQLite unless PANTAU_DATABASE_URL is set)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=_positive_int, default=_default_web_workers(), metavar="N",
+                   help="server processes sharing the port (default: one per CPU core, at most 4: "
+                        f"{_default_web_workers()} here)")
     p.set_defaults(func=_cmd_serve)
 
     p = sub.add_parser("worker", help="score and store events from the NATS JetStream stream (see docs/operations.md)")

@@ -185,19 +185,21 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
                  hash_key: bytes, regions: RegionIndex | None = None) -> list[Stored]:
     """Score and store ``events`` in the caller's transaction; replays return the stored decision.
 
-    Database work is batched: one lookup each for known events, accounts and open cases, and a
-    handful of flushes per batch rather than per event.
+    Scoring comes first, before the first statement opens the transaction: the database's write
+    lock (SQLite's, or PostgreSQL's row locks) is held only for the writing, so another process can
+    score its batch meanwhile. A replayed event is scored too, and its score dropped (the
+    pipeline's cache makes a recent one cheap). Database work is batched: one lookup each for known
+    events, accounts and open cases, and a handful of flushes per batch rather than per event.
     """
     ids = [e.event_id for e in events]
+    firsts: dict[str, EventIn] = {}
+    for e in events:  # the first occurrence of each id, in order
+        firsts.setdefault(e.event_id, e)
+    facts = {i: field_signals(e) for i, e in firsts.items() if isinstance(e, ProfileEvent)}
+    verdicts = {v.id: v for v in pipeline.run_batch([(i, event_text(e)) for i, e in firsts.items()], facts)}
+    places = dict(zip(firsts, _places(list(firsts.values()), regions), strict=True))
     existing = {e.event_id: e for e in session.execute(select(Event).where(Event.event_id.in_(ids))).scalars()}
-    unique: list[EventIn] = []
-    seen: set[str] = set(existing)
-    for e in events:  # the first occurrence of each new id, in order
-        if e.event_id not in seen:
-            seen.add(e.event_id)
-            unique.append(e)
-    facts = {e.event_id: field_signals(e) for e in unique if isinstance(e, ProfileEvent)}
-    verdicts = {v.id: v for v in pipeline.run_batch([(e.event_id, event_text(e)) for e in unique], facts)}
+    unique = [e for i, e in firsts.items() if i not in existing]
     now = datetime.now(UTC)
 
     account_ids = {a for a in (case_account(e, verdicts[e.event_id]) for e in unique) if a is not None}
@@ -235,8 +237,8 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
         audit.record(session, "pantau", "case.open", f"case:{case.id}", {"account": case.account_id})
 
     stored: dict[str, dict[str, Any]] = {}
-    for event, place in zip(unique, _places(unique, regions), strict=True):
-        verdict = verdicts[event.event_id]
+    for event in unique:
+        verdict, place = verdicts[event.event_id], places[event.event_id]
         record = verdict.to_scan_record()
         owner = case_account(event, verdict)
         case = cases.get(owner) if owner is not None and _needs_case(event, verdict) else None

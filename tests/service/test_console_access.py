@@ -13,9 +13,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from pantau.api.app import create_app
 from pantau.auth import Role
+from pantau.pipeline import Pipeline
 from pantau.store.db import transaction
-from pantau.store.schema import AuditEntry
+from pantau.store.schema import AuditEntry, User
 from tests.service.conftest import Service
 from tests.service.test_access_audit import api_routes, declared_roles
 
@@ -148,3 +150,21 @@ def test_login_cookie_csrf_and_audit(service: Service) -> None:
         actions = [(e.action, e.details) for e in session.execute(select(AuditEntry)).scalars()]
     assert ("login.failed", {}) in actions
     assert any(a == "login" and d.get("via") == "console" for a, d in actions)
+
+
+def test_a_session_holds_across_server_processes(service: Service, pipeline: Pipeline) -> None:
+    """`pantau serve --workers N`: a login served by one process is known to the others, with its
+    CSRF token and its flash message; a logout in one ends it in all."""
+    other = create_app(service.settings, pipeline)  # a second process's app: its own memory, the same database
+    client, csrf = sign_in(service, Role.ADMIN)
+    elsewhere = TestClient(other, raise_server_exceptions=False, cookies=dict(client.cookies))
+    assert elsewhere.get("/console/admin", follow_redirects=False).status_code == 200
+    with transaction(service.sessions) as session:
+        auditor = session.execute(select(User.id).where(User.name == "test-auditor")).scalar_one()
+    toggled = elsewhere.post(f"/console/admin/users/{auditor}/toggle", data={"csrf": csrf}, follow_redirects=False)
+    assert toggled.status_code == 303
+    shown = client.get("/console/admin")  # the first process shows the message the second one left
+    assert "test-auditor" in shown.text and 'class="flash' in shown.text
+    assert 'class="flash' not in client.get("/console/admin").text  # once
+    assert client.post("/console/logout", data={"csrf": csrf}, follow_redirects=False).status_code == 303
+    assert elsewhere.get("/console/admin", follow_redirects=False).status_code == 303  # ended everywhere

@@ -147,3 +147,13 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> FastAPI:
     app.include_router(console.router)  # the web console: server-rendered pages, docs/console.md
     app.mount("/console/static", StaticFiles(directory=console.STATIC), name="console-static")
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The application as ``pantau serve --workers N`` starts it in each worker process: settings
+    from the environment (the parent process has already generated any embedded secrets and
+    migrated the database)."""
+    from pantau.config import load_settings
+
+    return create_app(load_settings())
+

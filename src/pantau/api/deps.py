@@ -17,6 +17,7 @@ from pantau import audit
 from pantau.api.group_commit import GroupCommit, GroupStats
 from pantau.auth import Principal, Role, authenticate, hash_token
 from pantau.config import Settings
+from pantau.console.session import Store as ConsoleSessions
 from pantau.pipeline import Pipeline
 from pantau.regions import RegionIndex
 
@@ -36,13 +37,16 @@ class ServiceState:
     regions: RegionIndex
     last_login: dict[int, float] = field(default_factory=dict)
     tokens: dict[str, tuple[float, Principal]] = field(default_factory=dict)  # token hash → (checked, who)
-    console_sessions: dict[str, Any] = field(default_factory=dict)  # web console: pantau.console.session
+    console_sessions: ConsoleSessions = field(init=False)  # web console: pantau.console.session
     # single-event ingest (pantau.api.routes_events): one group commit per event loop, shared counters
     group_commits: WeakKeyDictionary[AbstractEventLoop, GroupCommit] = field(default_factory=WeakKeyDictionary)
     group_stats: GroupStats = field(default_factory=GroupStats)
     token_generation: int = 0  # bumped by forget_tokens: a check begun before it is not cached
     failed_logins: int = 0  # failed token checks since the last `login.failed` audit entry
     failed_login_recorded: float = float("-inf")  # when that entry was written (monotonic)
+
+    def __post_init__(self) -> None:
+        self.console_sessions = ConsoleSessions(self.sessions)
 
     def forget_tokens(self) -> None:
         """Drop the token cache (a token was disabled): the change holds from the next request."""

@@ -97,7 +97,7 @@ class Viewer:
 
 
 def viewer(request: Request, st: State) -> Viewer:
-    record = sessions.find(st.console_sessions, request)
+    record = st.console_sessions.find(request)
     if record is None:
         raise NotSignedIn
     with st.sessions() as db:  # the user is read on every request, so disabling a user ends their sessions
@@ -105,7 +105,7 @@ def viewer(request: Request, st: State) -> Viewer:
         who = None if user is None or user.disabled else Principal(user.id, user.name, Role(user.role),
                                                                    tuple(user.regions or ()))
     if who is None:
-        sessions.end(st.console_sessions, request)
+        st.console_sessions.end(request)
         raise NotSignedIn
     found = Viewer(who, record)
     request.state.console_viewer = found

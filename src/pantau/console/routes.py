@@ -79,7 +79,7 @@ async def login(request: Request, st: State) -> Response:
         return _login_form(request, next_=fields.get("next", ""), error=t("login_failed"), status=401)
     if who.role is Role.PLATFORM:
         return _login_form(request, error=t("platform_no_console"), status=403)
-    value, _ = sessions.start(st.console_sessions, who.id)
+    value, _ = st.console_sessions.start(who.id)
     response = RedirectResponse(safe_next(fields.get("next")) or landing(who), status_code=303)
     sessions.set_cookie(response, request, sessions.COOKIE, value)
     sessions.clear_cookie(response, request, sessions.LOGIN_CSRF_COOKIE)
@@ -90,7 +90,7 @@ async def login(request: Request, st: State) -> Response:
 def logout(request: Request, st: State, found: Annotated[Viewer, Depends(viewer)], _: Form) -> Response:
     with transaction(st.sessions) as db:
         audit.record(db, found.who.actor, "logout", f"user:{found.who.id}", {"via": "console"})
-    sessions.end(st.console_sessions, request)
+    st.console_sessions.end(request)
     response = RedirectResponse("/console/login?bye=1", status_code=303)
     sessions.clear_cookie(response, request, sessions.COOKIE)
     return response

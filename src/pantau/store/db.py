@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from pantau.config import Settings
@@ -31,11 +36,23 @@ def make_engine(settings: Settings) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 
+        queue = WriterQueue(settings.data_dir / "pantau.db.lock")
+
         @event.listens_for(engine, "begin")
         def _begin_immediate(connection: Any) -> None:
             # Writers take the lock at BEGIN, so read-then-append (the audit chain, idempotent
-            # ingest) cannot interleave between threads or processes.
+            # ingest) cannot interleave between threads or processes. They queue for it first:
+            # SQLite's own wait for a busy database sleeps in steps of up to 100 ms.
+            queue.enter(connection.connection.dbapi_connection)
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+        @event.listens_for(engine, "checkin")
+        def _leave(dbapi_connection: Any, _: Any) -> None:
+            queue.leave(dbapi_connection)
+
+        @event.listens_for(engine, "invalidate")
+        def _leave_invalid(dbapi_connection: Any, _: Any, __: Any) -> None:
+            queue.leave(dbapi_connection)
 
         return engine
     if url.startswith("postgresql://"):
@@ -45,6 +62,52 @@ def make_engine(settings: Settings) -> Engine:
     # for the replay lookup, seconds per batch once the table holds 100,000 rows).
     return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True,
                          connect_args={"prepare_threshold": None})
+
+
+class WriterQueue:
+    """One SQLite transaction at a time across this data directory's threads and processes, handed
+    over as soon as it ends (every pantau transaction is a writer: BEGIN IMMEDIATE).
+
+    A thread lock queues this process's threads (bounded by ``TIMEOUT``, so a thread that opened a
+    second transaction inside its first gets an error, not a hang); an exclusive ``flock`` on a lock
+    file beside the database queues processes (``pantau serve --workers N``, workers, the CLI). The
+    kernel wakes the next waiter the moment the holder releases, where SQLite's own busy wait polls
+    with sleeps of up to 100 ms. The lock is held from BEGIN until the connection returns to the
+    pool, which is after its COMMIT or ROLLBACK; a process that dies releases it with its files.
+    """
+
+    TIMEOUT = 30.0  # seconds; the same bound as SQLite's busy timeout (make_engine)
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._threads = threading.Lock()
+        self._file: tuple[int, BinaryIO] | None = None  # (pid, open lock file): reopened after a fork
+        self._holder: Any = None  # the DBAPI connection in a transaction
+
+    def enter(self, dbapi_connection: Any) -> None:
+        if self._holder is dbapi_connection:  # a long-lived connection's next transaction: still held
+            return
+        if not self._threads.acquire(timeout=self.TIMEOUT):
+            problem = f"database is locked: no turn to write within {self.TIMEOUT:g} s"
+            raise OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError(problem))
+        try:
+            fcntl.flock(self._lock_file().fileno(), fcntl.LOCK_EX)
+        except BaseException:
+            self._threads.release()
+            raise
+        self._holder = dbapi_connection
+
+    def leave(self, dbapi_connection: Any) -> None:
+        if self._holder is not dbapi_connection:
+            return
+        self._holder = None
+        fcntl.flock(self._lock_file().fileno(), fcntl.LOCK_UN)
+        self._threads.release()
+
+    def _lock_file(self) -> BinaryIO:
+        if self._file is None or self._file[0] != os.getpid():
+            self._file = (os.getpid(), self.path.open("ab"))
+        return self._file[1]
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

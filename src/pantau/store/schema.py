@@ -30,6 +30,18 @@ class User(Base):
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class ConsoleSessionRecord(Base):
+    """A signed-in web console session (pantau.console.session); ``key`` is the cookie's SHA-256."""
+
+    __tablename__ = "console_sessions"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer, ForeignKey("users.id", ondelete="CASCADE"))
+    csrf: Mapped[str] = mapped_column(String(64))
+    created: Mapped[float] = mapped_column(Float)  # seconds since the epoch
+    last_seen: Mapped[float] = mapped_column(Float)
+    flash: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
 class Account(Base):
     __tablename__ = "accounts"
     id: Mapped[str] = mapped_column(String(200), primary_key=True)  # the platform's pseudonymous id

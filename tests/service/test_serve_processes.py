@@ -1,0 +1,85 @@
+"""`pantau serve --workers 2`, as a user starts it: two server processes on one port and one
+embedded database; events sent over several connections are all stored once, and the server stops
+cleanly on SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+from sqlalchemy import func, select
+
+from pantau.config import Settings
+from pantau.store.db import make_engine, session_factory, transaction
+from pantau.store.schema import Event
+
+PANTAU = shutil.which("pantau") or str(Path(sys.executable).with_name("pantau"))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            child, _, rest = stat.read_text().partition(" (")
+        except OSError:
+            continue
+        if int(rest.rpartition(")")[2].split()[1]) == pid:
+            found.append(int(child))
+    return found
+
+
+def test_two_server_processes_share_one_database(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PANTAU_")} | {"PANTAU_DATA_DIR": str(tmp_path)}
+    subprocess.run([PANTAU, "db", "upgrade"], env=env, check=True, capture_output=True, timeout=120)
+    added = subprocess.run([PANTAU, "users", "add", "app", "--role", "platform"], env=env, check=True,
+                           capture_output=True, text=True, timeout=120)
+    token = added.stdout.strip().splitlines()[-1]
+    port = _free_port()
+    server = subprocess.Popen([PANTAU, "serve", "--port", str(port), "--workers", "2"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            assert server.poll() is None, server.stdout.read().decode() if server.stdout else ""
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "pantau serve did not answer within 90 s"
+            time.sleep(0.3)
+        assert len(_children(server.pid)) >= 2  # uvicorn's two worker processes
+
+        now = datetime.now(UTC).isoformat()
+
+        def send(n: int) -> int:
+            event = {"kind": "status_post", "event_id": f"ev-{n % 40}", "account_id": f"acct-{n % 7}",
+                     "occurred_at": now, "text": "open BO malam ini" if n % 5 == 0 else "cari teman ngopi"}
+            with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60) as client:
+                return client.post("/v1/events", json=event).status_code
+
+        with ThreadPoolExecutor(8) as pool:  # 80 requests, each id twice: replays may meet in either process
+            codes = list(pool.map(send, range(80)))
+        assert codes == [200] * 80
+    finally:
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=60) == 0
+    sessions = session_factory(make_engine(Settings(data_dir=tmp_path)))
+    with transaction(sessions) as session:
+        assert session.execute(select(func.count()).select_from(Event)).scalar() == 40
