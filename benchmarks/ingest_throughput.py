@@ -401,6 +401,9 @@ def bench_backend(name: str, database_url: str | None, args: argparse.Namespace,
         mix = maker.kinds
         out.notes.append(f"events generated: {sum(mix.values()):,} ({mix['offer'] / max(1, sum(mix.values())):.1%} "
                          "offers)")
+    except Exception:
+        print(f"server log (last lines):\n{server.log_tail()}", file=sys.stderr)
+        raise
     finally:
         server.stop()
     return out

@@ -13,24 +13,26 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
+from pantau.store import bulk
 from pantau.store.schema import AuditEntry
 
 GENESIS = "0" * 64
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))  # made once, not per entry
+
+
 def _digest(prev: str, at: datetime, actor: str, action: str, subject: str, details: dict[str, Any]) -> str:
-    body = json.dumps(
-        {"at": at.astimezone(UTC).isoformat(), "actor": actor, "action": action, "subject": subject,
-         "details": details},
-        sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-    )
+    body = _CANONICAL.encode({"at": at.astimezone(UTC).isoformat(), "actor": actor, "action": action,
+                              "subject": subject, "details": details})
     return hashlib.sha256((prev + "\n" + body).encode("utf-8")).hexdigest()
 
 
 _PENDING = "pantau.audit.pending"
+_KEYS = ("at", "actor", "action", "subject", "details", "prev_hash", "hash")
 
 
 def record(session: Session, actor: str, action: str, subject: str, details: dict[str, Any] | None = None) -> None:
@@ -57,7 +59,8 @@ def _write_pending(session: Session) -> None:
         rows.append({"at": at, "actor": actor, "action": action, "subject": subject, "details": details,
                      "prev_hash": prev, "hash": digest})
         prev = digest
-    session.execute(insert(AuditEntry.__table__), rows)  # Core: one executemany, no ORM bookkeeping
+    out = bulk.writer(AuditEntry.__table__, session.get_bind().dialect, _KEYS)
+    out.insert(session.connection(), [out.row(r) for r in rows])  # one executemany, no ORM bookkeeping
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -21,6 +21,7 @@ from typing import IO, Any
 from pantau import __version__
 from pantau.errors import InputError, PantauError
 from pantau.explain import render_explanation
+from pantau.heap import freeze_loaded
 from pantau.pipeline import Pipeline
 from pantau.policy import load_policy
 
@@ -59,9 +60,11 @@ _WORKER_PIPELINE: Pipeline | None = None
 
 
 def build_pipeline(policy_path: str | None, model_path: str | None) -> Pipeline:
-    return Pipeline.default(
+    pipeline = Pipeline.default(
         load_policy(Path(policy_path)) if policy_path else None, Path(model_path) if model_path else None
     )
+    freeze_loaded()  # the pipeline lives as long as the command: out of the collector's scans
+    return pipeline
 
 
 def _pipeline(args: argparse.Namespace) -> Pipeline:
@@ -309,20 +312,20 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from pantau.api.app import create_app
+    from pantau.api.processes import check_port_free, serve
     from pantau.store.db import make_engine, upgrade
 
     settings = _service_settings()
+    check_port_free(args.host, args.port)  # a clear message now, not a traceback from a server process
     if settings.embedded:
         upgrade(make_engine(settings))  # the embedded default migrates itself
     where = "SQLite in " + str(settings.data_dir.resolve()) if settings.embedded else "PostgreSQL"
-    processes = f"{args.workers} worker processes" if args.workers > 1 else "one process"
+    processes = f"{args.workers} server processes" if args.workers > 1 else "one process"
     _say(f"serving on http://{args.host}:{args.port} ({processes}; storage: {where}); API docs at /docs")
     if args.workers == 1:
         uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
-    else:  # each worker process builds its own app from the same environment
-        uvicorn.run("pantau.api.app:app_from_environment", factory=True, workers=args.workers,
-                    host=args.host, port=args.port, log_level="warning")
-    return EXIT_OK
+        return EXIT_OK
+    return serve(args.host, args.port, args.workers)  # each process builds its app from the same environment
 
 
 def _cmd_worker(args: argparse.Namespace) -> int:

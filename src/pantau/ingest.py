@@ -33,6 +33,7 @@ from pantau.masking import mask_spans
 from pantau.models import Action, Signal, SignalGroup, Verdict
 from pantau.pipeline import Pipeline
 from pantau.regions import Assignment, RegionIndex, from_region_code
+from pantau.store import bulk
 from pantau.store.schema import Account, ActionRecord, Case, ChildSafetyRecord, ContactHash, Event
 
 
@@ -100,6 +101,9 @@ def _contact_digests(text: str, key: bytes) -> list[tuple[str, str]]:
     return out
 
 
+#: ``accounts.last_seen`` is kept to this resolution: an account posting all day is written hourly, not
+#: per event (fewer writes, and concurrent batches rarely wait on each other's account rows).
+SEEN_RESOLUTION = timedelta(hours=1)
 HIDE_DAYS = 7
 RETENTION = timedelta(days=365)
 _AUTOMATIC = {Action.HIDE_NEARBY: "hide_nearby", Action.ESCALATE_CHILD_SAFETY: "escalate_child_safety"}
@@ -170,6 +174,29 @@ def case_account(event: EventIn, verdict: Verdict) -> str | None:
     return account
 
 
+def _event_row(event: EventIn, verdict: Verdict, place: Assignment | None, now: datetime) -> dict[str, Any]:
+    """The stored event (column → value) before its case is known (``case_id`` None until then)."""
+    record = verdict.to_scan_record()
+    return {
+        "event_id": event.event_id, "kind": event.kind, "account_id": subject_account(event),
+        "occurred_at": event.occurred_at.astimezone(UTC), "received_at": now, "text": event_text(event),
+        "region_code": getattr(event, "region_code", None), "details": _details(event),
+        "action": str(record["action"]), "score": float(record["score"]),  # type: ignore[arg-type]
+        "solicitation": bool(record["solicitation"]), "minor_risk": bool(record["minor_risk"]),
+        "rule_id": verdict.decision.rule_id, "reasons": list(verdict.decision.reasons),
+        "signals": record["signals"], "model_version": record["model_version"],
+        "degraded": bool(verdict.assessment.degraded), "case_id": None,
+        "kota": place.kota if place else None, "kecamatan": place.kecamatan if place else None,
+        "kelurahan": place.kelurahan if place else None, "h3_cell": place.h3 if place else None,
+        "region_approximate": place.approximate if place else False,
+    }
+
+
+def _utc(moment: datetime) -> datetime:
+    """A stored time as UTC (SQLite gives back naive datetimes, which pantau always writes in UTC)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def _places(events: Sequence[EventIn], regions: RegionIndex | None) -> list[Assignment | None]:
     """Where each event happened, coarsely (one vectorised lookup for the batch); the exact
     coordinates are not kept. An event without a point is NaN there, and its region code decides."""
@@ -198,18 +225,28 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
     facts = {i: field_signals(e) for i, e in firsts.items() if isinstance(e, ProfileEvent)}
     verdicts = {v.id: v for v in pipeline.run_batch([(i, event_text(e)) for i, e in firsts.items()], facts)}
     places = dict(zip(firsts, _places(list(firsts.values()), regions), strict=True))
+    now = datetime.now(UTC)
+    # Every row that does not depend on what the database holds is made now, values converted for
+    # the driver, before the first statement takes the write lock; only case ids are set later.
+    records = {i: _event_row(e, verdicts[i], places[i], now) for i, e in firsts.items()}
+    events_out = bulk.writer(Event.__table__, session.get_bind().dialect, _COLUMNS)
+    prepared = {i: events_out.row(r) for i, r in records.items()}
+    contacts = {i: [{"event_id": i, "kind": kind, "digest": digest}
+                    for kind, digest in _contact_digests(r["text"], hash_key)] for i, r in records.items()}
+
     existing = {e.event_id: e for e in session.execute(select(Event).where(Event.event_id.in_(ids))).scalars()}
     unique = [e for i, e in firsts.items() if i not in existing]
-    now = datetime.now(UTC)
 
     account_ids = {a for a in (case_account(e, verdicts[e.event_id]) for e in unique) if a is not None}
-    known = set(session.execute(select(Account.id).where(Account.id.in_(account_ids))).scalars())
-    new_accounts = [{"id": a, "first_seen": now, "last_seen": now} for a in sorted(account_ids - known)]
+    seen = dict(session.execute(select(Account.id, Account.last_seen).where(Account.id.in_(account_ids))).all())
+    new_accounts = [{"id": a, "first_seen": now, "last_seen": now} for a in sorted(account_ids - set(seen))]
     if new_accounts:  # another worker may be adding the same account right now: theirs or ours, one row
         upsert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
         session.execute(upsert(Account).on_conflict_do_nothing(index_elements=["id"]), new_accounts)
-    if known:
-        session.execute(update(Account).where(Account.id.in_(known)).values(last_seen=now))
+    stale = sorted(a for a, t in seen.items() if _utc(t) <= now - SEEN_RESOLUTION)
+    if stale:  # rows locked in id order: two transactions touching the same accounts never deadlock
+        in_order = select(Account.id).where(Account.id.in_(stale)).order_by(Account.id).with_for_update()
+        session.execute(update(Account).where(Account.id.in_(in_order.scalar_subquery())).values(last_seen=now))
     # Only events that need a case read one (most events are allowed and have none). Locked (in id
     # order) until commit: concurrent workers update a case's counters one at a time.
     case_owners = {a for e in unique if _needs_case(e, verdicts[e.event_id])
@@ -238,31 +275,19 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
 
     stored: dict[str, dict[str, Any]] = {}
     for event in unique:
-        verdict, place = verdicts[event.event_id], places[event.event_id]
-        record = verdict.to_scan_record()
+        verdict = verdicts[event.event_id]
         owner = case_account(event, verdict)
         case = cases.get(owner) if owner is not None and _needs_case(event, verdict) else None
-        stored[event.event_id] = {
-            "event_id": event.event_id, "kind": event.kind, "account_id": subject_account(event),
-            "occurred_at": event.occurred_at.astimezone(UTC), "received_at": now, "text": event_text(event),
-            "region_code": getattr(event, "region_code", None), "details": _details(event),
-            "action": str(record["action"]), "score": float(record["score"]),  # type: ignore[arg-type]
-            "solicitation": bool(record["solicitation"]), "minor_risk": bool(record["minor_risk"]),
-            "rule_id": verdict.decision.rule_id, "reasons": list(verdict.decision.reasons),
-            "signals": record["signals"], "model_version": record["model_version"],
-            "degraded": bool(verdict.assessment.degraded), "case_id": case.id if case is not None else None,
-            "kota": place.kota if place else None, "kecamatan": place.kecamatan if place else None,
-            "kelurahan": place.kelurahan if place else None, "h3_cell": place.h3 if place else None,
-            "region_approximate": place.approximate if place else False,
-        }
-    if stored:  # one Core executemany: the ORM's bulk insert splits rows into hundreds of statements
-        session.execute(insert(Event.__table__), list(stored.values()))
+        stored[event.event_id] = record = records[event.event_id]
+        if case is not None:
+            record["case_id"] = case.id
+            events_out.set(prepared[event.event_id], "case_id", case.id)
+    events_out.insert(session.connection(), [prepared[i] for i in stored])  # one executemany, values ready
     acting = {stored[e.event_id]["case_id"] for e in unique
               if verdicts[e.event_id].decision.action in _AUTOMATIC or isinstance(e, FieldReportEvent)}
     new_cases = {c.id for c in opened}  # opened just now: no earlier actions or records to look up
     existing_work = _Existing.load(session, {c for c in acting if c is not None and c not in new_cases})
     specs: list[ActionSpec] = []
-    contacts: list[dict[str, str]] = []
     with session.no_autoflush:
         for event in unique:
             row, verdict = stored[event.event_id], verdicts[event.event_id]
@@ -274,13 +299,12 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
                     _child_safety_record(session, existing_work, actor, event.event_id, case_id, now)
             elif isinstance(event, FieldReportEvent) and case_id is not None:
                 _child_safety_record(session, existing_work, actor, event.event_id, case_id, now)
-            contacts.extend({"event_id": event.event_id, "kind": kind, "digest": digest}
-                            for kind, digest in _contact_digests(row["text"], hash_key))
             audit.record(session, actor, "event.decide", f"event:{event.event_id}",
                          {"action": row["action"], "score": row["score"], "model_version": row["model_version"],
                           "case": case_id})
-    if contacts:
-        session.execute(insert(ContactHash.__table__), contacts)
+    found = [c for i in stored for c in contacts[i]]
+    if found:
+        session.execute(insert(ContactHash.__table__), found)
     take_actions(session, actor, specs)
     session.flush()
     out: list[Stored] = []

@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from pantau.actions import start_delivery
 from pantau.api.schemas import EventIn
 from pantau.config import Settings
+from pantau.heap import freeze_loaded
 from pantau.ingest import ingest_batch
 from pantau.metrics import WorkerMetrics
 from pantau.pipeline import Pipeline
@@ -212,6 +213,7 @@ async def run(settings: Settings, *, metrics_port: int | None = None, stop: asyn
     worker = Worker(settings, sessions, Pipeline.default(), regions, nc, js, names, metrics, stop)
     sub = await js.pull_subscribe(names.events_subjects, durable=names.consumer, stream=names.events_stream)
     delivery, delivery_stop = start_delivery(sessions, settings)
+    freeze_loaded()  # pipeline and regions live as long as the worker
     log.info("worker started", extra={"stream": names.events_stream, "consumer": names.consumer,
                                       "batch": settings.worker_batch, "metrics_port": metrics_port})
     last_lag = 0.0

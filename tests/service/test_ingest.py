@@ -6,21 +6,23 @@ import asyncio
 import json
 from collections.abc import Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import httpx
 from pydantic import TypeAdapter
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 
 from pantau.api.group_commit import GroupCommit, GroupStats
 from pantau.api.routes_events import store_group
 from pantau.api.schemas import EventIn
 from pantau.auth import Role
-from pantau.ingest import Stored
+from pantau.ingest import SEEN_RESOLUTION, Stored
 from pantau.models import Verdict
 from pantau.pipeline import Pipeline
-from pantau.store.schema import AuditEntry, Case, ContactHash, Event
+from pantau.store.db import transaction
+from pantau.store.schema import Account, AuditEntry, Case, ContactHash, Event
 from tests.service.conftest import Service
 
 NOW = "2026-11-29T07:00:00+07:00"
@@ -280,3 +282,22 @@ def test_a_group_holds_one_platform_tokens_events(service: Service) -> None:
     outcomes = in_new_loop(run())
     assert [o.record["event_id"] for o in outcomes] == [e.event_id for e in events]
     assert seen == [("platform:b", ["q0", "q2", "q4"]), ("platform:a", ["q1", "q3", "q5"])]
+
+
+def test_an_accounts_last_seen_moves_hourly_not_per_event(service: Service) -> None:
+    h = service.headers(Role.PLATFORM)
+
+    def last_seen() -> datetime:
+        with service.sessions() as session:
+            seen = session.execute(select(Account.last_seen).where(Account.id == "acc-1")).scalar_one()
+        return seen.replace(tzinfo=seen.tzinfo or UTC)
+
+    assert service.client.post("/v1/events", json=profile("s1", "cari teman"), headers=h).status_code == 200
+    first = last_seen()
+    assert service.client.post("/v1/events", json=profile("s2", "cari teman lari"), headers=h).status_code == 200
+    assert last_seen() == first  # seen again within the hour: not written again
+    with transaction(service.sessions) as session:
+        session.execute(update(Account).values(last_seen=first - SEEN_RESOLUTION))
+    batch = {"events": [profile("s3", "cari teman ngopi"), profile("s4", "ada yang mau mabar?")]}
+    assert service.client.post("/v1/events/batch", json=batch, headers=h).status_code == 200
+    assert last_seen() > first - SEEN_RESOLUTION + timedelta(minutes=59)  # stale: written again, once

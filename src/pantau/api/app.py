@@ -28,6 +28,7 @@ from pantau.api.deps import ServiceState, principal
 from pantau.auth import Principal
 from pantau.config import Settings
 from pantau.errors import ConfigError, ConflictError, ForbiddenError, InputError, NotFoundError
+from pantau.heap import freeze_loaded
 from pantau.pipeline import Pipeline
 from pantau.region_store import build_index
 from pantau.store.db import make_engine, session_factory
@@ -94,6 +95,7 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> FastAPI:
             js = nc.jetstream()
             app.state.stream = (js, await ensure_streams(js, settings))
         worker, stop = start_delivery(app.state.pantau.sessions, app.state.pantau.settings)
+        freeze_loaded()  # pipeline and regions are loaded and live as long as the server
         try:
             yield
         finally:

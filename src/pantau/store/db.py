@@ -12,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import orjson
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
@@ -25,7 +26,8 @@ def make_engine(settings: Settings) -> Engine:
     url = settings.url
     if url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               json_serializer=json_text)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
@@ -61,7 +63,13 @@ def make_engine(settings: Settings) -> Engine:
     # then keep a generic plan made while a table was nearly empty (a sequential scan over `events`
     # for the replay lookup, seconds per batch once the table holds 100,000 rows).
     return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True,
-                         connect_args={"prepare_threshold": None})
+                         connect_args={"prepare_threshold": None}, json_serializer=json_text)
+
+
+def json_text(value: Any) -> str:
+    """JSON columns' text, by orjson: several values per stored event, about 8x faster than json.dumps
+    (the stored text is compact; every reader parses it, none compares it as text)."""
+    return orjson.dumps(value).decode()
 
 
 class WriterQueue:

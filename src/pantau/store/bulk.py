@@ -1,0 +1,68 @@
+"""Many-row INSERTs whose values are converted to the driver's form ahead of time.
+
+SQLAlchemy's ``executemany`` converts every value (dates to text on SQLite, JSON to text) and builds
+each row's parameters while the statement runs, inside the transaction, which on SQLite holds the
+database's only write lock. A ``RowWriter`` does the same conversion with the same bind processors
+when a row is made (``row``), which can be before the transaction opens, and sends the prepared
+rows to the driver in one ``executemany`` (``insert``). Values may still be set on a prepared row
+(``set``), e.g. a case id known only once the transaction has read the cases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Dialect, Table, insert
+
+Row = list[Any] | dict[str, Any]  # positional (SQLite's qmark) or named (psycopg's pyformat)
+
+
+class RowWriter:
+    """INSERT INTO ``table`` (``keys``) for one dialect: prepared rows, one executemany."""
+
+    def __init__(self, table: Table, dialect: Dialect, keys: Sequence[str]) -> None:
+        compiled = insert(table).compile(dialect=dialect, column_keys=list(keys))
+        self.sql = str(compiled)
+        self.positional = bool(compiled.positional)
+        order = list(compiled.positiontup or ()) if self.positional else list(keys)
+        if sorted(order) != sorted(keys):
+            raise ValueError(f"{table.name}: the statement binds {order}, not the columns {list(keys)}")
+        self.keys = order
+        self._index = {k: n for n, k in enumerate(order)}
+        self._process: dict[str, Callable[[Any], Any]] = {}
+        for key in order:
+            processor = table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
+            if processor is not None:
+                self._process[key] = processor
+
+    def _value(self, key: str, value: Any) -> Any:
+        process = self._process.get(key)
+        return value if process is None or value is None else process(value)
+
+    def row(self, values: Mapping[str, Any]) -> Row:
+        if self.positional:
+            return [self._value(k, values[k]) for k in self.keys]
+        return {k: self._value(k, values[k]) for k in self.keys}
+
+    def set(self, row: Row, key: str, value: Any) -> None:
+        if isinstance(row, list):
+            row[self._index[key]] = self._value(key, value)
+        else:
+            row[key] = self._value(key, value)
+
+    def insert(self, connection: Connection, rows: Sequence[Row]) -> None:
+        if rows:
+            connection.exec_driver_sql(self.sql, [tuple(r) for r in rows] if self.positional else list(rows))
+
+
+_WRITERS: dict[tuple[str, str, str, tuple[str, ...]], RowWriter] = {}
+
+
+def writer(table: Table, dialect: Dialect, keys: Sequence[str]) -> RowWriter:
+    """The (cached) writer for these columns of ``table`` on this kind of database and driver."""
+    key = (table.name, dialect.name, dialect.driver, tuple(keys))
+    found = _WRITERS.get(key)
+    if found is None:
+        found = _WRITERS[key] = RowWriter(table, dialect, keys)
+    return found
