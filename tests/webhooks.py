@@ -15,11 +15,16 @@ class Receiver:
     def __init__(self) -> None:
         self.calls: list[tuple[dict[str, str], str]] = []
         self.fail_next = 0
+        self.hold: threading.Event | None = None  # when set, each request waits for it (a slow receiver)
+        self.arrived = threading.Event()  # a request has come in
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+                receiver.arrived.set()
+                if receiver.hold is not None:
+                    receiver.hold.wait(timeout=60)
                 if receiver.fail_next:
                     receiver.fail_next -= 1
                     self.send_response(503)

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pantau import audit
 from pantau.config import Settings
-from pantau.store.schema import ActionRecord, WebhookDelivery
+from pantau.store.schema import ActionRecord, WebhookDelivery, as_utc
 
 log = logging.getLogger(__name__)
 
@@ -164,17 +164,26 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(2 ** attempts, 3600))
 
 
+CLAIM_SECONDS = 60  # a claimed delivery is left to its sender this long (the HTTP timeout is 10 s)
+
+
 def deliver_pending(sessions: sessionmaker[Session], settings: Settings, *, limit: int = 100,
                     client: httpx.Client | None = None) -> int:
-    """Send due deliveries; returns how many were delivered. Safe to run from several processes."""
+    """Send due deliveries; returns how many were delivered. Safe to run from several processes.
+
+    Each delivery is claimed in a short transaction (its next attempt moved ``CLAIM_SECONDS`` ahead,
+    so no other sender takes it), sent with no transaction open, and its outcome recorded in a
+    second short one: a slow receiver never holds the database (on SQLite, its only write lock).
+    A sender that dies between claim and record leaves the delivery to be sent again once the
+    claim lapses, with the same idempotency key (at least once).
+    """
     if not settings.webhook_url or settings.webhook_secret is None:
         return 0
     secret = settings.webhook_secret.get_secret_value()
-    now = datetime.now(UTC)
     with sessions() as session, session.begin():
         due = session.execute(
             select(WebhookDelivery.id).where(WebhookDelivery.status == "pending",
-                                             WebhookDelivery.next_attempt_at <= now)
+                                             WebhookDelivery.next_attempt_at <= datetime.now(UTC))
             .order_by(WebhookDelivery.id).limit(limit)
         ).scalars().all()
     delivered = 0
@@ -182,35 +191,55 @@ def deliver_pending(sessions: sessionmaker[Session], settings: Settings, *, limi
     http = client or httpx.Client(timeout=10)
     try:
         for delivery_id in due:
-            with sessions() as session, session.begin():
-                # Claim the row: another process (API or worker) delivering at the same time skips it.
-                d = session.execute(select(WebhookDelivery).where(WebhookDelivery.id == delivery_id)
-                                    .with_for_update(skip_locked=True)).scalar()
-                if d is None or d.status != "pending":
-                    continue
-                timestamp = int(time.time())
-                headers = {"Content-Type": "application/json", SIGNATURE_HEADER: sign(secret, timestamp, d.body),
-                           "Idempotency-Key": d.idempotency_key}
-                d.attempts += 1
-                try:
-                    response = http.post(settings.webhook_url, content=d.body.encode(), headers=headers)
-                    d.last_status = response.status_code
-                    ok = 200 <= response.status_code < 300
-                    d.last_error = None if ok else response.text[:500]
-                except httpx.HTTPError as exc:
-                    ok = False
-                    d.last_error = f"{type(exc).__name__}: {exc}"[:500]
-                if ok:
-                    d.status, d.delivered_at = "delivered", datetime.now(UTC)
-                    delivered += 1
-                elif d.attempts >= MAX_ATTEMPTS:
-                    d.status = "failed"
-                else:
-                    d.next_attempt_at = datetime.now(UTC) + backoff(d.attempts)
+            claimed = _claim(sessions, delivery_id)
+            if claimed is None:
+                continue  # another process has it, or it is no longer due
+            body, key, attempts = claimed
+            timestamp = int(time.time())
+            headers = {"Content-Type": "application/json", SIGNATURE_HEADER: sign(secret, timestamp, body),
+                       "Idempotency-Key": key}
+            try:
+                response = http.post(settings.webhook_url, content=body.encode(), headers=headers)
+                status, error = response.status_code, None if 200 <= response.status_code < 300 \
+                    else response.text[:500]
+            except httpx.HTTPError as exc:
+                status, error = None, f"{type(exc).__name__}: {exc}"[:500]
+            delivered += _record(sessions, delivery_id, attempts, status, error)
     finally:
         if own:
             http.close()
     return delivered
+
+
+def _claim(sessions: sessionmaker[Session], delivery_id: int) -> tuple[str, str, int] | None:
+    """Take a due delivery for sending: (body, idempotency key, this attempt's number), or None."""
+    with sessions() as session, session.begin():
+        d = session.execute(select(WebhookDelivery).where(WebhookDelivery.id == delivery_id)
+                            .with_for_update(skip_locked=True)).scalar()
+        now = datetime.now(UTC)
+        if d is None or d.status != "pending" or as_utc(d.next_attempt_at) > now:
+            return None
+        d.attempts += 1
+        d.next_attempt_at = now + timedelta(seconds=CLAIM_SECONDS)
+        return d.body, d.idempotency_key, d.attempts
+
+
+def _record(sessions: sessionmaker[Session], delivery_id: int, attempts: int, status: int | None,
+            error: str | None) -> int:
+    """Write a sending's outcome; 1 if it was delivered."""
+    ok = status is not None and error is None
+    with sessions() as session, session.begin():
+        d = session.get(WebhookDelivery, delivery_id)
+        if d is None:
+            return 0
+        d.last_status, d.last_error = status, error
+        if ok:
+            d.status, d.delivered_at = "delivered", datetime.now(UTC)
+        elif attempts >= MAX_ATTEMPTS:
+            d.status = "failed"
+        else:
+            d.next_attempt_at = datetime.now(UTC) + backoff(attempts)
+    return int(ok)
 
 
 def delivery_loop(sessions: sessionmaker[Session], settings: Settings, stop: threading.Event) -> None:

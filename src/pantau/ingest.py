@@ -34,7 +34,7 @@ from pantau.models import Action, Signal, SignalGroup, Verdict
 from pantau.pipeline import Pipeline
 from pantau.regions import Assignment, RegionIndex, from_region_code
 from pantau.store import bulk
-from pantau.store.schema import Account, ActionRecord, Case, ChildSafetyRecord, ContactHash, Event
+from pantau.store.schema import Account, ActionRecord, Case, ChildSafetyRecord, ContactHash, Event, as_utc
 
 
 @dataclass(frozen=True)
@@ -192,11 +192,6 @@ def _event_row(event: EventIn, verdict: Verdict, place: Assignment | None, now: 
     }
 
 
-def _utc(moment: datetime) -> datetime:
-    """A stored time as UTC (SQLite gives back naive datetimes, which pantau always writes in UTC)."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 def _places(events: Sequence[EventIn], regions: RegionIndex | None) -> list[Assignment | None]:
     """Where each event happened, coarsely (one vectorised lookup for the batch); the exact
     coordinates are not kept. An event without a point is NaN there, and its region code decides."""
@@ -243,7 +238,7 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
     if new_accounts:  # another worker may be adding the same account right now: theirs or ours, one row
         upsert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
         session.execute(upsert(Account).on_conflict_do_nothing(index_elements=["id"]), new_accounts)
-    stale = sorted(a for a, t in seen.items() if _utc(t) <= now - SEEN_RESOLUTION)
+    stale = sorted(a for a, t in seen.items() if as_utc(t) <= now - SEEN_RESOLUTION)
     if stale:  # rows locked in id order: two transactions touching the same accounts never deadlock
         in_order = select(Account.id).where(Account.id.in_(stale)).order_by(Account.id).with_for_update()
         session.execute(update(Account).where(Account.id.in_(in_order.scalar_subquery())).values(last_seen=now))

@@ -9,6 +9,7 @@ event changes nothing.
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 from sqlalchemy import func, select
@@ -17,7 +18,7 @@ from pantau.actions import SIGNATURE_HEADER, deliver_pending, verify_signature
 from pantau.auth import Role, add_user
 from pantau.config import Settings
 from pantau.pipeline import Pipeline
-from pantau.store.db import transaction
+from pantau.store.db import WriterQueue, transaction
 from pantau.store.schema import ActionRecord, AuditEntry, Case, Event, WebhookDelivery
 from tests.service.conftest import Service
 from tests.webhooks import Receiver
@@ -186,3 +187,32 @@ def test_referral_package_exports_and_is_audited(service: Service) -> None:
     assert records[0]["status"] == "referred" and records[0]["exported_at"] is not None
     actions = [e["action"] for e in service.client.get("/v1/audit", headers=service.headers(Role.AUDITOR)).json()]
     assert actions.count("child_safety.export") == 2
+
+
+def test_a_slow_webhook_receiver_does_not_hold_up_ingest(settings: Settings, pipeline: Pipeline,
+                                                         receiver: Receiver, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A delivery is sent with no transaction open: while the receiver takes its time, events are
+    still stored (on SQLite a transaction left open would hold the only write lock)."""
+    monkeypatch.setattr(WriterQueue, "TIMEOUT", 5.0)  # a blocked writer would fail in 5 s, not hang 30
+    settings = settings.model_copy(update={"webhook_url": receiver.url})
+    svc = Service(settings, pipeline)
+    platform = svc.headers(Role.PLATFORM)
+    offer = {"event_id": "w-1", "kind": "status_post", "occurred_at": NOW, "account_id": "acc-7",
+             "text": "open BO 300 include room"}
+    assert svc.client.post("/v1/events", json=offer, headers=platform).json()["action"] == "hide_nearby"
+    receiver.hold = threading.Event()
+    sending = threading.Thread(target=deliver_pending, args=(svc.sessions, settings))
+    sending.start()
+    try:
+        assert receiver.arrived.wait(timeout=30)
+        later = {"event_id": "w-2", "kind": "status_post", "occurred_at": NOW, "account_id": "acc-8",
+                 "text": "cari teman ngopi sore"}
+        r = svc.client.post("/v1/events", json=later, headers=platform)
+        assert r.status_code == 200, r.text
+        assert sending.is_alive()  # the receiver is still holding the delivery's request
+    finally:
+        receiver.hold.set()
+        sending.join(timeout=30)
+    with svc.sessions() as session:
+        [delivery] = session.execute(select(WebhookDelivery)).scalars().all()
+        assert (delivery.status, delivery.attempts) == ("delivered", 1)
