@@ -1,7 +1,7 @@
 """Ingest throughput and latency of the HTTP API, through a real server on loopback, per storage backend.
 
     .venv/bin/python benchmarks/ingest_throughput.py [--seconds 20] [--single 20000] [--batches 30]
-                                                     [--connections 16] [--batch-connections 2]
+                                                     [--connections 16] [--batch-connections 4]
                                                      [--workers N] [--backend sqlite|postgres|both]
 
 For each backend — the embedded SQLite (a fresh temporary data dir) and PostgreSQL (a throwaway
@@ -480,8 +480,9 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=30, help=f"batches of {BATCH} per measurement at most")
     parser.add_argument("--connections", type=int, default=16,
                         help="concurrent connections for the second single-event run (default 16)")
-    parser.add_argument("--batch-connections", type=int, default=2,
-                        help="concurrent connections for the batch runs (default 2)")
+    parser.add_argument("--batch-connections", type=int, default=4,
+                        help="concurrent connections for the batch runs (default 4: the kernel spreads "
+                             "connections over the server processes by hash, and with 2 they often meet in one)")
     parser.add_argument("--workers", type=int, default=min(os.cpu_count() or 1, 4),
                         help="`pantau serve --workers` (default: its own default, one per core, at most 4)")
     parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")

@@ -164,7 +164,8 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(2 ** attempts, 3600))
 
 
-CLAIM_SECONDS = 60  # a claimed delivery is left to its sender this long (the HTTP timeout is 10 s)
+SEND_TIMEOUT = 10.0  # seconds per phase of a webhook request (connect, write, each read)
+CLAIM_SECONDS = 120  # a claimed delivery is left to its sender this long (well past a slow send's phases)
 
 
 def deliver_pending(sessions: sessionmaker[Session], settings: Settings, *, limit: int = 100,
@@ -188,7 +189,7 @@ def deliver_pending(sessions: sessionmaker[Session], settings: Settings, *, limi
         ).scalars().all()
     delivered = 0
     own = client is None
-    http = client or httpx.Client(timeout=10)
+    http = client or httpx.Client(timeout=httpx.Timeout(SEND_TIMEOUT))
     try:
         for delivery_id in due:
             claimed = _claim(sessions, delivery_id)
@@ -229,9 +230,9 @@ def _record(sessions: sessionmaker[Session], delivery_id: int, attempts: int, st
     """Write a sending's outcome; 1 if it was delivered."""
     ok = status is not None and error is None
     with sessions() as session, session.begin():
-        d = session.get(WebhookDelivery, delivery_id)
-        if d is None:
-            return 0
+        d = session.execute(select(WebhookDelivery).where(WebhookDelivery.id == delivery_id).with_for_update()).scalar()
+        if d is None or d.status != "pending" or d.attempts != attempts:
+            return 0  # the claim lapsed and another sender has taken it since: its outcome stands
         d.last_status, d.last_error = status, error
         if ok:
             d.status, d.delivered_at = "delivered", datetime.now(UTC)

@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
 
 from pantau import audit
 from pantau.actions import ActionSpec, take_actions
@@ -34,6 +35,7 @@ from pantau.models import Action, Signal, SignalGroup, Verdict
 from pantau.pipeline import Pipeline
 from pantau.regions import Assignment, RegionIndex, from_region_code
 from pantau.store import bulk
+from pantau.store.db import transaction
 from pantau.store.schema import Account, ActionRecord, Case, ChildSafetyRecord, ContactHash, Event, as_utc
 
 
@@ -239,8 +241,11 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
         upsert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
         session.execute(upsert(Account).on_conflict_do_nothing(index_elements=["id"]), new_accounts)
     stale = sorted(a for a, t in seen.items() if as_utc(t) <= now - SEEN_RESOLUTION)
-    if stale:  # rows locked in id order: two transactions touching the same accounts never deadlock
-        in_order = select(Account.id).where(Account.id.in_(stale)).order_by(Account.id).with_for_update()
+    if stale:  # rows locked in id order: two transactions touching the same accounts never deadlock.
+        # FOR NO KEY UPDATE (key_share): events and cases inserted for these accounts by others still
+        # go ahead (their foreign-key check takes FOR KEY SHARE, which FOR UPDATE would block).
+        in_order = select(Account.id).where(Account.id.in_(stale)).order_by(Account.id) \
+            .with_for_update(key_share=True)
         session.execute(update(Account).where(Account.id.in_(in_order.scalar_subquery())).values(last_seen=now))
     # Only events that need a case read one (most events are allowed and have none). Locked (in id
     # order) until commit: concurrent workers update a case's counters one at a time.
@@ -308,3 +313,27 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
         out.append(Stored(event_record(existing[i]), True) if i in existing else Stored(stored[i], i in answered))
         answered.add(i)
     return out
+
+
+RACE_ATTEMPTS = 3
+
+
+def ingest_in_transaction(sessions: sessionmaker[Session], pipeline: Pipeline, events: Sequence[EventIn], actor: str,
+                          hash_key: bytes, regions: RegionIndex | None = None) -> list[Stored]:
+    """``ingest_batch`` in a transaction of its own, tried again when it lost a race.
+
+    Two processes storing at once (API server processes, stream workers; on PostgreSQL, where
+    transactions run side by side) may both find no open case for an account, or no stored event
+    for a replayed id, and both write one: the database's unique indexes let the first commit and
+    fail the second with an IntegrityError. Tried again, the second transaction finds what the
+    first stored (a replay, a case to join), so nothing is written twice and the caller sees no
+    error. A third failure is not a race and is raised.
+    """
+    for attempt in range(1, RACE_ATTEMPTS + 1):
+        try:
+            with transaction(sessions) as session:
+                return ingest_batch(session, pipeline, events, actor, hash_key, regions)
+        except IntegrityError:
+            if attempt == RACE_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")

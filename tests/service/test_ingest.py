@@ -10,6 +10,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import httpx
+import pytest
+import sqlalchemy
 from pydantic import TypeAdapter
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
@@ -18,10 +20,10 @@ from pantau.api.group_commit import GroupCommit, GroupStats
 from pantau.api.routes_events import store_group
 from pantau.api.schemas import EventIn
 from pantau.auth import Role
-from pantau.ingest import SEEN_RESOLUTION, Stored
+from pantau.ingest import SEEN_RESOLUTION, Stored, ingest_in_transaction
 from pantau.models import Verdict
 from pantau.pipeline import Pipeline
-from pantau.store.db import transaction
+from pantau.store.db import make_engine, session_factory, transaction
 from pantau.store.schema import Account, AuditEntry, Case, ContactHash, Event
 from tests.service.conftest import Service
 
@@ -301,3 +303,32 @@ def test_an_accounts_last_seen_moves_hourly_not_per_event(service: Service) -> N
     batch = {"events": [profile("s3", "cari teman ngopi"), profile("s4", "ada yang mau mabar?")]}
     assert service.client.post("/v1/events/batch", json=batch, headers=h).status_code == 200
     assert last_seen() > first - SEEN_RESOLUTION + timedelta(minutes=59)  # stale: written again, once
+
+
+def test_a_batch_that_loses_a_race_for_a_case_is_stored_once_on_retry(service: Service, pipeline: Pipeline) -> None:
+    """Another process opens the account's case between this transaction's look-up and its insert
+    (PostgreSQL runs such transactions side by side; SQLite never does): the unique index fails this
+    one, the retry joins the other's case, and the caller sees only its decision."""
+    if service.settings.embedded:
+        pytest.skip("SQLite runs one transaction at a time: there is no such race")
+    engine = make_engine(service.settings)
+    sessions = session_factory(engine)
+    raced = []
+
+    @sqlalchemy.event.listens_for(engine, "before_cursor_execute")
+    def _other_writer_first(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if statement.startswith("INSERT INTO cases") and not raced:
+            raced.append(True)
+            with transaction(service.sessions) as other:  # another process's transaction, committed first
+                other.add(Case(account_id="acc-race", status="open", child_safety=False, max_score=0.5,
+                               events_count=1, opened_at=datetime.now(UTC)))
+
+    with transaction(service.sessions) as session:  # the account is known (seen a minute ago)
+        session.add(Account(id="acc-race", first_seen=datetime.now(UTC), last_seen=datetime.now(UTC)))
+    events = TypeAdapter(list[EventIn]).validate_python([profile("r1", "open BO 300 include room", "acc-race")])
+    [stored] = ingest_in_transaction(sessions, pipeline, events, "platform:test", b"k" * 32)
+    assert raced and not stored.replayed and stored.record["action"] == "hide_nearby"
+    with service.sessions() as session:
+        cases = session.execute(select(Case).where(Case.account_id == "acc-race")).scalars().all()
+        assert len(cases) == 1 and cases[0].events_count == 2  # the other's event and this one, one case
+        assert session.execute(select(Event.case_id).where(Event.event_id == "r1")).scalar_one() == cases[0].id

@@ -31,14 +31,16 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _children(pid: int) -> list[int]:
+def _server_processes(pid: int) -> list[int]:
+    """The children of ``pid`` that are server processes (not multiprocessing's resource tracker)."""
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             child, _, rest = stat.read_text().partition(" (")
+            command = (stat.parent / "cmdline").read_bytes()
         except OSError:
             continue
-        if int(rest.rpartition(")")[2].split()[1]) == pid:
+        if int(rest.rpartition(")")[2].split()[1]) == pid and b"spawn_main" in command:
             found.append(int(child))
     return found
 
@@ -64,7 +66,10 @@ def test_two_server_processes_share_one_database(tmp_path: Path) -> None:
                 pass
             assert time.monotonic() < deadline, "pantau serve did not answer within 90 s"
             time.sleep(0.3)
-        assert len(_children(server.pid)) >= 2  # uvicorn's two worker processes
+        assert len(_server_processes(server.pid)) == 2
+        busy = subprocess.run([PANTAU, "serve", "--port", str(port), "--workers", "2"], env=env, capture_output=True,
+                              text=True, timeout=120)
+        assert busy.returncode != 0 and f"cannot listen on 127.0.0.1:{port}" in busy.stderr  # not shared
 
         now = datetime.now(UTC).isoformat()
 

@@ -88,3 +88,32 @@ def test_concurrent_writers_in_threads_and_processes_lose_nothing(settings: Sett
         counts = dict(session.execute(select(AuditEntry.actor, func.count()).group_by(AuditEntry.actor)).all())
         assert counts == {"proc-0": 150, "proc-1": 150, "thread-0": 150, "thread-1": 150}
         assert audit.verify(session).ok  # one chain: no two writers read the same last hash
+
+
+def test_two_engines_on_one_data_dir_share_the_queue(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(WriterQueue, "TIMEOUT", 0.2)
+    first, second = (session_factory(make_engine(settings)) for _ in range(2))
+    with transaction(first) as outer:
+        outer.execute(select(func.count()).select_from(AuditEntry))
+        with pytest.raises(OperationalError, match="no turn to write"), transaction(second) as inner:
+            inner.execute(select(func.count()).select_from(AuditEntry))
+
+
+def test_a_process_that_keeps_the_lock_gives_an_error_not_a_hang(settings: Settings,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(WriterQueue, "TIMEOUT", 0.5)
+    hold = ("import fcntl, sys; f = open(sys.argv[1], 'ab'); fcntl.flock(f, fcntl.LOCK_EX); print('held', flush=True);"
+            " sys.stdin.read()")
+    holder = subprocess.Popen([sys.executable, "-c", hold, str(settings.data_dir / "pantau.db.lock")],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    sessions = session_factory(make_engine(settings))
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(OperationalError, match=r"no turn to write within 0\.5 s"), transaction(sessions) as s:
+            s.execute(select(func.count()).select_from(AuditEntry))
+    finally:
+        holder.communicate("", timeout=30)  # the other process lets go
+    with transaction(sessions) as session:  # and the queue works again
+        audit.record(session, "test", "test.write", "after", {})
+    with transaction(sessions) as session:
+        assert session.execute(select(func.count()).select_from(AuditEntry)).scalar() == 1

@@ -7,17 +7,22 @@ connection, which left one process doing all the work of a few busy clients.
 
 Before starting anything the port is bound once without ``SO_REUSEPORT``: a port already in use
 (by anything, including another pantau) stops the start with a clear message instead of silently
-sharing the traffic. The parent only supervises: SIGTERM or SIGINT stops every process gracefully
-(each finishes the requests in hand); if one process dies, the others are stopped and ``serve``
-exits non-zero, for the service manager to restart it whole.
+sharing the traffic; the parent then holds the port with a bound, non-listening socket until the
+end. The parent only supervises: SIGTERM or SIGINT stops every process gracefully (each finishes
+the requests in hand); if one process ends on its own, the others are stopped and ``serve`` exits
+non-zero, for the service manager to restart it whole; if the parent is killed, the processes
+notice within a second and stop.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
 import signal
 import socket
 import sys
+import threading
 import time
 from multiprocessing.process import BaseProcess
 from types import FrameType
@@ -45,18 +50,46 @@ def _serve_one(host: str, port: int) -> None:
     """One server process: its own socket on the shared port, the app built from the environment."""
     import uvicorn
 
+    _stop_with_parent()
     sock = socket.socket(_family(host), socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
-    sock.set_inheritable(True)
     config = uvicorn.Config("pantau.api.app:app_from_environment", factory=True, log_level="warning")
-    uvicorn.Server(config).run(sockets=[sock])
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C reaches every process: stop quietly
+        uvicorn.Server(config).run(sockets=[sock])
+
+
+def _stop_with_parent() -> None:
+    """If the supervisor dies without stopping this process (SIGKILL), stop it too: an orphan would
+    keep the port and serve on after the rest is gone."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="pantau-parent-watch", daemon=True).start()
+
+
+def _reserve(host: str, port: int) -> socket.socket:
+    """Check the port is free, then hold it with a bound (not listening) ``SO_REUSEPORT`` socket for
+    as long as the server runs: another program, or a second ``pantau serve`` starting at the same
+    moment, now finds it in use. Connections only ever go to the listening sockets."""
+    check_port_free(host, port)
+    sock = socket.socket(_family(host), socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    return sock
 
 
 def serve(host: str, port: int, workers: int) -> int:
-    """Run ``workers`` server processes until a signal or a process's death; returns the exit code."""
-    check_port_free(host, port)
+    """Run ``workers`` server processes until a signal or a process's exit; returns the exit code."""
+    if port == 0:
+        raise ConfigError("--port 0 (any free port) cannot be shared by several processes; name a port")
+    reservation = _reserve(host, port)
     spawn = multiprocessing.get_context("spawn")  # fresh interpreters: nothing inherited from this one
     children: list[BaseProcess] = [spawn.Process(target=_serve_one, args=(host, port), name=f"pantau-serve-{n}")
                                    for n in range(workers)]
@@ -75,18 +108,20 @@ def serve(host: str, port: int, workers: int) -> int:
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
-        died = [c for c in children if not c.is_alive() and c.exitcode not in (None, 0)] if not stopping else []
-        for child in children:
+        started = [c for c in children if c.pid is not None]
+        ended = [] if stopping else [c for c in started if not c.is_alive()]  # on their own: a failure
+        for child in started:
             if child.is_alive():
                 child.terminate()  # SIGTERM: uvicorn finishes the requests in hand
         deadline = time.monotonic() + STOP_SECONDS
-        for child in children:
+        for child in started:
             child.join(max(0.0, deadline - time.monotonic()))
             if child.is_alive():
                 child.kill()
                 child.join()
-    if died:
-        codes = ", ".join(f"{c.name} exited with {c.exitcode}" for c in died)
+        reservation.close()
+    if ended:
+        codes = ", ".join(f"{c.name} exited with {c.exitcode}" for c in ended)
         print(f"pantau serve: a server process stopped ({codes}); stopped the others", file=sys.stderr)
         return 1
     return 0

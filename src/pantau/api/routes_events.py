@@ -13,12 +13,11 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends
 from fastapi.responses import Response
 
-from pantau.api.deps import DB, ServiceState, State, require, retry_later
+from pantau.api.deps import ServiceState, State, require, retry_later
 from pantau.api.group_commit import Busy, GroupCommit
 from pantau.api.schemas import BatchOut, DecisionOut, EventBatch, EventIn
 from pantau.auth import Principal, Role
-from pantau.ingest import Stored, ingest_batch
-from pantau.store.db import transaction
+from pantau.ingest import Stored, ingest_in_transaction
 
 router = APIRouter(prefix="/v1/events", tags=["events"])
 Platform = Annotated[Principal, Depends(require(Role.PLATFORM))]
@@ -27,9 +26,8 @@ _BUSY = {503: {"description": "too many single events are waiting; retry after t
 
 
 def store_group(st: ServiceState, actor: str, events: Sequence[EventIn]) -> list[Stored]:
-    """One transaction for a group of one platform token's single events."""
-    with transaction(st.sessions) as session:
-        return ingest_batch(session, st.pipeline, events, actor, st.settings.contact_key, st.regions)
+    """One transaction for a group of one platform token's single events (again if it lost a race)."""
+    return ingest_in_transaction(st.sessions, st.pipeline, events, actor, st.settings.contact_key, st.regions)
 
 
 def group_commit(st: ServiceState) -> GroupCommit:
@@ -53,8 +51,9 @@ async def post_event(event: Annotated[EventIn, Body()], who: Platform, st: State
 
 
 @router.post("/batch", response_model=BatchOut, summary="Score and store up to 1,000 events in one transaction")
-def post_batch(batch: EventBatch, who: Platform, st: State, session: DB) -> Response:
-    stored = ingest_batch(session, st.pipeline, batch.events, who.actor, st.settings.contact_key, st.regions)
+def post_batch(batch: EventBatch, who: Platform, st: State) -> Response:
+    stored = ingest_in_transaction(st.sessions, st.pipeline, batch.events, who.actor, st.settings.contact_key,
+                                   st.regions)
     # Validated and serialised once, in pydantic's compiled core (not per decision, then again by FastAPI).
     out = BatchOut.model_validate({"decisions": [s.to_dict() for s in stored]})
     return Response(out.model_dump_json(), media_type="application/json")

@@ -76,7 +76,7 @@ def toggle_user(request: Request, user_id: RowId, st: State, found: Admin, _: Fo
         user.disabled = not user.disabled
         audit.record(db, found.who.actor, "user.disable" if user.disabled else "user.enable", f"user:{user.id}", {})
         name = user.name
-    st.forget_tokens()  # the API's token cache: a disabled token stops working now, not in a minute
+    st.forget_tokens()  # the API's token cache: here at once; other server processes within TOKEN_CACHE_SECONDS
     found.session.flash = for_request(request)("user_updated", name=name)
     return RedirectResponse("/console/admin", status_code=303)
 

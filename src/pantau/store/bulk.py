@@ -22,12 +22,14 @@ class RowWriter:
     """INSERT INTO ``table`` (``keys``) for one dialect: prepared rows, one executemany."""
 
     def __init__(self, table: Table, dialect: Dialect, keys: Sequence[str]) -> None:
-        compiled = insert(table).compile(dialect=dialect, column_keys=list(keys))
+        # inline(): no RETURNING of generated keys (nothing reads them back from an executemany)
+        compiled = insert(table).inline().compile(dialect=dialect, column_keys=list(keys))
         self.sql = str(compiled)
         self.positional = bool(compiled.positional)
-        order = list(compiled.positiontup or ()) if self.positional else list(keys)
-        if sorted(order) != sorted(keys):
-            raise ValueError(f"{table.name}: the statement binds {order}, not the columns {list(keys)}")
+        bound = list(compiled.positiontup or ()) if self.positional else list(compiled.binds)
+        if sorted(bound) != sorted(keys):  # e.g. a column with a default that the rows do not carry
+            raise ValueError(f"{table.name}: the statement binds {sorted(bound)}, not the columns {sorted(keys)}")
+        order = bound if self.positional else list(keys)
         self.keys = order
         self._index = {k: n for n, k in enumerate(order)}
         self._process: dict[str, Callable[[Any], Any]] = {}
@@ -37,8 +39,8 @@ class RowWriter:
                 self._process[key] = processor
 
     def _value(self, key: str, value: Any) -> Any:
-        process = self._process.get(key)
-        return value if process is None or value is None else process(value)
+        process = self._process.get(key)  # given None too: a JSON column's None is JSON null, as in SQLAlchemy
+        return value if process is None else process(value)
 
     def row(self, values: Mapping[str, Any]) -> Row:
         if self.positional:

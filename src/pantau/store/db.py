@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import fcntl
-import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, ClassVar
 
 import orjson
 from alembic import command
@@ -38,7 +38,7 @@ def make_engine(settings: Settings) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 
-        queue = WriterQueue(settings.data_dir / "pantau.db.lock")
+        queue = WriterQueue.for_path(settings.data_dir / "pantau.db.lock")
 
         @event.listens_for(engine, "begin")
         def _begin_immediate(connection: Any) -> None:
@@ -62,7 +62,9 @@ def make_engine(settings: Settings) -> Engine:
     # No server-side prepared statements: psycopg prepares a query after five runs, and PostgreSQL may
     # then keep a generic plan made while a table was nearly empty (a sequential scan over `events`
     # for the replay lookup, seconds per batch once the table holds 100,000 rows).
-    return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True,
+    # Per process: `pantau serve --workers N` runs up to 4, so at most 40 connections, under
+    # PostgreSQL's default max_connections of 100 with room for workers and tools.
+    return create_engine(url, pool_size=5, max_overflow=5, pool_pre_ping=True,
                          connect_args={"prepare_threshold": None}, json_serializer=json_text)
 
 
@@ -76,46 +78,98 @@ class WriterQueue:
     """One SQLite transaction at a time across this data directory's threads and processes, handed
     over as soon as it ends (every pantau transaction is a writer: BEGIN IMMEDIATE).
 
-    A thread lock queues this process's threads (bounded by ``TIMEOUT``, so a thread that opened a
-    second transaction inside its first gets an error, not a hang); an exclusive ``flock`` on a lock
-    file beside the database queues processes (``pantau serve --workers N``, workers, the CLI). The
-    kernel wakes the next waiter the moment the holder releases, where SQLite's own busy wait polls
-    with sleeps of up to 100 ms. The lock is held from BEGIN until the connection returns to the
-    pool, which is after its COMMIT or ROLLBACK; a process that dies releases it with its files.
+    A thread lock queues this process's threads; an exclusive ``flock`` on a lock file beside the
+    database queues processes (``pantau serve --workers N``, workers, the CLI). The kernel wakes a
+    waiting process the moment the holder releases, where SQLite's own busy wait polls with sleeps
+    of up to 100 ms. The lock is held from BEGIN until the connection returns to the pool, which is
+    after its COMMIT or ROLLBACK; a process that dies releases it with its files. There is one queue
+    per lock file in a process (every engine on the data directory shares it). Waiting is bounded
+    by ``TIMEOUT`` in both steps: a transaction opened inside another one, or a stuck process,
+    gives "database is locked", not a hang.
     """
 
     TIMEOUT = 30.0  # seconds; the same bound as SQLite's busy timeout (make_engine)
+    _queues: ClassVar[dict[Path, WriterQueue]] = {}
+    _queues_lock = threading.Lock()
+
+    @classmethod
+    def for_path(cls, path: Path) -> WriterQueue:
+        with cls._queues_lock:
+            key = path.resolve()
+            found = cls._queues.get(key)
+            if found is None:
+                found = cls._queues[key] = cls(key)
+            return found
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._threads = threading.Lock()
-        self._file: tuple[int, BinaryIO] | None = None  # (pid, open lock file): reopened after a fork
         self._holder: Any = None  # the DBAPI connection in a transaction
+        self._held: BinaryIO | None = None  # the lock file it holds the flock of
 
     def enter(self, dbapi_connection: Any) -> None:
         if self._holder is dbapi_connection:  # a long-lived connection's next transaction: still held
             return
+        deadline = time.monotonic() + self.TIMEOUT
         if not self._threads.acquire(timeout=self.TIMEOUT):
-            problem = f"database is locked: no turn to write within {self.TIMEOUT:g} s"
-            raise OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError(problem))
+            raise _locked(self.TIMEOUT)
         try:
-            fcntl.flock(self._lock_file().fileno(), fcntl.LOCK_EX)
+            file = _flock_until(self.path, deadline)
         except BaseException:
             self._threads.release()
             raise
-        self._holder = dbapi_connection
+        self._holder, self._held = dbapi_connection, file
 
     def leave(self, dbapi_connection: Any) -> None:
-        if self._holder is not dbapi_connection:
+        if self._holder is not dbapi_connection or self._held is None:
             return
-        self._holder = None
-        fcntl.flock(self._lock_file().fileno(), fcntl.LOCK_UN)
+        file, self._holder, self._held = self._held, None, None
+        file.close()  # closing the file releases its flock
         self._threads.release()
 
-    def _lock_file(self) -> BinaryIO:
-        if self._file is None or self._file[0] != os.getpid():
-            self._file = (os.getpid(), self.path.open("ab"))
-        return self._file[1]
+
+def _flock_until(path: Path, deadline: float) -> BinaryIO:
+    """``path`` opened (an open file of its own: the flock belongs to it alone) with its exclusive
+    flock taken by ``deadline``; or "database is locked".
+
+    Uncontended, one non-blocking call. Otherwise a helper thread makes the blocking call, which
+    the kernel completes the moment the other process releases (prompt hand-over, no polling), while
+    this thread waits for it with a deadline; a helper that gets the lock after the deadline gives
+    it straight back and closes the file."""
+    file = path.open("ab")
+    try:
+        fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return file
+    except BlockingIOError:
+        pass
+    except BaseException:
+        file.close()
+        raise
+    got, gate = threading.Event(), threading.Lock()
+    abandoned = False
+
+    def wait_for_it() -> None:
+        fcntl.flock(file.fileno(), fcntl.LOCK_EX)
+        with gate:
+            if abandoned:
+                fcntl.flock(file.fileno(), fcntl.LOCK_UN)
+                file.close()
+            else:
+                got.set()
+
+    threading.Thread(target=wait_for_it, name="pantau-sqlite-writer-queue", daemon=True).start()
+    if got.wait(max(0.0, deadline - time.monotonic())):
+        return file
+    with gate:
+        if got.is_set():  # it arrived just now
+            return file
+        abandoned = True  # from here the file is the helper's: it closes it when (if ever) it gets the lock
+    raise _locked(WriterQueue.TIMEOUT)
+
+
+def _locked(seconds: float) -> OperationalError:
+    problem = f"database is locked: no turn to write within {seconds:g} s"
+    return OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError(problem))
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
