@@ -10,10 +10,12 @@ import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from pantau import audit
-from pantau.auth import Role, authenticate
+from pantau.api.deps import ServiceState
+from pantau.auth import Principal, Role, authenticate
 from pantau.console import routes_admin, routes_child_safety, routes_regions, routes_review
 from pantau.console import session as sessions
 from pantau.console.deps import ConsoleError, ConsoleRoute, Form, NotSignedIn, State, Viewer, viewer
@@ -69,21 +71,32 @@ async def login(request: Request, st: State) -> Response:
     if not sessions.same_token(request.cookies.get(sessions.LOGIN_CSRF_COOKIE), fields.get("csrf")):
         raise ConsoleError(403, key="csrf_failed")
     t = for_request(request)
-    with transaction(st.sessions) as db:
-        who = authenticate(db, fields.get("token", "").strip())
-        if who is None:
-            audit.record(db, "anonymous", "login.failed", "console", {})
-        elif who.role is not Role.PLATFORM:
-            audit.record(db, who.actor, "login", f"user:{who.id}", {"role": who.role.value, "via": "console"})
+    # The database work runs on a worker thread: waiting for the database (on SQLite, for its turn
+    # to write) must never stall the event loop, which serves every other request of this process.
+    who, value = await run_in_threadpool(_sign_in, st, fields.get("token", "").strip())
     if who is None:
         return _login_form(request, next_=fields.get("next", ""), error=t("login_failed"), status=401)
-    if who.role is Role.PLATFORM:
+    if value is None:
         return _login_form(request, error=t("platform_no_console"), status=403)
-    value, _ = st.console_sessions.start(who.id)
     response = RedirectResponse(safe_next(fields.get("next")) or landing(who), status_code=303)
     sessions.set_cookie(response, request, sessions.COOKIE, value)
     sessions.clear_cookie(response, request, sessions.LOGIN_CSRF_COOKIE)
     return response
+
+
+def _sign_in(st: ServiceState, token: str) -> tuple[Principal | None, str | None]:
+    """Check a token, audit the attempt and start a session: (who, cookie value); no session for a
+    platform token (it may not use the console) and no one for an unknown token."""
+    with transaction(st.sessions) as db:
+        who = authenticate(db, token)
+        if who is None:
+            audit.record(db, "anonymous", "login.failed", "console", {})
+        elif who.role is not Role.PLATFORM:
+            audit.record(db, who.actor, "login", f"user:{who.id}", {"role": who.role.value, "via": "console"})
+    if who is None or who.role is Role.PLATFORM:
+        return who, None
+    value, _ = st.console_sessions.start(who.id)
+    return who, value
 
 
 @router.post("/console/logout", summary="Sign out")
