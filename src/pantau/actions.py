@@ -201,8 +201,8 @@ def deliver_pending(sessions: sessionmaker[Session], settings: Settings, *, limi
                        "Idempotency-Key": key}
             try:
                 response = http.post(settings.webhook_url, content=body.encode(), headers=headers)
-                status, error = response.status_code, None if 200 <= response.status_code < 300 \
-                    else response.text[:500]
+                ok = 200 <= response.status_code < 300
+                status, error = response.status_code, None if ok else response.text[:500]
             except httpx.HTTPError as exc:
                 status, error = None, f"{type(exc).__name__}: {exc}"[:500]
             delivered += _record(sessions, delivery_id, attempts, status, error)

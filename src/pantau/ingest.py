@@ -6,6 +6,7 @@ time and writes nothing. The API, the stream worker and the demo call ``ingest_b
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import math
@@ -329,11 +330,8 @@ def ingest_in_transaction(sessions: sessionmaker[Session], pipeline: Pipeline, e
     first stored (a replay, a case to join), so nothing is written twice and the caller sees no
     error. A third failure is not a race and is raised.
     """
-    for attempt in range(1, RACE_ATTEMPTS + 1):
-        try:
-            with transaction(sessions) as session:
-                return ingest_batch(session, pipeline, events, actor, hash_key, regions)
-        except IntegrityError:
-            if attempt == RACE_ATTEMPTS:
-                raise
-    raise AssertionError("unreachable")
+    for _ in range(RACE_ATTEMPTS - 1):
+        with contextlib.suppress(IntegrityError), transaction(sessions) as session:
+            return ingest_batch(session, pipeline, events, actor, hash_key, regions)
+    with transaction(sessions) as session:  # the last attempt: its error is the caller's
+        return ingest_batch(session, pipeline, events, actor, hash_key, regions)

@@ -51,10 +51,7 @@ def _serve_one(host: str, port: int) -> None:
     import uvicorn
 
     _stop_with_parent()
-    sock = socket.socket(_family(host), socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    sock.bind((host, port))
+    sock = _shared_port(host, port)
     config = uvicorn.Config("pantau.api.app:app_from_environment", factory=True, log_level="warning")
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C reaches every process: stop quietly
         uvicorn.Server(config).run(sockets=[sock])
@@ -78,6 +75,11 @@ def _reserve(host: str, port: int) -> socket.socket:
     as long as the server runs: another program, or a second ``pantau serve`` starting at the same
     moment, now finds it in use. Connections only ever go to the listening sockets."""
     check_port_free(host, port)
+    return _shared_port(host, port)
+
+
+def _shared_port(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host:port`` with ``SO_REUSEPORT``: the others of this server may bind it too."""
     sock = socket.socket(_family(host), socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)

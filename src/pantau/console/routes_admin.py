@@ -77,7 +77,7 @@ def toggle_user(request: Request, user_id: RowId, st: State, found: Admin, _: Fo
         audit.record(db, found.who.actor, "user.disable" if user.disabled else "user.enable", f"user:{user.id}", {})
         name = user.name
     st.forget_tokens()  # the API's token cache: here at once; other server processes within TOKEN_CACHE_SECONDS
-    found.session.flash = for_request(request)("user_updated", name=name)
+    found.session.flash_next(for_request(request)("user_updated", name=name))
     return RedirectResponse("/console/admin", status_code=303)
 
 

@@ -82,5 +82,5 @@ def field_report(request: Request, code: Code, st: State, found: Official, form:
     except ValidationError as exc:  # the same checks as the API: text length, time zone, not in the future
         raise ConsoleError(400, "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
                            ) from None
-    found.session.flash = for_request(request)("fr_sent")
+    found.session.flash_next(for_request(request)("fr_sent"))
     return RedirectResponse(f"/console/regions/{code}", status_code=303)

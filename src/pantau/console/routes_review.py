@@ -100,7 +100,7 @@ def claim(case_id: RowId, st: State, found: Reviewer, _: Form) -> Response:
 def release(request: Request, case_id: RowId, st: State, found: Reviewer, _: Form) -> Response:
     with transaction(st.sessions) as db:
         review.release(db, case_id, found.who)
-    found.session.flash = for_request(request)("released", id=case_id)
+    found.session.flash_next(for_request(request)("released", id=case_id))
     return RedirectResponse("/console/review", status_code=303)
 
 
@@ -112,7 +112,7 @@ def decide(request: Request, case_id: RowId, st: State, found: Reviewer, form: F
     with transaction(st.sessions) as db:
         _visible_case(db, case_id, found)
         review.decide(db, case_id, found.who, decision, form.get("reason", ""), action)  # type: ignore[arg-type]
-    found.session.flash = for_request(request)("decided", id=case_id)
+    found.session.flash_next(for_request(request)("decided", id=case_id))
     return RedirectResponse("/console/review", status_code=303)
 
 
@@ -132,6 +132,6 @@ def decide_appeal(request: Request, appeal_id: RowId, st: State, found: Reviewer
         raise ConsoleError(400, "outcome must be restore or uphold")
     with transaction(st.sessions) as db:
         review.decide_appeal(db, appeal_id, found.who, outcome, form.get("reason", ""))  # type: ignore[arg-type]
-    found.session.flash = for_request(request)("appeal_decided", id=appeal_id)
+    found.session.flash_next(for_request(request)("appeal_decided", id=appeal_id))
     return RedirectResponse("/console/appeals", status_code=303)
 

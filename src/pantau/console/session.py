@@ -38,8 +38,8 @@ class ConsoleSession:
     """One session as a request sees it.
 
     The flash (a one-time message for the next page) is read and cleared when the request finds its
-    session, so a page shows it with ``take_flash`` without opening a transaction of its own; setting
-    ``flash`` writes it for the next request, whichever server process serves that.
+    session, so a page shows it with ``take_flash`` without opening a transaction of its own;
+    ``flash_next`` writes one for the next request, whichever server process serves that.
     """
 
     store: Store
@@ -48,12 +48,8 @@ class ConsoleSession:
     csrf: str
     arrived_flash: str = ""
 
-    @property
-    def flash(self) -> str:
-        return self.arrived_flash
-
-    @flash.setter
-    def flash(self, message: str) -> None:
+    def flash_next(self, message: str) -> None:
+        """Leave ``message`` for the session's next page."""
         self.store.write_flash(self.key, message)
 
     def take_flash(self) -> str:

@@ -29,11 +29,10 @@ class RowWriter:
         bound = list(compiled.positiontup or ()) if self.positional else list(compiled.binds)
         if sorted(bound) != sorted(keys):  # e.g. a column with a default that the rows do not carry
             raise ValueError(f"{table.name}: the statement binds {sorted(bound)}, not the columns {sorted(keys)}")
-        order = bound if self.positional else list(keys)
-        self.keys = order
-        self._index = {k: n for n, k in enumerate(order)}
+        self.keys = bound if self.positional else list(keys)
+        self._index = {k: n for n, k in enumerate(self.keys)}
         self._process: dict[str, Callable[[Any], Any]] = {}
-        for key in order:
+        for key in self.keys:
             processor = table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
             if processor is not None:
                 self._process[key] = processor
