@@ -51,6 +51,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from machine import speed_line  # benchmarks/machine.py: this machine's Python speed
 
 PANTAU = str(Path(sys.executable).with_name("pantau"))
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=3"
@@ -494,6 +495,7 @@ def main() -> None:
     print(f"bounds: {args.seconds:g} s per measurement, at most {args.single:,} single requests and "
           f"{args.batches} batches of {BATCH}; {args.connections} connections for the concurrent single-event run, "
           f"{args.batch_connections} for batches")
+    print(speed_line())
     with tempfile.TemporaryDirectory(prefix="pantau-bench-") as tmp:
         workdir = Path(tmp)
         if args.backend in ("sqlite", "both"):

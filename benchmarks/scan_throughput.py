@@ -26,6 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from machine import speed_line  # benchmarks/machine.py: this machine's Python speed
+
 ROOT = Path(__file__).resolve().parents[1]
 PANTAU = str(Path(sys.executable).with_name("pantau"))
 
@@ -133,6 +135,7 @@ def main() -> None:
     say("single-text latency …")
     p50, p99 = latency()
     k_rate, s_rate, d_rate = k_out / k_secs, s_out / s_secs, d_out / d_secs
+    print(speed_line())
     print(f"input: {args.lines:,} JSONL lines, {len(texts):,} distinct base texts")
     print(f"keyword filter : {k_rate:>10,.0f} texts/s   peak RSS {k_rss:7.1f} MiB")
     print(f"pantau scan    : {s_rate:>10,.0f} texts/s   peak RSS {s_rss:7.1f} MiB  (1 worker; texts repeat, "

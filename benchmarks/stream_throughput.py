@@ -29,6 +29,7 @@ from pathlib import Path
 
 import nats
 import psycopg
+from machine import speed_line  # benchmarks/machine.py: this machine's Python speed
 
 from pantau.config import Settings
 from pantau.demo import simulate
@@ -134,6 +135,7 @@ def main() -> None:
     events = feed(args.events)
     print(f"feed: {len(events):,} simulated nearby events (Kota Malang), batch {args.batch}, "
           f"{os.cpu_count()} cores; NATS {NATS_URL}, PostgreSQL {PG_ADMIN.rsplit('/', 1)[0]}")
+    print(speed_line())
     results: dict[int, float] = {}
     with tempfile.TemporaryDirectory(prefix="pantau-bench-") as logs:
         for n in counts:
