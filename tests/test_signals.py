@@ -317,6 +317,9 @@ POSITIVES = [
     pytest.param("context.negation", "no vcs", "no vcs", id="negation-no-vcs"),
     # abbreviation gk → tidak
     pytest.param("context.negation", "gk open bo", "gk open bo", id="negation-abbr"),
+    # "open bo = block", "BO? no.": the seller's answer, not the ads' "no DP"
+    pytest.param("context.negation", "yang nanya open bo = block", "open bo = block", id="negation-bo-block"),
+    pytest.param("context.negation", "vcs no, makasih", "vcs no", id="negation-vcs-no-end"),
     # ---- context.commerce ----
     # open PO
     pytest.param("context.commerce", "open PO gamis", "open PO", id="commerce-po"),
@@ -655,6 +658,14 @@ NEGATIVES = [
     pytest.param("context.negation", "bukan main", id="negation-neg-bukan-main"),
     # offer without negation
     pytest.param("context.negation", "open bo", id="negation-neg-offer"),
+    # "no DP" (no deposit) and "no tipu" are the ads' own terms, not a denial of the offer before them
+    pytest.param("context.negation", "Open BO no DP, wa aja", id="negation-neg-no-dp"),
+    pytest.param("context.negation", "ready vcs no tipu", id="negation-neg-no-tipu"),
+    # ---- words that stand in ordinary texts far more often than in offers (train split) ----
+    pytest.param("contact.offplatform", "cerita ttg kamu dong", id="offplatform-neg-ttg-tentang"),
+    pytest.param("solicitation.promo", "ahh masa sih, makanannya enak-enak semua", id="promo-neg-ah-enak"),
+    pytest.param("agency.persona", "artis ibu kota jadi model iklan, makan ayam geprek", id="persona-neg-artis-model"),
+    pytest.param("context.commerce", "promo ST 300 nett", id="commerce-neg-promo-nett"),
     # ---- context.commerce ----
     # rokok is not rok
     pytest.param("context.commerce", "rokok", id="commerce-neg-rokok"),
