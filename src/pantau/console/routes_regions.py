@@ -8,7 +8,7 @@ same function as ``POST /v1/field-reports``; the official sees only each report'
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -28,6 +28,19 @@ from pantau.store.db import transaction
 
 router = APIRouter(prefix="/console", route_class=ConsoleRoute)
 RegionViewer = Annotated[Viewer, Depends(allow(Role.REGIONAL_OFFICIAL, Role.ADMIN))]
+# The ISO week to show: the week of this day, counted up to and including it (default: today).
+Week = Annotated[date | None, Query(description="a day of the week to show; the week's last day for a whole "
+                                                "past week (default: today, this week so far)")]
+
+
+def week_links(to: date | None) -> tuple[date, date | None]:
+    """Days that show the week before the shown one and the week after it (whole weeks: their
+    Sundays; the week after is None when the shown week is this one). Early in a week, this week
+    has little in it yet, and last week is one click away."""
+    today = datetime.now(UTC).date()
+    monday = (to or today) - timedelta(days=(to or today).weekday())
+    following = monday + timedelta(days=7)
+    return monday - timedelta(days=1), (min(following + timedelta(days=6), today) if following <= today else None)
 Official = Annotated[Viewer, Depends(allow(Role.REGIONAL_OFFICIAL))]
 
 
@@ -38,11 +51,11 @@ def regions_start(found: RegionViewer, code: Annotated[str, Query(max_length=20)
 
 
 @router.get("/regions/{code}", summary="Headline numbers, trend, map, hotspots, field reports, weekly PDF")
-def dashboard(request: Request, code: Code, st: State, found: RegionViewer) -> Response:
+def dashboard(request: Request, code: Code, st: State, found: RegionViewer, to: Week = None) -> Response:
     check_scope(found.who, code)
     k = st.settings.suppression_k
     with transaction(st.sessions) as db:
-        data = report_data(db, code, None, k)
+        data = report_data(db, code, to, k)
         mine = routes_field_reports.my_reports(found.who, db) if found.who.role is Role.REGIONAL_OFFICIAL else []
     view = report_view(data)
     cells = list(zip([h.label for h in view.hotspots], data.hotspots.get("cells", []), strict=True))
@@ -50,14 +63,14 @@ def dashboard(request: Request, code: Code, st: State, found: RegionViewer) -> R
                 code=code, data=data, view=view, k=k, map=region_map(data.shapes, view.children, cells, k),
                 bars=trend_bars(data.stats["weeks"], k), trend_box=(TREND_HEIGHT, TREND_BASE, TREND_TOP),
                 zone=time_zone(code)[0], reports=mine, can_report=found.who.role is Role.REGIONAL_OFFICIAL,
-                subregions=[(c.code, c.name) for c in view.children])
+                subregions=[(c.code, c.name) for c in view.children], to=to, weeks=week_links(to))
 
 
 @router.get("/regions/{code}/report.pdf", summary="The weekly report (PDF)")
-def weekly_pdf(code: Code, st: State, found: RegionViewer) -> Response:
+def weekly_pdf(code: Code, st: State, found: RegionViewer, to: Week = None) -> Response:
     check_scope(found.who, code)
     with transaction(st.sessions) as db:
-        data = report_data(db, code, None, st.settings.suppression_k)
+        data = report_data(db, code, to, st.settings.suppression_k)
     return Response(report_pdf(data), media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="laporan-{code}-{data.week}.pdf"',
                              "Cache-Control": "no-store"})
