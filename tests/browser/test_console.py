@@ -78,15 +78,16 @@ def test_decision_needs_a_reason(console: Console, open_as: Open) -> None:
 def test_regional_official_sees_own_kelurahan_map_and_nothing_else(console: Console, open_as: Open) -> None:
     page = open_as(CAMAT)
     assert page.url.endswith(f"/console/regions/{LOWOKWARU}")
-    this_week = datetime.now(UTC).date().isocalendar()
+    today = datetime.now(UTC).date()
+    this_week = today.isocalendar()
     expect(page.locator("h2").first).to_contain_text(f"{this_week.year}-W{this_week.week:02d}")
     # one click back is last week, whole (the demo's seven days span two ISO weeks; early in a
     # week, this week holds only hours of them)
     page.get_by_role("link", name=re.compile("Minggu sebelumnya")).click()
-    last = (datetime.now(UTC).date() - timedelta(days=7)).isocalendar()
+    last = (today - timedelta(days=7)).isocalendar()
     expect(page.locator("h2").first).to_contain_text(f"{last.year}-W{last.week:02d}")
     assert page.get_by_role("link", name=re.compile("Minggu berikutnya")).count() == 1
-    if datetime.now(UTC).weekday() >= 3:  # Thursday to Sunday: most of the demo is this week
+    if today.weekday() >= 3:  # Thursday to Sunday: most of the demo is this week
         page.goto(f"/console/regions/{LOWOKWARU}")
     regions = page.locator("svg.map g.region")
     titles = regions.locator("title").all_text_contents()

@@ -136,7 +136,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "week": ("Minggu", "Week"),
     "headline": ("Angka utama minggu {week}", "Headline figures, week {week}"),
     "previous_week": ("minggu sebelumnya", "previous week"),
-    "earlier_week": ("Minggu sebelumnya", "Previous week"),
     "later_week": ("Minggu berikutnya", "Next week"),
     "weeks_nav": ("Pilih minggu", "Choose a week"),
     "trend": ("Tren 8 minggu: akun terdeteksi menawarkan seks", "8-week trend: accounts detected offering sex"),

@@ -28,6 +28,7 @@ from pantau.store.db import transaction
 
 router = APIRouter(prefix="/console", route_class=ConsoleRoute)
 RegionViewer = Annotated[Viewer, Depends(allow(Role.REGIONAL_OFFICIAL, Role.ADMIN))]
+Official = Annotated[Viewer, Depends(allow(Role.REGIONAL_OFFICIAL))]
 # The ISO week to show: the week of this day, counted up to and including it (default: today).
 Week = Annotated[date | None, Query(description="a day of the week to show; the week's last day for a whole "
                                                 "past week (default: today, this week so far)")]
@@ -38,10 +39,10 @@ def week_links(to: date | None) -> tuple[date, date | None]:
     Sundays; the week after is None when the shown week is this one). Early in a week, this week
     has little in it yet, and last week is one click away."""
     today = datetime.now(UTC).date()
-    monday = (to or today) - timedelta(days=(to or today).weekday())
+    shown = to or today
+    monday = shown - timedelta(days=shown.weekday())
     following = monday + timedelta(days=7)
     return monday - timedelta(days=1), (min(following + timedelta(days=6), today) if following <= today else None)
-Official = Annotated[Viewer, Depends(allow(Role.REGIONAL_OFFICIAL))]
 
 
 @router.get("/regions", summary="Open a region's dashboard (an official's own region by default)")
