@@ -26,8 +26,16 @@ _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",
 
 
 def _digest(prev: str, at: datetime, actor: str, action: str, subject: str, details: dict[str, Any]) -> str:
-    body = _CANONICAL.encode({"at": at.astimezone(UTC).isoformat(), "actor": actor, "action": action,
-                              "subject": subject, "details": details})
+    return _chain(prev, at, actor, action, subject, _CANONICAL.encode(details))
+
+
+def _chain(prev: str, at: datetime, actor: str, action: str, subject: str, details_json: str) -> str:
+    """SHA-256 over the previous hash and the entry's canonical JSON (keys sorted, no spaces), with
+    the details already encoded: what ``_CANONICAL.encode`` of the whole entry gives, built from its
+    parts so that the details can be encoded before the chain is locked (``record``)."""
+    enc = _CANONICAL.encode
+    body = (f'{{"action":{enc(action)},"actor":{enc(actor)},"at":{enc(at.astimezone(UTC).isoformat())},'
+            f'"details":{details_json},"subject":{enc(subject)}}}')
     return hashlib.sha256((prev + "\n" + body).encode("utf-8")).hexdigest()
 
 
@@ -37,8 +45,10 @@ _KEYS = ("at", "actor", "action", "subject", "details", "prev_hash", "hash")
 
 def record(session: Session, actor: str, action: str, subject: str, details: dict[str, Any] | None = None) -> None:
     """Append one entry in the caller's transaction: it is written when the transaction commits (and
-    dropped if it rolls back), so the chain is only locked for the moment of writing."""
-    session.info.setdefault(_PENDING, []).append((actor, action, subject, details or {}))
+    dropped if it rolls back), so the chain is only locked for the moment of writing. The details
+    are encoded now, outside that moment (and as they are now)."""
+    details = details or {}
+    session.info.setdefault(_PENDING, []).append((actor, action, subject, details, _CANONICAL.encode(details)))
 
 
 @event.listens_for(Session, "before_commit")
@@ -54,8 +64,8 @@ def _write_pending(session: Session) -> None:
     prev = session.execute(select(AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)).scalar() or GENESIS
     at = datetime.now(UTC)
     rows = []
-    for actor, action, subject, details in pending:
-        digest = _digest(prev, at, actor, action, subject, details)
+    for actor, action, subject, details, details_json in pending:
+        digest = _chain(prev, at, actor, action, subject, details_json)
         rows.append({"at": at, "actor": actor, "action": action, "subject": subject, "details": details,
                      "prev_hash": prev, "hash": digest})
         prev = digest

@@ -249,18 +249,18 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
             .with_for_update(key_share=True)
         session.execute(update(Account).where(Account.id.in_(in_order.scalar_subquery())).values(last_seen=now))
     # Only events that need a case read one (most events are allowed and have none). Locked (in id
-    # order) until commit: concurrent workers update a case's counters one at a time.
-    case_owners = {a for e in unique if _needs_case(e, verdicts[e.event_id])
-                   and (a := case_account(e, verdicts[e.event_id])) is not None}
+    # order) until commit: concurrent workers update a case's counters one at a time, so the events
+    # without a case are written first, before this transaction holds any case.
+    owners = {e.event_id: a for e in unique if _needs_case(e, verdicts[e.event_id])
+              and (a := case_account(e, verdicts[e.event_id])) is not None}
+    events_out.insert(session.connection(), [prepared[e.event_id] for e in unique if e.event_id not in owners])
+    case_owners = set(owners.values())
     cases = {c.account_id: c for c in session.execute(
         select(Case).where(Case.account_id.in_(case_owners), Case.status == "open").order_by(Case.id)
         .with_for_update()).scalars()} if case_owners else {}
     opened = []
-    for event in unique:  # each case's counters, before new cases are written (one INSERT, no UPDATE after)
-        verdict = verdicts[event.event_id]
-        account_id = case_account(event, verdict)
-        if account_id is None or not _needs_case(event, verdict):
-            continue
+    for event_id, account_id in owners.items():  # each case's counters, before new cases are written
+        verdict = verdicts[event_id]
         case = cases.get(account_id)
         if case is None:
             case = cases[account_id] = Case(account_id=account_id, status="open", child_safety=False,
@@ -274,16 +274,11 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
     for case in opened:
         audit.record(session, "pantau", "case.open", f"case:{case.id}", {"account": case.account_id})
 
-    stored: dict[str, dict[str, Any]] = {}
-    for event in unique:
-        verdict = verdicts[event.event_id]
-        owner = case_account(event, verdict)
-        case = cases.get(owner) if owner is not None and _needs_case(event, verdict) else None
-        stored[event.event_id] = record = records[event.event_id]
-        if case is not None:
-            record["case_id"] = case.id
-            events_out.set(prepared[event.event_id], "case_id", case.id)
-    events_out.insert(session.connection(), [prepared[i] for i in stored])  # one executemany, values ready
+    stored = {e.event_id: records[e.event_id] for e in unique}
+    for event_id, owner in owners.items():
+        stored[event_id]["case_id"] = cases[owner].id
+        events_out.set(prepared[event_id], "case_id", cases[owner].id)
+    events_out.insert(session.connection(), [prepared[i] for i in owners])  # values ready, case ids set
     acting = {stored[e.event_id]["case_id"] for e in unique
               if verdicts[e.event_id].decision.action in _AUTOMATIC or isinstance(e, FieldReportEvent)}
     new_cases = {c.id for c in opened}  # opened just now: no earlier actions or records to look up
