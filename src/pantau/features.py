@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from itertools import chain
 
 import numpy as np
 import scipy.sparse as sp
@@ -84,6 +86,7 @@ def outside_hashtags(original: str, signals: Sequence[Signal]) -> list[Signal]:
 
 
 GRAM_CACHE = 400_000  # n-gram → column entries remembered (a few tens of MiB at most)
+WORD_CACHE = 200_000  # word → its character n-grams' columns (likewise)
 
 
 # Emergency and help-line numbers after "lapor ke", "hubungi" …: a warning, not a price ("110"
@@ -120,10 +123,12 @@ class FeatureBuilder:
         ).build_analyzer()
         self._dense_offset = 2 * spec.n_features
         self._buckets: dict[str, int] = {}
-        self._dense_index = np.arange(len(spec.dense_names), dtype=np.int64) + self._dense_offset
+        self._words_seen: dict[str, list[int]] = {}
+        self._dense_width = len(spec.dense_names)  # a property that builds a list: counted once
+        self._dense_index = np.arange(self._dense_width, dtype=np.int64) + self._dense_offset
 
     def dense(self, nt: NormalizedText, signals: Sequence[Signal]) -> np.ndarray:
-        row = np.zeros(len(self.spec.dense_names), dtype=np.float64)
+        row = np.zeros(self._dense_width, dtype=np.float64)
         counted = effective(signals)
         groups = {s.group for s in counted}
         for s in counted:
@@ -144,6 +149,9 @@ class FeatureBuilder:
         # The same evidence without what only hashtags said: a wall of ad hashtags under a porn link
         # or a scam warning is not an offer, while an offer in the post's own words is.
         body = outside_hashtags(nt.original, signals)
+        if len(body) == len(signals):  # no signal inside a hashtag: the hashtags add nothing
+            row[k + 7] = float(offer)
+            return row
         row[k + 6] = row[k] - self._scorer.log_odds(body) / 5.0  # what only the hashtags add
         row[k] -= row[k + 6]  # what the post's own words give (the two add up to the scorer's log-odds)
         row[k + 7] = float(any(s.group in OFFER_GROUPS for s in effective(body)))
@@ -161,25 +169,42 @@ class FeatureBuilder:
                 self._buckets[gram] = index
         return index
 
-    def _hashed(self, grams: list[str], offset: int) -> dict[int, float]:
-        counts: dict[int, float] = {}
-        for gram in grams:
-            index = offset + self._bucket(gram)
-            counts[index] = counts.get(index, 0.0) + 1.0
-        if counts:
-            norm = self.spec.ngram_scale / math.sqrt(sum(v * v for v in counts.values()))
-            for index in counts:
-                counts[index] *= norm
-        return counts
+    def _word_columns(self, text: str) -> list[int]:
+        """The columns of the text's word 1–2-grams, in the analyzer's order."""
+        buckets, bucket = self._buckets, self._bucket
+        return [index if (index := buckets.get(gram)) is not None else bucket(gram) for gram in self._words(text)]
+
+    def _char_columns(self, text: str) -> list[int]:
+        """The columns of the text's character n-grams, in the analyzer's order. ``char_wb`` n-grams
+        never cross a space, so a text's are its words' in turn: each word's columns are made once
+        and remembered (the same words recur in almost every text)."""
+        columns: list[int] = []
+        for word in text.split():
+            found = self._words_seen.get(word)
+            if found is None:
+                found = [self.spec.n_features + self._bucket(gram) for gram in self._chars(word)]
+                if len(self._words_seen) < WORD_CACHE:
+                    self._words_seen[word] = found
+            columns.extend(found)
+        return columns
+
+    def _block(self, columns: list[int]) -> tuple[list[int], np.ndarray]:
+        """One n-gram block: its distinct columns (first-seen order) and their counts, L2-normalised
+        and scaled by ``ngram_scale``."""
+        counts = Counter(columns)
+        values = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        if len(counts):  # integer counts: the sum of squares is exact, whatever the order
+            values *= self.spec.ngram_scale / math.sqrt(sum(c * c for c in counts.values()))
+        return list(counts), values
 
     def row(self, nt: NormalizedText, signals: Sequence[Signal]) -> tuple[np.ndarray, np.ndarray]:
         """Column indices and values of one text's feature row."""
         text = ngram_text(nt)
-        words = self._hashed(self._words(text), 0)
-        chars = self._hashed(self._chars(text), self.spec.n_features)
-        indices = np.fromiter([*words, *chars], dtype=np.int64, count=len(words) + len(chars))
-        values = np.fromiter([*words.values(), *chars.values()], dtype=np.float64, count=len(indices))
-        return (np.concatenate([indices, self._dense_index]), np.concatenate([values, self.dense(nt, signals)]))
+        word_columns, word_values = self._block(self._word_columns(text))
+        char_columns, char_values = self._block(self._char_columns(text))
+        indices = np.fromiter(chain(word_columns, char_columns, self._dense_index), dtype=np.int64,
+                              count=len(word_columns) + len(char_columns) + self._dense_width)
+        return indices, np.concatenate([word_values, char_values, self.dense(nt, signals)])
 
     def transform(self, items: Sequence[tuple[NormalizedText, Sequence[Signal]]]) -> sp.csr_matrix:
         rows = [self.row(nt, signals) for nt, signals in items]

@@ -88,6 +88,7 @@ class LexiconEntry:
     regex: re.Pattern[str] | None  # raw patterns: searched over the whole text
     unless: re.Pattern[str] | None
     unless_in_text: re.Pattern[str] | None
+    phrases: tuple[str, ...] = ()  # the terms as written (the extractor merges every entry's into one trie)
 
 
 def _strings(value: Any, path: str, where: str, field: str) -> list[str]:
@@ -167,6 +168,7 @@ def parse_lexicon(raw: str, path: str) -> tuple[str, list[LexiconEntry]]:
                 regex=_compile("|".join(f"(?:{r})" for r in regexes), path, where, "regex") if regexes else None,
                 unless=_cancel_pattern(unless),
                 unless_in_text=_cancel_pattern(unless_in_text),
+                phrases=tuple(terms),
             )
         )
     return str(data["version"]), entries
@@ -197,10 +199,11 @@ class LexiconExtractor:
                 by_first.setdefault(char, []).append(entry)
         self._by_first = {char: tuple(group) for char, group in by_first.items()}
         self._with_regex = tuple(e for e in self.entries if e.regex is not None)
-        # One scan finds the word starts where any entry's terms match; only those are tried entry by entry.
-        tries = [e.terms.pattern for e in self.entries if e.terms is not None]
-        self._candidates = re.compile(r"(?<![a-z0-9])(?=\S)(?=" + "|".join(f"(?:{t})" for t in tries) + ")") \
-            if tries else None
+        # One scan finds the word starts where any entry's terms match; only those are tried entry by
+        # entry. Every entry's terms in one trie: shared prefixes are tried once, not once per entry.
+        phrases = sorted({t for e in self.entries for t in e.phrases})
+        self._candidates = re.compile(rf"(?<![a-z0-9])(?=\S)(?=(?:{_trie_regex(phrases)})(?![a-z]))") \
+            if phrases else None
         # Likewise one search tells whether any entry's own regex can match at all.
         patterns = [e.regex.pattern for e in self._with_regex]  # type: ignore[union-attr]
         combinable = patterns and not any(re.search(r"\\[1-9]|\(\?P[<=]|\(\?\(", p) for p in patterns)
