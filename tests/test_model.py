@@ -161,3 +161,34 @@ def test_help_line_numbers_are_not_prices_to_the_ngrams() -> None:
     assert ngram_text(normalize("ST 110 LT 300")) == "st 000 lt 000"  # a price stays a number
     assert ngram_text(normalize("ke 110rb aja")) == "ke 000rb saja"
     assert ngram_text(normalize("nego ke 110.000 saja")) == "nego ke 000.000 saja"
+
+
+def test_ngram_features_are_exactly_sklearns_hashing_vectorizer() -> None:
+    """The feature builder's n-gram blocks (made per word and remembered, for speed) equal what
+    scikit-learn's HashingVectorizer gives for the same text, scaled by ``ngram_scale``; the second
+    time a text is seen (every word remembered) they are the same again."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    from pantau.features import FeatureBuilder, FeatureSpec, ngram_text
+
+    pipeline = Pipeline.transparent()
+    spec = FeatureSpec(signal_names=tuple(pipeline.registry.signal_names), ngram_scale=0.5)
+    builder = FeatureBuilder(spec)
+    n = spec.n_features
+    common = {"n_features": n, "alternate_sign": False, "norm": "l2", "lowercase": False}
+    words = HashingVectorizer(analyzer="word", ngram_range=spec.word_ngrams,
+                              token_pattern=r"[^\s,.!?;:()\"']+", **common)
+    chars = HashingVectorizer(analyzer="char_wb", ngram_range=spec.char_ngrams, **common)
+    texts = ["Ready 0p3n 𝐁𝐎 kak, ST 300 LT 800 include room. WA aja", "a", "", "  ", "kak kak kak kak",
+             "baris satu\nbaris dua\t\ttab  dua spasi", "cakep banget #openbo #bispak 😘", "o.p.e.n b-o murah",
+             "Jual kue basah, open PO sampai Jumat, COD area Malang 081234567890 @toko_kue"]
+    for _ in range(2):
+        for text in texts:
+            prepared = pipeline.prepare(text)
+            indices, values = builder.row(prepared.normalized, prepared.signals)
+            got = np.zeros(2 * n)
+            ngram = indices < 2 * n
+            np.add.at(got, indices[ngram], values[ngram])
+            source = [ngram_text(prepared.normalized)]
+            want = np.concatenate([words.transform(source).toarray()[0], chars.transform(source).toarray()[0]])
+            assert np.allclose(got, want * spec.ngram_scale, rtol=0, atol=1e-12), text
