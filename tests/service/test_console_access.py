@@ -17,7 +17,7 @@ from pantau.api.app import create_app
 from pantau.auth import Role
 from pantau.pipeline import Pipeline
 from pantau.store.db import transaction
-from pantau.store.schema import AuditEntry, User
+from pantau.store.schema import AuditEntry, Event, User
 from tests.service.conftest import Service
 from tests.service.test_access_audit import api_routes, declared_roles
 
@@ -168,3 +168,14 @@ def test_a_session_holds_across_server_processes(service: Service, pipeline: Pip
     assert 'class="flash' not in client.get("/console/admin").text  # once
     assert client.post("/console/logout", data={"csrf": csrf}, follow_redirects=False).status_code == 303
     assert elsewhere.get("/console/admin", follow_redirects=False).status_code == 303  # ended everywhere
+
+
+def test_a_nul_character_in_a_console_form_is_stored_as_a_replacement_character(service: Service) -> None:
+    """A field report typed with U+0000 (PostgreSQL's text cannot hold it) is stored with U+FFFD."""
+    client, csrf = sign_in(service, Role.REGIONAL_OFFICIAL)
+    form = {"csrf": csrf, "text": "status open BO\x00 di alun-alun", "occurred_at": "2026-01-05T21:30"}
+    answer = client.post("/console/regions/35.73.05/field-reports", data=form, follow_redirects=False)
+    assert answer.status_code == 303, answer.text
+    with service.sessions() as session:
+        texts = session.execute(select(Event.text).where(Event.kind == "field_report")).scalars().all()
+    assert texts == ["status open BO\ufffd di alun-alun"]

@@ -24,7 +24,7 @@ from pantau.ingest import SEEN_RESOLUTION, Stored, ingest_in_transaction
 from pantau.models import Verdict
 from pantau.pipeline import Pipeline
 from pantau.store.db import make_engine, session_factory, transaction
-from pantau.store.schema import Account, AuditEntry, Case, ContactHash, Event
+from pantau.store.schema import Account, ActionRecord, AuditEntry, Case, ContactHash, Event
 from tests.service.conftest import Service
 
 NOW = "2026-11-29T07:00:00+07:00"
@@ -332,3 +332,40 @@ def test_a_batch_that_loses_a_race_for_a_case_is_stored_once_on_retry(service: S
         cases = session.execute(select(Case).where(Case.account_id == "acc-race")).scalars().all()
         assert len(cases) == 1 and cases[0].events_count == 2  # the other's event and this one, one case
         assert session.execute(select(Event.case_id).where(Event.event_id == "r1")).scalar_one() == cases[0].id
+
+
+def test_a_nul_character_in_free_text_is_stored_as_a_replacement_character(service: Service) -> None:
+    """PostgreSQL's text cannot hold U+0000 (it used to answer 500); every backend now stores the
+    text with U+FFFD in its place, one character for one, so spans still point into the text as sent."""
+    h = service.headers(Role.PLATFORM)
+    r = service.client.post("/v1/events", json=profile("nul1", "open BO\x00 300 include room", "acc-nul"), headers=h)
+    assert r.status_code == 200, r.text
+    decision = r.json()
+    assert decision["action"] == "hide_nearby"
+    sent = "Ayu\nopen BO\x00 300 include room"
+    assert all(sent[s["start"]:s["end"]].replace("\x00", "\ufffd") == s["text"] for s in decision["signals"])
+    batch = {"events": [{"event_id": "nul2", "kind": "status_post", "occurred_at": NOW, "account_id": "acc-nul",
+                         "text": "hai\x00 kak"},
+                        {"event_id": "nul3", "kind": "user_report", "occurred_at": NOW, "reporter_id": "r-1",
+                         "reported_account_id": "acc-nul", "reason": "spam\x00", "text": "dia jual\x00an"}]}
+    r = service.client.post("/v1/events/batch", json=batch, headers=h)
+    assert r.status_code == 200, r.text
+    with service.sessions() as session:
+        stored = dict(session.execute(select(Event.event_id, Event.text)).all())
+        details = session.execute(select(Event.details).where(Event.event_id == "nul3")).scalar_one()
+    assert stored == {"nul1": "Ayu\nopen BO\ufffd 300 include room", "nul2": "hai\ufffd kak",
+                      "nul3": "dia jual\ufffdan"}
+    assert details == {"reason": "spam\ufffd"}
+    case_id = decision["case_id"]
+    mod = service.headers(Role.MODERATOR)
+    assert service.client.post(f"/v1/cases/{case_id}/claim", headers=mod).status_code == 200
+    r = service.client.post(f"/v1/cases/{case_id}/decide", headers=mod,
+                            json={"decision": "confirm", "action": "hide_nearby", "reason": "BO\x00 dengan tarif"})
+    assert r.status_code == 200, r.text
+    with service.sessions() as session:
+        action_id = session.execute(select(ActionRecord.id).where(ActionRecord.decided_by.is_not(None))).scalar_one()
+    appeal = {"action_id": action_id, "account_id": "acc-nul", "statement": "saya tidak\x00 menawarkan"}
+    r = service.client.post("/v1/appeals", headers=h, json=appeal)
+    assert r.status_code == 200, r.text
+    assert r.json()["statement"] == "saya tidak\ufffd menawarkan"
+    assert service.client.post("/v1/appeals", headers=h, json=appeal | {"account_id": "acc\x00nul"}).status_code == 422

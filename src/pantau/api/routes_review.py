@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from pantau import review
 from pantau.api.deps import DB, State, require
+from pantau.api.schemas import Id, NoNul
 from pantau.auth import Principal, Role
 from pantau.errors import NotFoundError
 from pantau.store.schema import ActionRecord, Appeal, Case, ChildSafetyRecord, Event, Review
@@ -19,7 +20,7 @@ router = APIRouter(tags=["review"])
 Reviewer = Annotated[Principal, Depends(require(Role.MODERATOR, Role.CHILD_SAFETY_OFFICER, Role.ADMIN))]
 Platform = Annotated[Principal, Depends(require(Role.PLATFORM))]
 Officer = Annotated[Principal, Depends(require(Role.CHILD_SAFETY_OFFICER, Role.ADMIN))]
-Reason = Annotated[str, Field(min_length=1, max_length=2000)]
+Reason = Annotated[str, Field(min_length=1, max_length=2000), NoNul]
 RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
@@ -75,8 +76,8 @@ class DecideIn(BaseModel):
 class AppealIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     action_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
-    account_id: Annotated[str, Field(min_length=1, max_length=200)]
-    statement: Annotated[str, Field(max_length=5000)] = ""
+    account_id: Id
+    statement: Annotated[str, Field(max_length=5000), NoNul] = ""
 
 
 class AppealOut(BaseModel):

@@ -5,11 +5,20 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+
+def without_nul(value: str) -> str:
+    """Free text with U+0000 written as U+FFFD: PostgreSQL's text cannot hold NUL (the event would
+    fail to store), and one character for one keeps every offset, so signal spans still point into
+    the text as sent. Both backends store the same text."""
+    return value.replace("\x00", "\ufffd")
+
+
+NoNul = AfterValidator(without_nul)
 Id = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9._:@/+=-]+$")]
 RegionCode = Annotated[str, Field(pattern=r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$", examples=["35.73.05.1001"])]
-Text = Annotated[str, Field(max_length=20_000)]
+Text = Annotated[str, Field(max_length=20_000), NoNul]
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
 
@@ -39,7 +48,7 @@ class _EventBase(BaseModel):
 class ProfileEvent(_EventBase):
     kind: Literal["profile"]
     account_id: Id
-    display_name: Annotated[str, Field(max_length=200)] = ""
+    display_name: Annotated[str, Field(max_length=200), NoNul] = ""
     status: Text = ""
     declared_age: Annotated[int, Field(ge=0, le=120)] | None = None
     location: Location | None = None
@@ -65,14 +74,14 @@ class UserReportEvent(_EventBase):
     kind: Literal["user_report"]
     reporter_id: Id
     reported_account_id: Id
-    reason: Annotated[str, Field(max_length=100)] = "other"
+    reason: Annotated[str, Field(max_length=100), NoNul] = "other"
     text: Text = ""
 
 
 class FieldReportEvent(_EventBase):
     kind: Literal["field_report"]
     text: Text
-    place: Annotated[str, Field(max_length=300)] = ""
+    place: Annotated[str, Field(max_length=300), NoNul] = ""
     location: Location | None = None
     region_code: RegionCode | None = None
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import Request
 from starlette.responses import Response
 
+from pantau.api.schemas import without_nul
 from pantau.store.schema import ConsoleSessionRecord
 
 COOKIE = "pantau_session"
@@ -128,4 +129,4 @@ async def form_fields(request: Request) -> dict[str, str]:
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/x-www-form-urlencoded":
         return {}
     body = await request.body()
-    return dict(parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True))
+    return {k: without_nul(v) for k, v in parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True)}
