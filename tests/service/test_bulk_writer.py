@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from pantau.config import Settings
 from pantau.store import bulk
 from pantau.store.db import make_engine, session_factory, transaction
 from pantau.store.schema import Account, AuditEntry, Event, as_utc
+from pantau.worker import transient
 
 AWKWARD = "tab\there, new\nline, back\\slash, \\N, quote ' \" , 0p3n 𝐁𝐎 🏩, NUL-free\r\nend"
 
@@ -65,4 +68,45 @@ def test_an_empty_bulk_write_writes_nothing(settings: Settings) -> None:
     with transaction(sessions) as session:
         bulk.writer(AuditEntry.__table__, engine.dialect, keys).insert(session.connection(), [])
         assert session.execute(select(AuditEntry)).first() is None
+    engine.dispose()
+
+
+def test_a_duplicate_row_fails_as_sqlalchemys_integrity_error(settings: Settings) -> None:
+    """Callers retry a lost race on IntegrityError (``ingest_in_transaction``): the bulk writer raises
+    it as any statement would, on PostgreSQL's COPY as on SQLite's executemany, and nothing stays."""
+    engine = make_engine(settings)
+    sessions = session_factory(engine)
+    out = bulk.writer(Event.__table__, engine.dialect, [c.key for c in Event.__table__.columns])
+    with transaction(sessions) as session:
+        session.add(Account(id="acc-bulk", first_seen=datetime.now(UTC), last_seen=datetime.now(UTC)))
+        session.flush()
+        out.insert(session.connection(), [out.row(_event("d1"))])
+    with pytest.raises(IntegrityError), transaction(sessions) as session:
+        out.insert(session.connection(), [out.row(_event("d2")), out.row(_event("d1"))])
+    with sessions() as session:
+        assert session.execute(select(Event.event_id)).scalars().all() == ["d1"]
+    engine.dispose()
+
+
+def test_a_lost_server_connection_is_an_invalidated_operational_error(settings: Settings) -> None:
+    """The server goes away in the middle of a COPY (here: its backend is terminated): the error is
+    SQLAlchemy's OperationalError with the connection invalidated, which the stream worker treats as
+    an outage (it holds the batch and retries), and the next transaction gets a fresh connection."""
+    if settings.embedded:
+        pytest.skip("SQLite has no server connection to lose")
+    engine = make_engine(settings)
+    sessions = session_factory(engine)
+    out = bulk.writer(Event.__table__, engine.dialect, [c.key for c in Event.__table__.columns])
+    with transaction(sessions) as session:
+        session.add(Account(id="acc-bulk", first_seen=datetime.now(UTC), last_seen=datetime.now(UTC)))
+    with pytest.raises(OperationalError) as caught, transaction(sessions) as session:
+        pid = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        with make_engine(settings).connect() as other:
+            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        out.insert(session.connection(), [out.row(_event("lost1"))])
+    assert caught.value.connection_invalidated and transient(caught.value)
+    with transaction(sessions) as session:
+        out.insert(session.connection(), [out.row(_event("lost2"))])
+    with sessions() as session:
+        assert session.execute(select(Event.event_id)).scalars().all() == ["lost2"]
     engine.dispose()

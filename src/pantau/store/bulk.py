@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Dialect, Table, insert
+from sqlalchemy.exc import DBAPIError
 
 Row = list[Any] | dict[str, Any]  # positional (SQLite's qmark) or named (psycopg's pyformat)
 
@@ -62,11 +63,26 @@ class RowWriter:
         if not rows:
             return
         if connection.dialect.driver == "psycopg":
-            with connection.connection.driver_connection.cursor() as cursor, cursor.copy(self.copy_sql) as copy:
-                for row in rows:  # columns in self.keys order, as the COPY names them
-                    copy.write_row([row[k] for k in self.keys] if isinstance(row, dict) else row)
+            self._copy(connection, rows)
             return
         connection.exec_driver_sql(self.sql, [tuple(r) for r in rows] if self.positional else list(rows))
+
+    def _copy(self, connection: Connection, rows: Sequence[Row]) -> None:
+        """COPY through the driver's own cursor. Its errors are raised as SQLAlchemy's, as a statement's
+        would be (a unique violation as IntegrityError, for the callers' race retries; a lost server as
+        a disconnect, the connection invalidated), since SQLAlchemy does not see this statement."""
+        dialect = connection.dialect
+        dbapi_connection = connection.connection.driver_connection
+        try:
+            with dbapi_connection.cursor() as cursor, cursor.copy(self.copy_sql) as copy:
+                for row in rows:  # columns in self.keys order, as the COPY names them
+                    copy.write_row([row[k] for k in self.keys] if isinstance(row, dict) else row)
+        except dialect.loaded_dbapi.Error as exc:
+            lost = dialect.is_disconnect(exc, connection.connection.dbapi_connection, None)
+            if lost:
+                connection.invalidate(exc)
+            raise DBAPIError.instance(self.copy_sql, None, exc, dialect.loaded_dbapi.Error,
+                                      connection_invalidated=lost, dialect=dialect) from exc
 
 
 _WRITERS: dict[tuple[str, str, str, tuple[str, ...]], RowWriter] = {}
