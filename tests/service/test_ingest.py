@@ -369,3 +369,27 @@ def test_a_nul_character_in_free_text_is_stored_as_a_replacement_character(servi
     assert r.status_code == 200, r.text
     assert r.json()["statement"] == "saya tidak\ufffd menawarkan"
     assert service.client.post("/v1/appeals", headers=h, json=appeal | {"account_id": "acc\x00nul"}).status_code == 422
+
+
+def test_an_event_stored_meanwhile_by_another_process_is_answered_as_a_replay(service: Service,
+                                                                               pipeline: Pipeline) -> None:
+    """Another process stores the same event between this transaction's look-up of known events and
+    its write (PostgreSQL runs them side by side): the write fails on the event's key, the retry
+    finds the stored event, and the caller gets its decision as a replay — not an error."""
+    if service.settings.embedded:
+        pytest.skip("SQLite runs one transaction at a time: there is no such race")
+    engine = make_engine(service.settings)
+    sessions = session_factory(engine)
+    events = TypeAdapter(list[EventIn]).validate_python([profile("race-e1", "open BO 300 include room", "acc-r2")])
+    raced = []
+
+    @sqlalchemy.event.listens_for(engine, "before_cursor_execute")
+    def _other_writer_first(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if statement.startswith("SELECT accounts.id") and not raced:
+            raced.append(True)  # the same event, stored and committed by another process first
+            ingest_in_transaction(service.sessions, pipeline, events, "platform:test", b"k" * 32)
+
+    [stored] = ingest_in_transaction(sessions, pipeline, events, "platform:test", b"k" * 32)
+    assert raced and stored.replayed and stored.record["action"] == "hide_nearby"
+    assert counts(service)["Event"] == 1 and counts(service)["Case"] == 1
+    engine.dispose()
