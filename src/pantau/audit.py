@@ -47,8 +47,10 @@ def record(session: Session, actor: str, action: str, subject: str, details: dic
     """Append one entry in the caller's transaction: it is written when the transaction commits (and
     dropped if it rolls back), so the chain is only locked for the moment of writing. The details
     are encoded now, outside that moment (and as they are now)."""
-    details = details or {}
-    session.info.setdefault(_PENDING, []).append((actor, action, subject, details, _CANONICAL.encode(details)))
+    encoded = _CANONICAL.encode(details or {})
+    # The stored details are read back from what was hashed: a caller changing its dict later
+    # cannot make the entry disagree with its hash.
+    session.info.setdefault(_PENDING, []).append((actor, action, subject, json.loads(encoded), encoded))
 
 
 @event.listens_for(Session, "before_commit")

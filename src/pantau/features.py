@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -86,7 +87,8 @@ def outside_hashtags(original: str, signals: Sequence[Signal]) -> list[Signal]:
 
 
 GRAM_CACHE = 400_000  # n-gram → column entries remembered (a few tens of MiB at most)
-WORD_CACHE = 200_000  # word → its character n-grams' columns (likewise)
+WORD_CACHE = 50_000  # words (of at most WORD_CACHED_LENGTH characters) → their n-grams' columns (≤ 20 MiB)
+WORD_CACHED_LENGTH = 24  # a longer token (a URL-like run, random letters) is not remembered
 
 
 # Emergency and help-line numbers after "lapor ke", "hubungi" …: a warning, not a price ("110"
@@ -123,7 +125,7 @@ class FeatureBuilder:
         ).build_analyzer()
         self._dense_offset = 2 * spec.n_features
         self._buckets: dict[str, int] = {}
-        self._words_seen: dict[str, list[int]] = {}
+        self._words_seen: dict[str, array[int]] = {}  # 4 bytes a column: bounded memory
         self._dense_width = len(spec.dense_names)  # a property that builds a list: counted once
         self._dense_index = np.arange(self._dense_width, dtype=np.int64) + self._dense_offset
 
@@ -182,8 +184,8 @@ class FeatureBuilder:
         for word in text.split():
             found = self._words_seen.get(word)
             if found is None:
-                found = [self.spec.n_features + self._bucket(gram) for gram in self._chars(word)]
-                if len(self._words_seen) < WORD_CACHE:
+                found = array("i", [self.spec.n_features + self._bucket(gram) for gram in self._chars(word)])
+                if len(word) <= WORD_CACHED_LENGTH and len(self._words_seen) < WORD_CACHE:
                     self._words_seen[word] = found
             columns.extend(found)
         return columns

@@ -6,7 +6,6 @@ time and writes nothing. The API, the stream worker and the demo call ``ingest_b
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import math
@@ -18,7 +17,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from pantau import audit
@@ -253,7 +252,10 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
     # without a case are written first, before this transaction holds any case.
     owners = {e.event_id: a for e in unique if _needs_case(e, verdicts[e.event_id])
               and (a := case_account(e, verdicts[e.event_id])) is not None}
-    events_out.insert(session.connection(), [prepared[e.event_id] for e in unique if e.event_id not in owners])
+    # Rows go in key order, cases below in account order: two transactions writing some of the same
+    # keys take their locks in the same order (no deadlock between batches that list them differently).
+    events_out.insert(session.connection(), [prepared[i] for i in sorted(e.event_id for e in unique)
+                                             if i not in owners])
     case_owners = set(owners.values())
     cases = {c.account_id: c for c in session.execute(
         select(Case).where(Case.account_id.in_(case_owners), Case.status == "open").order_by(Case.id)
@@ -269,7 +271,7 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
         case.events_count += 1
         case.max_score = max(case.max_score, verdict.assessment.score)
         case.child_safety = case.child_safety or verdict.decision.action is Action.ESCALATE_CHILD_SAFETY
-    session.add_all(opened)
+    session.add_all(sorted(opened, key=lambda c: c.account_id))
     session.flush()  # accounts and new cases exist (and have ids) before events refer to them
     for case in opened:
         audit.record(session, "pantau", "case.open", f"case:{case.id}", {"account": case.account_id})
@@ -278,7 +280,7 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
     for event_id, owner in owners.items():
         stored[event_id]["case_id"] = cases[owner].id
         events_out.set(prepared[event_id], "case_id", cases[owner].id)
-    events_out.insert(session.connection(), [prepared[i] for i in owners])  # values ready, case ids set
+    events_out.insert(session.connection(), [prepared[i] for i in sorted(owners)])  # values ready, case ids set
     acting = {stored[e.event_id]["case_id"] for e in unique
               if verdicts[e.event_id].decision.action in _AUTOMATIC or isinstance(e, FieldReportEvent)}
     new_cases = {c.id for c in opened}  # opened just now: no earlier actions or records to look up
@@ -323,10 +325,24 @@ def ingest_in_transaction(sessions: sessionmaker[Session], pipeline: Pipeline, e
     for a replayed id, and both write one: the database's unique indexes let the first commit and
     fail the second with an IntegrityError. Tried again, the second transaction finds what the
     first stored (a replay, a case to join), so nothing is written twice and the caller sees no
-    error. A third failure is not a race and is raised.
+    error. PostgreSQL may also end a deadlock by failing one of the transactions in it: that one
+    is tried again too. A third failure is not a race and is raised.
     """
     for _ in range(RACE_ATTEMPTS - 1):
-        with contextlib.suppress(IntegrityError), transaction(sessions) as session:
-            return ingest_batch(session, pipeline, events, actor, hash_key, regions)
+        try:
+            with transaction(sessions) as session:
+                return ingest_batch(session, pipeline, events, actor, hash_key, regions)
+        except DBAPIError as exc:
+            if not lost_race(exc):
+                raise
     with transaction(sessions) as session:  # the last attempt: its error is the caller's
         return ingest_batch(session, pipeline, events, actor, hash_key, regions)
+
+
+_TRY_AGAIN = frozenset({"40P01", "40001"})  # PostgreSQL: deadlock detected, serialization failure
+
+
+def lost_race(exc: DBAPIError) -> bool:
+    """The transaction failed only because another one got there first: a unique index refused
+    what the other wrote, or PostgreSQL broke a deadlock (or a serialization conflict) this way."""
+    return isinstance(exc, IntegrityError) or getattr(exc.orig, "sqlstate", None) in _TRY_AGAIN

@@ -393,3 +393,30 @@ def test_an_event_stored_meanwhile_by_another_process_is_answered_as_a_replay(se
     assert raced and stored.replayed and stored.record["action"] == "hide_nearby"
     assert counts(service)["Event"] == 1 and counts(service)["Case"] == 1
     engine.dispose()
+
+
+class _DeadlockDetected(Exception):
+    sqlstate = "40P01"  # as psycopg's errors.DeadlockDetected carries it
+
+
+def test_a_transaction_broken_out_of_a_deadlock_is_tried_again(service: Service, pipeline: Pipeline) -> None:
+    """PostgreSQL ends a deadlock by failing one transaction in it; that batch is written again
+    (and stored once), while a database that is down still fails at once."""
+    engine = make_engine(service.settings)
+    sessions = session_factory(engine)
+    failures = [OperationalError("SELECT accounts …", {}, _DeadlockDetected("deadlock detected"))]
+
+    @sqlalchemy.event.listens_for(engine, "before_cursor_execute")
+    def _broken_once(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if statement.startswith("SELECT accounts.id") and failures:
+            raise failures.pop()
+
+    events = _events(3)
+    stored = ingest_in_transaction(sessions, pipeline, events, "platform:test", b"k" * 32)
+    assert not failures and [s.record["event_id"] for s in stored] == ["q0", "q1", "q2"]
+    assert not any(s.replayed for s in stored) and counts(service)["Event"] == 3
+    failures.append(OperationalError("SELECT accounts …", {}, Exception("could not connect to server")))
+    with pytest.raises(OperationalError):
+        ingest_in_transaction(sessions, pipeline, _events(4)[3:], "platform:test", b"k" * 32)
+    assert counts(service)["Event"] == 3
+    engine.dispose()

@@ -88,7 +88,7 @@ class LexiconEntry:
     regex: re.Pattern[str] | None  # raw patterns: searched over the whole text
     unless: re.Pattern[str] | None
     unless_in_text: re.Pattern[str] | None
-    phrases: tuple[str, ...] = ()  # the terms as written (the extractor merges every entry's into one trie)
+    phrases: tuple[str, ...]  # the terms as written (the extractor merges every entry's into one trie)
 
 
 def _strings(value: Any, path: str, where: str, field: str) -> list[str]:
