@@ -173,8 +173,7 @@ class FeatureBuilder:
 
     def _word_columns(self, text: str) -> list[int]:
         """The columns of the text's word 1–2-grams, in the analyzer's order."""
-        buckets, bucket = self._buckets, self._bucket
-        return [index if (index := buckets.get(gram)) is not None else bucket(gram) for gram in self._words(text)]
+        return [self._bucket(gram) for gram in self._words(text)]
 
     def _char_columns(self, text: str) -> list[int]:
         """The columns of the text's character n-grams, in the analyzer's order. ``char_wb`` n-grams

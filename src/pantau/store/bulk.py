@@ -35,8 +35,10 @@ class RowWriter:
         if sorted(bound) != sorted(keys):  # e.g. a column with a default that the rows do not carry
             raise ValueError(f"{table.name}: the statement binds {sorted(bound)}, not the columns {sorted(keys)}")
         self.keys = bound if self.positional else list(keys)
-        quote = compiled.preparer.quote
-        self.copy_sql = f"COPY {compiled.preparer.format_table(table)} ({', '.join(map(quote, self.keys))}) FROM STDIN"
+        # psycopg (PostgreSQL): the rows go in by COPY; other drivers take the executemany
+        columns = ", ".join(map(compiled.preparer.quote, self.keys))
+        self.copy_sql = f"COPY {compiled.preparer.format_table(table)} ({columns}) FROM STDIN" \
+            if dialect.driver == "psycopg" else None
         self._index = {k: n for n, k in enumerate(self.keys)}
         self._process: dict[str, Callable[[Any], Any]] = {}
         for key in self.keys:
@@ -62,26 +64,26 @@ class RowWriter:
     def insert(self, connection: Connection, rows: Sequence[Row]) -> None:
         if not rows:
             return
-        if connection.dialect.driver == "psycopg":
-            self._copy(connection, rows)
-            return
-        connection.exec_driver_sql(self.sql, [tuple(r) for r in rows] if self.positional else list(rows))
+        if self.copy_sql is not None:
+            self._copy(connection, self.copy_sql, rows)
+        else:
+            connection.exec_driver_sql(self.sql, [tuple(r) for r in rows] if self.positional else list(rows))
 
-    def _copy(self, connection: Connection, rows: Sequence[Row]) -> None:
+    def _copy(self, connection: Connection, copy_sql: str, rows: Sequence[Row]) -> None:
         """COPY through the driver's own cursor. Its errors are raised as SQLAlchemy's, as a statement's
         would be (a unique violation as IntegrityError, for the callers' race retries; a lost server as
         a disconnect, the connection invalidated), since SQLAlchemy does not see this statement."""
         dialect = connection.dialect
-        dbapi_connection = connection.connection.driver_connection
+        driver = connection.connection.dbapi_connection  # psycopg's own connection
         try:
-            with dbapi_connection.cursor() as cursor, cursor.copy(self.copy_sql) as copy:
+            with driver.cursor() as cursor, cursor.copy(copy_sql) as copy:
                 for row in rows:  # columns in self.keys order, as the COPY names them
                     copy.write_row([row[k] for k in self.keys] if isinstance(row, dict) else row)
         except dialect.loaded_dbapi.Error as exc:
-            lost = dialect.is_disconnect(exc, connection.connection.dbapi_connection, None)
+            lost = dialect.is_disconnect(exc, driver, None)
             if lost:
                 connection.invalidate(exc)
-            raise DBAPIError.instance(self.copy_sql, None, exc, dialect.loaded_dbapi.Error,
+            raise DBAPIError.instance(copy_sql, None, exc, dialect.loaded_dbapi.Error,
                                       connection_invalidated=lost, dialect=dialect) from exc
 
 
