@@ -35,7 +35,7 @@ from pantau.models import Action, Signal, SignalGroup, Verdict
 from pantau.pipeline import Pipeline
 from pantau.regions import Assignment, RegionIndex, from_region_code
 from pantau.store import bulk
-from pantau.store.db import transaction
+from pantau.store.db import among, transaction
 from pantau.store.schema import Account, ActionRecord, Case, ChildSafetyRecord, ContactHash, Event, as_utc
 
 
@@ -130,10 +130,11 @@ class _Existing:
     def load(cls, session: Session, case_ids: set[int]) -> _Existing:
         if not case_ids:
             return cls(set(), set())
+        dialect = session.get_bind().dialect
         actions = session.execute(select(ActionRecord.case_id, ActionRecord.type).where(
-            ActionRecord.case_id.in_(case_ids), ActionRecord.type.in_(list(_AUTOMATIC.values())))).all()
+            among(ActionRecord.case_id, case_ids, dialect), ActionRecord.type.in_(list(_AUTOMATIC.values())))).all()
         records = session.execute(select(ChildSafetyRecord.case_id).where(
-            ChildSafetyRecord.case_id.in_(case_ids))).scalars()
+            among(ChildSafetyRecord.case_id, case_ids, dialect))).scalars()
         return cls({(c, t) for c, t in actions if c is not None}, set(records))
 
 
@@ -231,20 +232,23 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
     contacts = {i: [{"event_id": i, "kind": kind, "digest": digest}
                     for kind, digest in _contact_digests(r["text"], hash_key)] for i, r in records.items()}
 
-    existing = {e.event_id: e for e in session.execute(select(Event).where(Event.event_id.in_(ids))).scalars()}
+    dialect = session.get_bind().dialect
+    existing = {e.event_id: e for e in session.execute(select(Event).where(among(Event.event_id, ids, dialect)))
+                .scalars()}
     unique = [e for i, e in firsts.items() if i not in existing]
 
     account_ids = {a for a in (case_account(e, verdicts[e.event_id]) for e in unique) if a is not None}
-    seen = dict(session.execute(select(Account.id, Account.last_seen).where(Account.id.in_(account_ids))).all())
+    seen = dict(session.execute(select(Account.id, Account.last_seen)
+                                .where(among(Account.id, account_ids, dialect))).all())
     new_accounts = [{"id": a, "first_seen": now, "last_seen": now} for a in sorted(account_ids - set(seen))]
     if new_accounts:  # another worker may be adding the same account right now: theirs or ours, one row
-        upsert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        session.execute(upsert(Account).on_conflict_do_nothing(index_elements=["id"]), new_accounts)
+        upsert = pg_insert if dialect.name == "postgresql" else sqlite_insert  # Core: no ORM bookkeeping
+        session.execute(upsert(Account.__table__).on_conflict_do_nothing(index_elements=["id"]), new_accounts)
     stale = sorted(a for a, t in seen.items() if as_utc(t) <= now - SEEN_RESOLUTION)
     if stale:  # rows locked in id order: two transactions touching the same accounts never deadlock.
         # FOR NO KEY UPDATE (key_share): events and cases inserted for these accounts by others still
         # go ahead (their foreign-key check takes FOR KEY SHARE, which FOR UPDATE would block).
-        in_order = select(Account.id).where(Account.id.in_(stale)).order_by(Account.id) \
+        in_order = select(Account.id).where(among(Account.id, stale, dialect)).order_by(Account.id) \
             .with_for_update(key_share=True)
         session.execute(update(Account).where(Account.id.in_(in_order.scalar_subquery())).values(last_seen=now))
     # Only events that need a case read one (most events are allowed and have none). Locked (in id
@@ -258,7 +262,7 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
                                              if i not in owners])
     case_owners = set(owners.values())
     cases = {c.account_id: c for c in session.execute(
-        select(Case).where(Case.account_id.in_(case_owners), Case.status == "open").order_by(Case.id)
+        select(Case).where(among(Case.account_id, case_owners, dialect), Case.status == "open").order_by(Case.id)
         .with_for_update()).scalars()} if case_owners else {}
     opened = []
     for event_id, account_id in owners.items():  # each case's counters, before new cases are written

@@ -96,6 +96,11 @@ class Decision:
     policy_version: str
 
 
+def version_string(versions: dict[str, str]) -> str:
+    """``classifier@…+normalizer@…+…``: the versions of every artefact behind a verdict, in order."""
+    return "+".join(f"{k}@{v}" for k, v in versions.items())
+
+
 @dataclass(frozen=True, slots=True)
 class Verdict:
     """The result of the whole pipeline for one text."""
@@ -105,11 +110,13 @@ class Verdict:
     assessment: Assessment
     decision: Decision
     versions: dict[str, str] = field(default_factory=dict)
+    #: All artefact versions that produced this verdict, in one stable string (``version_string``);
+    #: made from ``versions`` when not given (the pipeline gives the one it made once).
+    model_version: str = ""
 
-    @property
-    def model_version(self) -> str:
-        """All artefact versions that produced this verdict, in one stable string."""
-        return "+".join(f"{k}@{v}" for k, v in self.versions.items())
+    def __post_init__(self) -> None:
+        if not self.model_version:
+            object.__setattr__(self, "model_version", version_string(self.versions))
 
     def to_scan_record(self) -> dict[str, object]:
         """The `pantau scan` output contract (one JSON object per input line)."""

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pantau.classify import Classifier, WeightedSignalScorer
-from pantau.models import Assessment, Decision, NormalizedText, Signal, Verdict, signal_order
+from pantau.models import Assessment, Decision, NormalizedText, Signal, Verdict, signal_order, version_string
 from pantau.normalize import abbreviations_version, normalize
 from pantau.policy import Policy, load_policy
 from pantau.signals import Registry, default_registry
@@ -72,6 +72,7 @@ class Pipeline:
             "signals": digest,
             "policy": policy.version,
         }
+        self.model_version = version_string(self.versions)
 
     @classmethod
     def default(cls, policy: Policy | None = None, model_path: Path | None = None) -> Pipeline:
@@ -125,7 +126,7 @@ class Pipeline:
                     self._cache[key] = result
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
-        return [Verdict(item_id, r.normalized, r.assessment, r.decision, self.versions)
+        return [Verdict(item_id, r.normalized, r.assessment, r.decision, self.versions, self.model_version)
                 for (item_id, _), r in ((item, known[key]) for item, key in zip(items, keys, strict=True))]
 
     def _compute(self, keys: Sequence[_Key]) -> list[_Result]:

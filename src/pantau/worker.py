@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
@@ -150,9 +151,12 @@ class Worker:
 
     async def done(self, msgs: Sequence[Msg], decisions: Sequence[dict[str, Any]]) -> None:
         """After the commit: publish the decisions, then ack (a crash in between only causes a replay)."""
-        for decision in decisions:
-            await self.nc.publish(self.names.decisions_subject, json.dumps(decision, ensure_ascii=False).encode())
-            self.metrics.events.labels("replayed" if decision["replayed"] else "stored").inc()
+        replayed = 0
+        for decision in decisions:  # orjson: compact UTF-8 JSON, several times faster than json.dumps
+            await self.nc.publish(self.names.decisions_subject, orjson.dumps(decision))
+            replayed += bool(decision["replayed"])
+        self.metrics.events.labels("stored").inc(len(decisions) - replayed)
+        self.metrics.events.labels("replayed").inc(replayed)
         for msg in msgs:
             await msg.ack()
 

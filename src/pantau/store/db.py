@@ -6,7 +6,7 @@ import fcntl
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -15,7 +15,8 @@ from typing import Any, BinaryIO, ClassVar
 import orjson
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import ColumnElement, Dialect, Engine, any_, bindparam, create_engine, event
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -170,6 +171,16 @@ def _flock_until(path: Path, deadline: float) -> BinaryIO:
 def _locked(seconds: float) -> OperationalError:
     problem = f"database is locked: no turn to write within {seconds:g} s"
     return OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError(problem))
+
+
+def among(column: ColumnElement[Any], values: Collection[Any], dialect: Dialect) -> ColumnElement[bool]:
+    """``column IN values`` for a batch's hundreds of keys. On PostgreSQL it is ``column = ANY(array)``
+    with the values in one array parameter: an IN list sends one parameter per value, which
+    SQLAlchemy and psycopg expand, and psycopg parses, anew for every batch (about a tenth of a
+    batch's client time at 500 events). SQLite has no arrays and takes the IN list."""
+    if dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(values)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
