@@ -531,10 +531,18 @@ def abbreviations_version() -> str:
 _ABBR_TOKEN = re.compile(r"(?<![a-z0-9@#])[a-z0-9]+")  # not inside #tags or @handles
 
 
+@lru_cache(maxsize=1)
+def _abbreviation_starts() -> frozenset[str]:
+    """Every word an expansion can start at: the one-word forms and the first words of two-word ones."""
+    return frozenset(form.split(" ", 1)[0] for form in _abbreviations()[0])
+
+
 def expand_abbr(work: _Work) -> _Work:
     """Each word (or two words, "tf dl") found in the table is replaced by its expansion: one
     dictionary lookup per word, much cheaper than one regex alternation over every form."""
     table, _ = _abbreviations()
+    if _abbreviation_starts().isdisjoint(_ABBR_TOKEN.findall(work.text)):
+        return work  # most texts: no word to expand (one set test instead of a match object per word)
     tokens = list(_ABBR_TOKEN.finditer(work.text))
     edits: list[Edit] = []
     i = 0
