@@ -159,6 +159,17 @@ def _child_safety_record(session: Session, existing: _Existing, actor: str, even
         audit.record(session, actor, "child_safety.escalate", f"case:{case_id}", {"event": event_id})
 
 
+def _count(case: Case, verdict: Verdict) -> None:
+    """One more event in ``case``: its counters, which order the review queue."""
+    case.events_count += 1
+    case.max_score = max(case.max_score, verdict.assessment.score)
+    case.child_safety = case.child_safety or verdict.decision.action is Action.ESCALATE_CHILD_SAFETY
+
+
+class CaseClosedMeanwhile(Exception):
+    """A case the batch joined was closed (by a reviewer) between reading it and locking it."""
+
+
 def _needs_case(event: EventIn, verdict: Verdict) -> bool:
     return verdict.decision.action is not Action.ALLOW or isinstance(event, UserReportEvent)
 
@@ -251,9 +262,7 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
         in_order = select(Account.id).where(among(Account.id, stale, dialect)).order_by(Account.id) \
             .with_for_update(key_share=True)
         session.execute(update(Account).where(Account.id.in_(in_order.scalar_subquery())).values(last_seen=now))
-    # Only events that need a case read one (most events are allowed and have none). Locked (in id
-    # order) until commit: concurrent workers update a case's counters one at a time, so the events
-    # without a case are written first, before this transaction holds any case.
+    # Only events that need a case read one (most events are allowed and have none).
     owners = {e.event_id: a for e in unique if _needs_case(e, verdicts[e.event_id])
               and (a := case_account(e, verdicts[e.event_id])) is not None}
     # Rows go in key order, cases below in account order: two transactions writing some of the same
@@ -261,34 +270,49 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
     events_out.insert(session.connection(), [prepared[i] for i in sorted(e.event_id for e in unique)
                                              if i not in owners])
     case_owners = set(owners.values())
-    cases = {c.account_id: c for c in session.execute(
-        select(Case).where(among(Case.account_id, case_owners, dialect), Case.status == "open").order_by(Case.id)
-        .with_for_update()).scalars()} if case_owners else {}
-    opened = []
-    for event_id, account_id in owners.items():  # each case's counters, before new cases are written
-        verdict = verdicts[event_id]
-        case = cases.get(account_id)
-        if case is None:
-            case = cases[account_id] = Case(account_id=account_id, status="open", child_safety=False,
-                                            max_score=0.0, events_count=0, opened_at=now)
-            opened.append(case)
-        case.events_count += 1
-        case.max_score = max(case.max_score, verdict.assessment.score)
-        case.child_safety = case.child_safety or verdict.decision.action is Action.ESCALATE_CHILD_SAFETY
-    session.add_all(sorted(opened, key=lambda c: c.account_id))
+    # Each account's open case, read without a lock: the case rows are locked only at the end (below),
+    # for as short a time as possible, so that batches sharing accounts wait little for each other.
+    case_ids: dict[str, int] = {a: i for a, i in session.execute(
+        select(Case.account_id, Case.id).where(among(Case.account_id, case_owners, dialect), Case.status == "open"))
+    } if case_owners else {}
+    opened = [Case(account_id=a, status="open", child_safety=False, max_score=0.0, events_count=0, opened_at=now)
+              for a in sorted(case_owners - case_ids.keys())]  # account order: see the note on key order
+    new_cases = {c.account_id: c for c in opened}
+    for event_id, account_id in owners.items():  # a new case's counters go in with it
+        if account_id in new_cases:
+            _count(new_cases[account_id], verdicts[event_id])
+    session.add_all(opened)
     session.flush()  # accounts and new cases exist (and have ids) before events refer to them
     for case in opened:
+        case_ids[case.account_id] = case.id
         audit.record(session, "pantau", "case.open", f"case:{case.id}", {"account": case.account_id})
 
     stored = {e.event_id: records[e.event_id] for e in unique}
     for event_id, owner in owners.items():
-        stored[event_id]["case_id"] = cases[owner].id
-        events_out.set(prepared[event_id], "case_id", cases[owner].id)
+        stored[event_id]["case_id"] = case_ids[owner]
+        events_out.set(prepared[event_id], "case_id", case_ids[owner])
     events_out.insert(session.connection(), [prepared[i] for i in sorted(owners)])  # values ready, case ids set
+    found = [c for i in stored for c in contacts[i]]
+    if found:
+        session.execute(insert(ContactHash.__table__), found)
+    # Now the cases that existed before this batch are locked (in id order; FOR NO KEY UPDATE, so other
+    # batches' events may still refer to them), re-read, and their counters raised. A case a reviewer
+    # closed since the read above makes the batch start again (``ingest_in_transaction``).
+    joined = sorted({case_ids[a] for a in case_owners if a not in new_cases})
+    if joined:
+        locked = {c.account_id: c for c in session.execute(
+            select(Case).where(among(Case.id, joined, dialect), Case.status == "open").order_by(Case.id)
+            .with_for_update(key_share=True).execution_options(populate_existing=True)).scalars()}
+        if len(locked) != len(joined):
+            raise CaseClosedMeanwhile(f"{len(joined) - len(locked)} of the batch's cases were closed meanwhile")
+        for event_id, account_id in owners.items():
+            if account_id in locked:
+                _count(locked[account_id], verdicts[event_id])
+        session.flush()
     acting = {stored[e.event_id]["case_id"] for e in unique
               if verdicts[e.event_id].decision.action in _AUTOMATIC or isinstance(e, FieldReportEvent)}
-    new_cases = {c.id for c in opened}  # opened just now: no earlier actions or records to look up
-    existing_work = _Existing.load(session, {c for c in acting if c is not None and c not in new_cases})
+    fresh = {c.id for c in opened}  # opened just now: no earlier actions or records to look up
+    existing_work = _Existing.load(session, {c for c in acting if c is not None and c not in fresh})
     specs: list[ActionSpec] = []
     with session.no_autoflush:
         for event in unique:
@@ -304,9 +328,6 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
             audit.record(session, actor, "event.decide", f"event:{event.event_id}",
                          {"action": row["action"], "score": row["score"], "model_version": row["model_version"],
                           "case": case_id})
-    found = [c for i in stored for c in contacts[i]]
-    if found:
-        session.execute(insert(ContactHash.__table__), found)
     take_actions(session, actor, specs)
     session.flush()
     out: list[Stored] = []
@@ -330,12 +351,15 @@ def ingest_in_transaction(sessions: sessionmaker[Session], pipeline: Pipeline, e
     fail the second with an IntegrityError. Tried again, the second transaction finds what the
     first stored (a replay, a case to join), so nothing is written twice and the caller sees no
     error. PostgreSQL may also end a deadlock by failing one of the transactions in it: that one
-    is tried again too. A third failure is not a race and is raised.
+    is tried again too, as is a batch that found a case it joined closed by a reviewer in the
+    meantime (``CaseClosedMeanwhile``). A third failure is not a race and is raised.
     """
     for _ in range(RACE_ATTEMPTS - 1):
         try:
             with transaction(sessions) as session:
                 return ingest_batch(session, pipeline, events, actor, hash_key, regions)
+        except CaseClosedMeanwhile:
+            continue  # tried again, the batch opens a new case (or joins the one open now)
         except DBAPIError as exc:
             if not lost_race(exc):
                 raise

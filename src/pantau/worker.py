@@ -40,12 +40,12 @@ from pantau.actions import start_delivery
 from pantau.api.schemas import EventIn
 from pantau.config import Settings
 from pantau.heap import freeze_loaded
-from pantau.ingest import ingest_batch
+from pantau.ingest import ingest_in_transaction
 from pantau.metrics import WorkerMetrics
 from pantau.pipeline import Pipeline
 from pantau.region_store import build_index
 from pantau.regions import RegionIndex
-from pantau.store.db import make_engine, session_factory, transaction
+from pantau.store.db import make_engine, session_factory
 from pantau.stream import ERROR_HEADER, Names, connect, ensure_streams
 
 log = logging.getLogger("pantau.worker")
@@ -98,10 +98,11 @@ class Worker:
     actor: str = "platform:stream"
 
     def store(self, events: Sequence[EventIn]) -> list[dict[str, Any]]:
-        """One transaction for the batch; returns the decisions (replays included)."""
-        with transaction(self.sessions) as session:
-            stored = ingest_batch(session, self.pipeline, events, self.actor, self.settings.contact_key, self.regions)
-            return [s.to_dict() for s in stored]
+        """One transaction for the batch (again if it lost a race to another worker or a reviewer);
+        returns the decisions (replays included)."""
+        stored = ingest_in_transaction(self.sessions, self.pipeline, events, self.actor, self.settings.contact_key,
+                                       self.regions)
+        return [s.to_dict() for s in stored]
 
     async def handle(self, msgs: Sequence[Msg]) -> None:
         """Process one fetched batch: every message ends acked, nak'd for later, or dead-lettered."""

@@ -334,6 +334,43 @@ def test_a_batch_that_loses_a_race_for_a_case_is_stored_once_on_retry(service: S
         assert session.execute(select(Event.case_id).where(Event.event_id == "r1")).scalar_one() == cases[0].id
 
 
+def test_a_case_closed_by_a_reviewer_before_the_batch_locks_it_is_not_joined(service: Service,
+                                                                             pipeline: Pipeline) -> None:
+    """A batch reads an account's open case without a lock and locks it only at the end. A reviewer
+    who closes that case in between (PostgreSQL runs both side by side) makes the batch start again:
+    its event opens a new case, with its own automatic action, and the closed case keeps its count."""
+    if service.settings.embedded:
+        pytest.skip("SQLite runs one transaction at a time: there is no such race")
+    h = service.headers(Role.PLATFORM)
+    first = service.client.post("/v1/events", json=profile("cc1", "open BO 300 include room", "acc-cc"), headers=h)
+    assert first.status_code == 200 and first.json()["action"] == "hide_nearby"
+    old_case = first.json()["case_id"]
+    engine = make_engine(service.settings)
+    sessions = session_factory(engine)
+    closed = []
+
+    @sqlalchemy.event.listens_for(engine, "before_cursor_execute")
+    def _reviewer_first(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if statement.startswith("SELECT cases.id") and "FOR NO KEY UPDATE" in statement and not closed:
+            closed.append(True)  # a reviewer's decision, committed before the batch locks the case
+            with transaction(service.sessions) as other:
+                other.execute(update(Case).where(Case.id == old_case).values(status="closed", outcome="dismissed",
+                                                                             closed_at=datetime.now(UTC)))
+
+    events = TypeAdapter(list[EventIn]).validate_python([profile("cc2", "ready ST 250 LT 700 kamar ada", "acc-cc")])
+    [stored] = ingest_in_transaction(sessions, pipeline, events, "platform:test", b"k" * 32)
+    assert closed and not stored.replayed and stored.record["action"] == "hide_nearby"
+    with service.sessions() as session:
+        cases = {c.id: c for c in session.execute(select(Case).where(Case.account_id == "acc-cc")).scalars()}
+        new_case = stored.record["case_id"]
+        assert new_case != old_case and cases[new_case].status == "open" and cases[new_case].events_count == 1
+        assert cases[old_case].status == "closed" and cases[old_case].events_count == 1  # not bumped by cc2
+        assert session.execute(select(Event.case_id).where(Event.event_id == "cc2")).scalar_one() == new_case
+        hides = session.execute(select(ActionRecord.case_id).where(ActionRecord.type == "hide_nearby")).scalars()
+        assert sorted(hides) == sorted([old_case, new_case])  # one automatic hide per case, none twice
+    engine.dispose()
+
+
 def test_a_nul_character_in_free_text_is_stored_as_a_replacement_character(service: Service) -> None:
     """PostgreSQL's text cannot hold U+0000 (it used to answer 500); every backend now stores the
     text with U+FFFD in its place, one character for one, so spans still point into the text as sent."""
