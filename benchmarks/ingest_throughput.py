@@ -1,6 +1,6 @@
 """Ingest throughput and latency of the HTTP API, through a real server on loopback, per storage backend.
 
-    .venv/bin/python benchmarks/ingest_throughput.py [--seconds 20] [--single 20000] [--batches 30]
+    .venv/bin/python benchmarks/ingest_throughput.py [--seconds 20] [--single 20000] [--batches 100]
                                                      [--connections 16] [--batch-connections 4]
                                                      [--workers N] [--backend sqlite|postgres|both]
 
@@ -478,7 +478,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=20, help="time bound of each measurement (default 20)")
     parser.add_argument("--single", type=int, default=20_000, help="single-event requests per measurement at most")
-    parser.add_argument("--batches", type=int, default=30, help=f"batches of {BATCH} per measurement at most")
+    parser.add_argument("--batches", type=int, default=100,
+                        help=f"batches of {BATCH} per measurement at most (default 100, about 10 s: long "
+                             "enough that one slow second does not decide the figure)")
     parser.add_argument("--connections", type=int, default=16,
                         help="concurrent connections for the second single-event run (default 16)")
     parser.add_argument("--batch-connections", type=int, default=4,

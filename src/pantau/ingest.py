@@ -1,7 +1,9 @@
 """Ingest: event → pipeline → stored decision, account, case and audit entry, in one transaction.
 
 Idempotent on the platform's ``event_id``: a replayed event returns the decision stored the first
-time and writes nothing. The API, the stream worker and the demo call ``ingest_batch``.
+time and writes nothing. The API and the stream worker call ``ingest_in_transaction`` (which tries
+a batch again when it lost a race to another process or a reviewer); the demo and field reports
+call ``ingest_batch`` in a transaction of their own.
 """
 
 from __future__ import annotations
@@ -339,6 +341,10 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
 
 
 RACE_ATTEMPTS = 3
+#: Tries of a batch whose joined case a reviewer closed meanwhile (counted apart from lost races: when
+#: one case closes under several batches at once, each starts again and all but one then lose the
+#: race to open its successor).
+CLOSED_ATTEMPTS = 5
 
 
 def ingest_in_transaction(sessions: sessionmaker[Session], pipeline: Pipeline, events: Sequence[EventIn], actor: str,
@@ -352,19 +358,22 @@ def ingest_in_transaction(sessions: sessionmaker[Session], pipeline: Pipeline, e
     first stored (a replay, a case to join), so nothing is written twice and the caller sees no
     error. PostgreSQL may also end a deadlock by failing one of the transactions in it: that one
     is tried again too, as is a batch that found a case it joined closed by a reviewer in the
-    meantime (``CaseClosedMeanwhile``). A third failure is not a race and is raised.
+    meantime (``CaseClosedMeanwhile``, up to ``CLOSED_ATTEMPTS`` times). A third lost race is not a
+    race and is raised.
     """
-    for _ in range(RACE_ATTEMPTS - 1):
+    races = closed = 0
+    while True:
         try:
             with transaction(sessions) as session:
                 return ingest_batch(session, pipeline, events, actor, hash_key, regions)
         except CaseClosedMeanwhile:
-            continue  # tried again, the batch opens a new case (or joins the one open now)
-        except DBAPIError as exc:
-            if not lost_race(exc):
+            closed += 1  # tried again, the batch opens a new case (or joins the one open now)
+            if closed >= CLOSED_ATTEMPTS:
                 raise
-    with transaction(sessions) as session:  # the last attempt: its error is the caller's
-        return ingest_batch(session, pipeline, events, actor, hash_key, regions)
+        except DBAPIError as exc:
+            races += 1
+            if not lost_race(exc) or races >= RACE_ATTEMPTS:  # the last attempt's error is the caller's
+                raise
 
 
 _TRY_AGAIN = frozenset({"40P01", "40001"})  # PostgreSQL: deadlock detected, serialization failure

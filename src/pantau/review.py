@@ -49,11 +49,22 @@ def claim_holder(case: Case, now: datetime) -> int | None:
     return case.claimed_by if case.claimed_by is not None and expires is not None and expires > now else None
 
 
-def claim(session: Session, case_id: int, who: Principal, minutes: int) -> Case:
-    now = datetime.now(UTC)
-    case = session.execute(select(Case).where(Case.id == case_id).with_for_update()).scalar_one_or_none()
+def locked_case(session: Session, case_id: int) -> Case:
+    """The case, locked until the transaction ends and read afresh. FOR NO KEY UPDATE: it waits for
+    (and makes wait) an ingest batch that is raising the case's counters and taking its automatic
+    actions, so a decision sees every action taken before it; but not the batches that are only
+    writing events which refer to the case (their foreign-key check takes FOR KEY SHARE, which
+    FOR UPDATE would conflict with: a busy account's case could then never be claimed)."""
+    case = session.execute(select(Case).where(Case.id == case_id).with_for_update(key_share=True)
+                           .execution_options(populate_existing=True)).scalar_one_or_none()
     if case is None:
         raise NotFoundError(f"case {case_id} does not exist")
+    return case
+
+
+def claim(session: Session, case_id: int, who: Principal, minutes: int) -> Case:
+    now = datetime.now(UTC)
+    case = locked_case(session, case_id)
     if case.status != "open":
         raise ConflictError(f"case {case_id} is closed")
     holder = claim_holder(case, now)
@@ -66,7 +77,7 @@ def claim(session: Session, case_id: int, who: Principal, minutes: int) -> Case:
 
 
 def release(session: Session, case_id: int, who: Principal) -> Case:
-    case = get_case(session, case_id)
+    case = locked_case(session, case_id)
     if claim_holder(case, datetime.now(UTC)) != who.id:
         raise ConflictError(f"you do not hold a claim on case {case_id}")
     case.claimed_by, case.claim_expires_at = None, None
@@ -86,7 +97,7 @@ def decide(session: Session, case_id: int, who: Principal, decision: Decision, r
     """Confirm (with an action), dismiss or escalate a claimed case; closes it unless escalated."""
     if not reason.strip():
         raise InputError("a reason is required for every decision")
-    case = get_case(session, case_id)
+    case = locked_case(session, case_id)  # before reading its actions: see ``locked_case``
     if claim_holder(case, datetime.now(UTC)) != who.id:
         raise ConflictError(f"claim case {case_id} before deciding it")
     if decision == "confirm" and action not in CONFIRM_ACTIONS:

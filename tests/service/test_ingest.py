@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
+import time
 from collections.abc import Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -368,6 +370,88 @@ def test_a_case_closed_by_a_reviewer_before_the_batch_locks_it_is_not_joined(ser
         assert session.execute(select(Event.case_id).where(Event.event_id == "cc2")).scalar_one() == new_case
         hides = session.execute(select(ActionRecord.case_id).where(ActionRecord.type == "hide_nearby")).scalars()
         assert sorted(hides) == sorted([old_case, new_case])  # one automatic hide per case, none twice
+    engine.dispose()
+
+
+def test_a_dismissal_made_while_a_batch_takes_an_automatic_action_restores_it(service: Service,
+                                                                              pipeline: Pipeline) -> None:
+    """A reviewer dismisses a case while a batch that joined it is taking an automatic hide: the
+    decision waits for the batch's commit (both lock the case FOR NO KEY UPDATE), sees the hide and
+    restores the account. Without that lock the dismissal closed the case and the hide stayed."""
+    if service.settings.embedded:
+        pytest.skip("SQLite runs one transaction at a time: there is no such race")
+    report = {"event_id": "dm0", "kind": "user_report", "occurred_at": NOW, "reporter_id": "rep-1",
+              "reported_account_id": "acc-dm", "reason": "spam", "text": "akun ini aneh"}
+    r = service.client.post("/v1/events", json=report, headers=service.headers(Role.PLATFORM))
+    case_id = r.json()["case_id"]
+    assert r.status_code == 200 and case_id is not None  # a report opens a case, with no automatic action
+    mod = service.headers(Role.MODERATOR)
+    assert service.client.post(f"/v1/cases/{case_id}/claim", headers=mod).status_code == 200
+    engine = make_engine(service.settings)
+    sessions = session_factory(engine)
+    decided: list[int] = []
+    reviewer = ThreadPoolExecutor(1)
+    futures = []
+
+    def dismiss() -> None:
+        r = service.client.post(f"/v1/cases/{case_id}/decide", headers=mod,
+                                json={"decision": "dismiss", "reason": "tidak terbukti / not shown"})
+        decided.append(r.status_code)
+
+    @sqlalchemy.event.listens_for(engine, "before_cursor_execute")
+    def _reviewer_meanwhile(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if statement.startswith("SELECT actions.case_id") and not futures:  # the batch holds the case now
+            futures.append(reviewer.submit(dismiss))
+            time.sleep(0.5)  # the reviewer reaches the case lock and waits there
+            assert not decided, "the dismissal did not wait for the batch"
+
+    events = TypeAdapter(list[EventIn]).validate_python([profile("dm1", "open BO 300 include room", "acc-dm")])
+    [stored] = ingest_in_transaction(sessions, pipeline, events, "platform:test", b"k" * 32)
+    futures[0].result(timeout=30)
+    reviewer.shutdown()
+    assert stored.record["case_id"] == case_id and decided == [200]
+    with service.sessions() as session:
+        kinds = session.execute(select(ActionRecord.type).where(ActionRecord.case_id == case_id)
+                                .order_by(ActionRecord.id)).scalars().all()
+        assert kinds == ["hide_nearby", "restore"]
+        assert session.get(Case, case_id).status == "closed"  # type: ignore[union-attr]
+    engine.dispose()
+
+
+def test_a_case_can_be_claimed_while_batches_write_events_into_it(service: Service, pipeline: Pipeline) -> None:
+    """A batch writing events that refer to a case holds FOR KEY SHARE on it until commit; a claim
+    locks the case FOR NO KEY UPDATE, which does not wait for that (FOR UPDATE did: on an account
+    with steady traffic overlapping batches kept the case locked and a claim could starve)."""
+    if service.settings.embedded:
+        pytest.skip("SQLite runs one transaction at a time: there is no such race")
+    h = service.headers(Role.PLATFORM)
+    first = service.client.post("/v1/events", json=profile("kc1", "open BO 300 include room", "acc-kc"), headers=h)
+    case_id = first.json()["case_id"]
+    engine = make_engine(service.settings)
+    sessions = session_factory(engine)
+    claimed = threading.Event()
+    waited: list[bool] = []
+    mod = service.headers(Role.MODERATOR)
+
+    def claim() -> None:
+        if service.client.post(f"/v1/cases/{case_id}/claim", headers=mod).status_code == 200:
+            claimed.set()
+
+    @sqlalchemy.event.listens_for(engine, "before_cursor_execute")
+    def _claim_meanwhile(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if "FOR NO KEY UPDATE" in statement and statement.startswith("SELECT cases.id") and not waited:
+            thread = threading.Thread(target=claim)  # the batch's events already refer to the case
+            thread.start()
+            waited.append(claimed.wait(10))
+            thread.join(30)
+
+    events = TypeAdapter(list[EventIn]).validate_python([profile("kc2", "ready ST 250 LT 700 kamar ada", "acc-kc")])
+    [stored] = ingest_in_transaction(sessions, pipeline, events, "platform:test", b"k" * 32)
+    assert stored.record["case_id"] == case_id
+    assert waited == [True]  # claimed while the batch was still open
+    with service.sessions() as session:
+        case = session.get(Case, case_id)
+        assert case is not None and case.claimed_by is not None and case.events_count == 2
     engine.dispose()
 
 
