@@ -161,11 +161,16 @@ def _child_safety_record(session: Session, existing: _Existing, actor: str, even
         audit.record(session, actor, "child_safety.escalate", f"case:{case_id}", {"event": event_id})
 
 
-def _count(case: Case, verdict: Verdict) -> None:
-    """One more event in ``case``: its counters, which order the review queue."""
-    case.events_count += 1
-    case.max_score = max(case.max_score, verdict.assessment.score)
-    case.child_safety = case.child_safety or verdict.decision.action is Action.ESCALATE_CHILD_SAFETY
+def _count(cases: dict[str, Case], owners: dict[str, str], verdicts: dict[str, Verdict]) -> None:
+    """Each owned event counted in its account's case (if in ``cases``): the counters that order the
+    review queue."""
+    for event_id, account_id in owners.items():
+        case = cases.get(account_id)
+        if case is not None:
+            verdict = verdicts[event_id]
+            case.events_count += 1
+            case.max_score = max(case.max_score, verdict.assessment.score)
+            case.child_safety = case.child_safety or verdict.decision.action is Action.ESCALATE_CHILD_SAFETY
 
 
 class CaseClosedMeanwhile(Exception):
@@ -240,12 +245,12 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
     # Every row that does not depend on what the database holds is made now, values converted for
     # the driver, before the first statement takes the write lock; only case ids are set later.
     records = {i: _event_row(e, verdicts[i], places[i], now) for i, e in firsts.items()}
-    events_out = bulk.writer(Event.__table__, session.get_bind().dialect, _COLUMNS)
+    dialect = session.get_bind().dialect
+    events_out = bulk.writer(Event.__table__, dialect, _COLUMNS)
     prepared = {i: events_out.row(r) for i, r in records.items()}
     contacts = {i: [{"event_id": i, "kind": kind, "digest": digest}
                     for kind, digest in _contact_digests(r["text"], hash_key)] for i, r in records.items()}
 
-    dialect = session.get_bind().dialect
     existing = {e.event_id: e for e in session.execute(select(Event).where(among(Event.event_id, ids, dialect)))
                 .scalars()}
     unique = [e for i, e in firsts.items() if i not in existing]
@@ -280,9 +285,7 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
     opened = [Case(account_id=a, status="open", child_safety=False, max_score=0.0, events_count=0, opened_at=now)
               for a in sorted(case_owners - case_ids.keys())]  # account order: see the note on key order
     new_cases = {c.account_id: c for c in opened}
-    for event_id, account_id in owners.items():  # a new case's counters go in with it
-        if account_id in new_cases:
-            _count(new_cases[account_id], verdicts[event_id])
+    _count(new_cases, owners, verdicts)  # a new case's counters go in with it
     session.add_all(opened)
     session.flush()  # accounts and new cases exist (and have ids) before events refer to them
     for case in opened:
@@ -307,9 +310,7 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
             .with_for_update(key_share=True).execution_options(populate_existing=True)).scalars()}
         if len(locked) != len(joined):
             raise CaseClosedMeanwhile(f"{len(joined) - len(locked)} of the batch's cases were closed meanwhile")
-        for event_id, account_id in owners.items():
-            if account_id in locked:
-                _count(locked[account_id], verdicts[event_id])
+        _count(locked, owners, verdicts)
         session.flush()
     acting = {stored[e.event_id]["case_id"] for e in unique
               if verdicts[e.event_id].decision.action in _AUTOMATIC or isinstance(e, FieldReportEvent)}

@@ -7,7 +7,7 @@ Stages never pass dicts to each other; they pass these. Pydantic lives only at t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -109,14 +109,9 @@ class Verdict:
     normalized: NormalizedText
     assessment: Assessment
     decision: Decision
-    versions: dict[str, str] = field(default_factory=dict)
-    #: All artefact versions that produced this verdict, in one stable string (``version_string``);
-    #: made from ``versions`` when not given (the pipeline gives the one it made once).
-    model_version: str = ""
-
-    def __post_init__(self) -> None:
-        if not self.model_version:
-            object.__setattr__(self, "model_version", version_string(self.versions))
+    #: All artefact versions that produced this verdict, in one stable string (``version_string`` of
+    #: the pipeline's versions, made once by the pipeline).
+    model_version: str
 
     def to_scan_record(self) -> dict[str, object]:
         """The `pantau scan` output contract (one JSON object per input line)."""

@@ -126,7 +126,7 @@ class Pipeline:
                     self._cache[key] = result
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
-        return [Verdict(item_id, r.normalized, r.assessment, r.decision, self.versions, self.model_version)
+        return [Verdict(item_id, r.normalized, r.assessment, r.decision, self.model_version)
                 for (item_id, _), r in ((item, known[key]) for item, key in zip(items, keys, strict=True))]
 
     def _compute(self, keys: Sequence[_Key]) -> list[_Result]:
