@@ -93,6 +93,8 @@ def test_leetspeak(raw: str, expected: str) -> None:
         pytest.param("k e l a s 1 2", "kelas 12", id="spaced-class-number-stays-digits"),
         pytest.param("y a n g | m a u | B O", "yang mau bo", id="bar-between-split-words"),
         pytest.param("c-e-w-e-k d-i h-o-t-e-l", "cewek di hotel", id="two-letter-word-inside-a-split-run"),
+        pytest.param("V C S  b.e.r.b.a.y.a.r", "vcs berbayar", id="spaced-word-then-dotted-word"),
+        pytest.param("o p e n  b.o", "open bo", id="spaced-then-dotted-after-double-space"),
     ],
 )
 def test_split_letters(raw: str, expected: str) -> None:

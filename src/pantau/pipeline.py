@@ -28,7 +28,7 @@ from pantau.signals import Registry, default_registry
 
 log = logging.getLogger(__name__)
 
-NORMALIZER_VERSION = "4"
+NORMALIZER_VERSION = "5"
 CACHE_SIZE = 8192  # verdicts kept
 CACHE_MAX_TEXT = 1000  # longer texts are not cached (bounds the cache to a few tens of MiB)
 _Key = tuple[str, tuple[Signal, ...]]
