@@ -53,6 +53,8 @@ def test_scan_contract_in_order_with_spans_into_the_original() -> None:
         pytest.param(b'{"id": 7, "text": "open bo"}', "field 'id' must be a string", id="numeric-id"),
         pytest.param(b'{"id": "x", "text": null}', "field 'text' must be a string", id="null-text"),
         pytest.param(b'{"id": "x", "text": "\xff\xfe"}', "not valid UTF-8", id="bad-utf8"),
+        pytest.param(b'{"id": "x", "text": "open\xed\xa0\x80bo"}', "not valid UTF-8", id="utf8-encoded-surrogate"),
+        pytest.param(b'{"id": "x", "text": "o p e n \\udfff b o"}', "lone surrogate", id="surrogate-escape"),
         pytest.param(json.dumps({"id": "x", "text": "a" * 70000}).encode(), "limit is 65536", id="over-64KiB"),
     ],
 )

@@ -141,6 +141,15 @@ def test_digests_change_when_a_text_changes(referral: Referral) -> None:
     assert before["integrity"]["package_sha256"] != after["integrity"]["package_sha256"]
 
 
+def test_every_export_of_the_same_evidence_has_the_same_package_digest(referral: Referral) -> None:
+    later = dataclasses.replace(referral, prepared_by="officer.rina",
+                                prepared_at=referral.prepared_at + timedelta(days=2))
+    first, second = referral_json(referral), referral_json(later)
+    assert first["prepared_at"] != second["prepared_at"]
+    assert first["integrity"]["package_sha256"] == second["integrity"]["package_sha256"]
+    assert verify_referral_json(second) == []
+
+
 def test_tampering_is_detected(referral: Referral) -> None:
     doc = json.loads(json.dumps(referral_json(referral)))
     doc["evidence"][0]["text"] = doc["evidence"][0]["text"].replace("15th", "18th")

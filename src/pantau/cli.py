@@ -41,7 +41,7 @@ def parse_line(raw: bytes) -> tuple[str, str]:
     if len(raw) > MAX_LINE_BYTES:
         raise InputError(f"line is {len(raw)} bytes; the limit is {MAX_LINE_BYTES} (64 KiB)")
     try:
-        obj = json.loads(raw)
+        obj = json.loads(raw.decode("utf-8"))  # strict: json.loads(bytes) lets UTF-8-encoded surrogates through
     except UnicodeDecodeError:
         raise InputError("line is not valid UTF-8") from None
     except json.JSONDecodeError as exc:
@@ -53,6 +53,11 @@ def parse_line(raw: bytes) -> tuple[str, str]:
             raise InputError(f"missing field {field!r}")
         if not isinstance(obj[field], str):
             raise InputError(f"field {field!r} must be a string, got {type(obj[field]).__name__}")
+        try:
+            obj[field].encode("utf-8")
+        except UnicodeEncodeError as exc:  # a JSON escape such as \udfff: not a character, cannot be written out
+            code = ord(obj[field][exc.start])
+            raise InputError(f"field {field!r} holds a lone surrogate (\\u{code:x}), which is not text") from None
     return obj["id"], obj["text"]
 
 

@@ -301,10 +301,17 @@ def referral_json(r: Referral) -> dict[str, object]:
         "canonical_form": "UTF-8 JSON, keys sorted, separators ',' and ':', no ASCII escaping (RFC 8785 JCS "
         "for this document: no floating-point values)",
         "evidence_digest": "evidence[i].sha256 covers evidence[i] without its sha256 member",
-        "package_digest": "package_sha256 covers the whole document without its integrity member",
-        "package_sha256": sha256_hex(doc),
+        "package_digest": "package_sha256 covers the whole document without its integrity, prepared_by and "
+        "prepared_at members, so every export of the same evidence and decisions (the JSON and the PDF "
+        "included) carries the same package digest",
+        "package_sha256": sha256_hex(_digested(doc)),
     }
     return doc
+
+
+def _digested(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """What the package digest covers: everything but the digests and who prepared it when."""
+    return {k: v for k, v in doc.items() if k not in ("integrity", "prepared_by", "prepared_at")}
 
 
 def verify_referral_json(doc: Mapping[str, Any]) -> list[str]:
@@ -314,8 +321,7 @@ def verify_referral_json(doc: Mapping[str, Any]) -> list[str]:
         body = {k: v for k, v in item.items() if k != "sha256"}
         if sha256_hex(body) != item.get("sha256"):
             problems.append(f"evidence[{i}] (event {item.get('event_id')!r}): digest does not match")
-    body = {k: v for k, v in doc.items() if k != "integrity"}
-    if sha256_hex(body) != doc.get("integrity", {}).get("package_sha256"):
+    if sha256_hex(_digested(doc)) != doc.get("integrity", {}).get("package_sha256"):
         problems.append("package: digest does not match")
     return problems
 

@@ -16,13 +16,16 @@ from sqlalchemy.orm import Session
 
 from pantau import audit
 from pantau.actions import take_action
-from pantau.auth import Principal
+from pantau.auth import Principal, Role
 from pantau.errors import ConflictError, ForbiddenError, InputError, NotFoundError
 from pantau.ingest import RETENTION
 from pantau.store.schema import ActionRecord, Appeal, Case, ChildSafetyRecord, Event, Review, User
 
 Decision = Literal["confirm", "dismiss", "escalate"]
 CONFIRM_ACTIONS = ("hide_nearby", "warn", "suspend")
+# Who may undo a child-safety escalation (dismiss its case, decide an appeal in it): a moderator can
+# add an action to such a case, never take the escalation back.
+CHILD_SAFETY_DECIDERS = (Role.CHILD_SAFETY_OFFICER, Role.ADMIN)
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -102,6 +105,10 @@ def decide(session: Session, case_id: int, who: Principal, decision: Decision, r
         raise ConflictError(f"claim case {case_id} before deciding it")
     if decision == "confirm" and action not in CONFIRM_ACTIONS:
         raise InputError(f"confirm needs an action: one of {', '.join(CONFIRM_ACTIONS)}")
+    if decision != "confirm" and action is not None:
+        raise InputError(f"an action is given only with confirm; {decision} takes none")
+    if decision == "dismiss" and case.child_safety and who.role not in CHILD_SAFETY_DECIDERS:
+        raise ForbiddenError(f"case {case_id} is a child-safety case: only a child-protection officer can dismiss it")
     now = datetime.now(UTC)
     session.add(Review(case_id=case_id, user_id=who.id, decision=decision, action=action, reason=reason, at=now))
     facts = [f"Peninjau / reviewer: {reason}"]
@@ -118,6 +125,9 @@ def decide(session: Session, case_id: int, who: Principal, decision: Decision, r
             ActionRecord.case_id == case_id, ActionRecord.type.in_(("hide_nearby", "escalate_child_safety")))).first()
         if hidden is not None:
             take_action(session, action="restore", rule="review:dismiss", **common)
+        record = session.execute(select(ChildSafetyRecord).where(ChildSafetyRecord.case_id == case_id)).scalar()
+        if record is not None:  # the officer found no child at risk: the escalation ends with the case
+            record.status = "dismissed"
         _close(case, now, "dismissed")
     else:
         case.child_safety = True
@@ -145,10 +155,13 @@ def file_appeal(session: Session, who: Principal, action_id: int, account_id: st
         raise NotFoundError(f"action {action_id} does not exist for account {account_id}")
     if action.type == "restore":
         raise InputError("a restoration cannot be appealed")
-    open_appeal = session.execute(select(Appeal.id).where(Appeal.action_id == action_id,
-                                                          Appeal.status == "open")).first()
-    if open_appeal is not None:
-        raise ConflictError(f"action {action_id} already has an open appeal ({open_appeal[0]})")
+    earlier = session.execute(select(Appeal.id, Appeal.status).where(Appeal.action_id == action_id)
+                              .order_by(Appeal.id)).first()
+    if earlier is not None and earlier[1] == "open":
+        raise ConflictError(f"action {action_id} already has an open appeal ({earlier[0]})")
+    if earlier is not None:
+        raise ConflictError(f"action {action_id} was already appealed (appeal {earlier[0]}, {earlier[1]}); "
+                            "an action is appealed once")
     appeal = Appeal(action_id=action_id, account_id=account_id, statement=statement, status="open",
                     created_at=datetime.now(UTC))
     session.add(appeal)
@@ -165,13 +178,31 @@ def _involved(session: Session, action: ActionRecord) -> set[int]:
     return users
 
 
+def _child_safety(session: Session, action: ActionRecord) -> bool:
+    """Whether the appealed action is, or belongs to, a child-safety escalation."""
+    if action.type == "escalate_child_safety":
+        return True
+    case = session.get(Case, action.case_id) if action.case_id is not None else None
+    return bool(case is not None and case.child_safety)
+
+
+def _may_decide(session: Session, who: Principal, action: ActionRecord) -> bool:
+    """Appeals in child-safety cases go to child-protection officers (and admins) only; officers
+    decide only those; nobody decides an appeal of their own decision."""
+    if who.id in _involved(session, action):
+        return False
+    if who.role is Role.ADMIN:
+        return True
+    return _child_safety(session, action) == (who.role is Role.CHILD_SAFETY_OFFICER)
+
+
 def appeals_for(session: Session, who: Principal, *, limit: int = 50) -> list[Appeal]:
     """Open appeals this reviewer may decide (never those of their own decisions)."""
     appeals = session.execute(select(Appeal).where(Appeal.status == "open").order_by(Appeal.id)).scalars()
     out = []
     for appeal in appeals:
         action = session.get(ActionRecord, appeal.action_id)
-        if action is not None and who.id not in _involved(session, action):
+        if action is not None and _may_decide(session, who, action):
             out.append(appeal)
         if len(out) >= limit:
             break
@@ -191,6 +222,9 @@ def decide_appeal(session: Session, appeal_id: int, who: Principal, outcome: Lit
     assert action is not None
     if who.id in _involved(session, action):
         raise ForbiddenError("an appeal must be decided by a different reviewer from the one who decided the action")
+    if not _may_decide(session, who, action):
+        raise ForbiddenError("an appeal in a child-safety case is decided by a child-protection officer, and an "
+                             "officer decides only those")
     now = datetime.now(UTC)
     appeal.status = "restored" if outcome == "restore" else "upheld"
     appeal.reviewer_id, appeal.reason, appeal.decided_at = who.id, reason, now

@@ -19,9 +19,13 @@ from typing import Any
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from pantau.errors import InputError
 from pantau.store.schema import ActionRecord, Event
 
 MIN_K = 5
+# The days a report may ask for: pantau holds no events before 2000, and the calendar arithmetic of
+# a far date (year 1, year 9999) would overflow.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 DEFAULT_K = 10
 METRICS = ("accounts_detected", "child_safety_escalations", "field_reports", "profiles_seen", "profiles_flagged",
            "actions_hide_nearby", "actions_warn", "actions_suspend", "actions_escalate_child_safety")
@@ -190,11 +194,14 @@ def _share(row: dict[str, Any]) -> None:
 
 def period(from_: date | None, to: date | None, weeks: int = 8) -> tuple[datetime, datetime]:
     """[start, end) in UTC; defaults to the last ``weeks`` ISO weeks up to today."""
+    for day in (from_, to):
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            raise InputError(f"{day.isoformat()} is out of range: days run from {FIRST_DAY} to {LAST_DAY}")
     end_day = (to or datetime.now(UTC).date()) + timedelta(days=1)
     start_day = from_ or (end_day - timedelta(weeks=weeks))
     if start_day >= end_day:
-        raise ValueError("'from' must be before 'to'")
+        raise InputError("'from' must be before 'to'")
     if (end_day - start_day).days > 366:
-        raise ValueError("a period is at most one year")
+        raise InputError("a period is at most one year")
     return (datetime(start_day.year, start_day.month, start_day.day, tzinfo=UTC),
             datetime(end_day.year, end_day.month, end_day.day, tzinfo=UTC))

@@ -216,3 +216,71 @@ def test_a_slow_webhook_receiver_does_not_hold_up_ingest(settings: Settings, pip
     with svc.sessions() as session:
         [delivery] = session.execute(select(WebhookDelivery)).scalars().all()
         assert (delivery.status, delivery.attempts) == ("delivered", 1)
+
+
+def _child_case(service: Service, event_id: str, account: str) -> int:
+    ev = {"event_id": event_id, "kind": "status_post", "occurred_at": NOW, "account_id": account,
+          "text": "open bo adik masih 15 thn sma kelas 1, ST 500"}
+    d = service.client.post("/v1/events", json=ev, headers=service.headers(Role.PLATFORM)).json()
+    assert d["action"] == "escalate_child_safety"
+    return int(d["case_id"])
+
+
+def test_only_a_child_protection_officer_can_dismiss_a_child_safety_case(service: Service) -> None:
+    """A moderator may add an action to a child-safety case but not take the escalation back; the
+    officer's dismissal closes the escalation record with the case."""
+    case_id = _child_case(service, "cs-1", "acc-cs1")
+    moderator, officer = service.headers(Role.MODERATOR), service.headers(Role.CHILD_SAFETY_OFFICER)
+    assert service.client.post(f"/v1/cases/{case_id}/claim", headers=moderator).status_code == 200
+    refused = service.client.post(f"/v1/cases/{case_id}/decide", headers=moderator,
+                                  json={"decision": "dismiss", "reason": "bercanda"})
+    assert refused.status_code == 403 and "child-protection officer" in refused.json()["error"]
+    assert service.client.post(f"/v1/cases/{case_id}/release", headers=moderator).status_code == 200
+    assert service.client.post(f"/v1/cases/{case_id}/claim", headers=officer).status_code == 200
+    assert service.client.post(f"/v1/cases/{case_id}/decide", headers=officer,
+                               json={"decision": "dismiss", "reason": "tidak ada anak / no child"}).status_code == 200
+    records = service.client.get("/v1/child-safety", headers=officer).json()
+    assert [(r["case_id"], r["status"]) for r in records] == [(case_id, "dismissed")]
+
+
+def test_a_decision_that_contradicts_itself_is_refused(service: Service) -> None:
+    ev = {"event_id": "x-1", "kind": "status_post", "occurred_at": NOW, "account_id": "acc-x1",
+          "text": "open BO 300 include room"}
+    case_id = service.client.post("/v1/events", json=ev, headers=service.headers(Role.PLATFORM)).json()["case_id"]
+    moderator = service.headers(Role.MODERATOR)
+    service.client.post(f"/v1/cases/{case_id}/claim", headers=moderator)
+    r = service.client.post(f"/v1/cases/{case_id}/decide", headers=moderator,
+                            json={"decision": "dismiss", "action": "suspend", "reason": "?"})
+    assert r.status_code == 400 and "only with confirm" in r.json()["error"]
+    assert service.client.get(f"/v1/cases/{case_id}", headers=moderator).json()["status"] == "open"
+
+
+def test_child_safety_appeals_go_to_officers_and_an_action_is_appealed_once(service: Service) -> None:
+    with transaction(service.sessions) as session:
+        second_officer = {"Authorization": f"Bearer {add_user(session, 'officer-two', Role.CHILD_SAFETY_OFFICER)}"}
+    platform, moderator = service.headers(Role.PLATFORM), service.headers(Role.MODERATOR)
+    officer = service.headers(Role.CHILD_SAFETY_OFFICER)
+    case_id = _child_case(service, "cs-2", "acc-cs2")
+    actions = service.client.get(f"/v1/cases/{case_id}", headers=officer).json()["actions"]
+    escalation = next(a["id"] for a in actions if a["type"] == "escalate_child_safety")
+    ordinary = {"event_id": "o-1", "kind": "status_post", "occurred_at": NOW, "account_id": "acc-o1",
+                "text": "open BO 300 include room"}
+    other_case = service.client.post("/v1/events", json=ordinary, headers=platform).json()["case_id"]
+    hide = next(a["id"] for a in service.client.get(f"/v1/cases/{other_case}", headers=moderator).json()["actions"]
+                if a["type"] == "hide_nearby")
+    child_appeal = service.client.post("/v1/appeals", headers=platform,
+                                       json={"action_id": escalation, "account_id": "acc-cs2"}).json()["id"]
+    plain_appeal = service.client.post("/v1/appeals", headers=platform,
+                                       json={"action_id": hide, "account_id": "acc-o1"}).json()["id"]
+
+    assert [a["id"] for a in service.client.get("/v1/appeals", headers=moderator).json()] == [plain_appeal]
+    assert [a["id"] for a in service.client.get("/v1/appeals", headers=officer).json()] == [child_appeal]
+    refused = service.client.post(f"/v1/appeals/{child_appeal}/decide", headers=moderator,
+                                  json={"outcome": "restore", "reason": "x"})
+    assert refused.status_code == 403 and "child-protection officer" in refused.json()["error"]
+    assert service.client.post(f"/v1/appeals/{plain_appeal}/decide", headers=officer,
+                               json={"outcome": "uphold", "reason": "x"}).status_code == 403
+    assert service.client.post(f"/v1/appeals/{child_appeal}/decide", headers=second_officer,
+                               json={"outcome": "uphold", "reason": "anak dalam bahaya"}).status_code == 200
+    again = service.client.post("/v1/appeals", headers=platform, json={"action_id": escalation, "account_id": "acc-cs2"})
+    assert again.status_code == 409 and "already appealed" in again.json()["error"]

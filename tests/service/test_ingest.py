@@ -111,6 +111,8 @@ def test_schema_errors_name_the_field(service: Service) -> None:
         (profile("x", "hi") | {"occurred_at": "2099-01-01T00:00:00+00:00"}, "body.profile.occurred_at",
          "in the future"),
         (profile("x", "hi") | {"occurred_at": "2026-11-29T07:00:00"}, "body.profile.occurred_at", "time zone"),
+        (profile("x", "hi") | {"occurred_at": "0001-01-01T00:00:00+07:00"}, "body.profile.occurred_at",
+         "before 2000-01-01"),  # year 1 at UTC+7 is before year 1 in UTC: it had made a 500
         (profile("x", "hi") | {"colour": "red"}, "body.profile.colour", "Extra inputs are not permitted"),
     ]
     for body, field, message in cases:

@@ -78,6 +78,18 @@ def test_unknown_or_malformed_region(service: Service, camat: dict[str, str]) ->
     assert service.client.get("/v1/regions/malang/stats", headers=camat).status_code == 422
     r = service.client.get("/v1/regions/35.73.05/stats?from=2026-12-01&to=2026-11-01", headers=camat)
     assert r.status_code == 400 and "before" in r.json()["error"]
+    for path in ("stats", "hotspots", "report.pdf", "report.html"):
+        for day in ("9999-12-31", "0001-01-01"):  # their calendar arithmetic had overflowed: a 500
+            r = service.client.get(f"/v1/regions/35.73.05/{path}?to={day}", headers=camat)
+            assert r.status_code == 400 and "out of range" in r.json()["error"], (path, day)
+
+
+def test_field_report_times_are_checked_like_events(service: Service, camat: dict[str, str]) -> None:
+    for when, message in (("2026-11-29T20:00:00", "time zone"), ("2099-11-29T20:00:00+07:00", "in the future"),
+                          ("0001-01-01T00:00:00+07:00", "before 2000-01-01")):
+        r = service.client.post("/v1/field-reports", headers=camat,
+                                json={"text": "ada status open BO", "occurred_at": when, "region_code": TLOGOMAS})
+        assert r.status_code == 422 and message in r.text, (when, r.text)
 
 
 def test_regions_import_reports_problems(service: Service, tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 
 from pantau import regions
 from pantau.api.deps import DB, State, require
-from pantau.api.schemas import FieldReportEvent, Location, NoNul, RegionCode
+from pantau.api.schemas import FieldReportEvent, Location, NoNul, OccurredAt, RegionCode
 from pantau.auth import Principal, Role
 from pantau.errors import ForbiddenError
 from pantau.ingest import event_record, ingest_batch
@@ -37,7 +37,7 @@ class FieldReportIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     text: Annotated[str, Field(min_length=1, max_length=20_000, description="the text seen, as written"), NoNul]
     place: Annotated[str, Field(max_length=300, description="approximate place, in words"), NoNul] = ""
-    occurred_at: datetime
+    occurred_at: OccurredAt
     location: Location | None = None
     region_code: RegionCode | None = None
 

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse
 from pantau import hotspots, regions, stats
 from pantau.api.deps import DB, State, require
 from pantau.auth import Principal, Role
-from pantau.errors import ForbiddenError, InputError, NotFoundError
+from pantau.errors import ForbiddenError, NotFoundError
 
 router = APIRouter(prefix="/v1/regions", tags=["regions"])
 Viewer = Annotated[Principal, Depends(require(Role.REGIONAL_OFFICIAL, Role.ADMIN))]
@@ -39,10 +39,7 @@ def region_stats(code: Code, who: Viewer, st: State, session: DB,
     check_scope(who, code)
     if granularity == "day" and who.role is Role.REGIONAL_OFFICIAL:
         raise ForbiddenError("daily figures are for the platform's own staff; officials get ISO weeks")
-    try:
-        start, end = stats.period(from_, to)
-    except ValueError as exc:
-        raise InputError(str(exc)) from None
+    start, end = stats.period(from_, to)
     children = regions.children(code) if stats.level_of(code) < 4 else []
     out = stats.region_stats(session, code, children, start, end, st.settings.suppression_k, granularity)
     out["name"] = regions.region_name(code)

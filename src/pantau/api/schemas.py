@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 
 def without_nul(value: str) -> str:
@@ -20,6 +20,7 @@ Id = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9._:
 RegionCode = Annotated[str, Field(pattern=r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$", examples=["35.73.05.1001"])]
 Text = Annotated[str, Field(max_length=20_000), NoNul]
 FUTURE_TOLERANCE = timedelta(minutes=5)
+EARLIEST_EVENT = datetime(2000, 1, 1, tzinfo=UTC)  # also keeps a far date's UTC conversion in range
 
 
 class Location(BaseModel):
@@ -30,19 +31,24 @@ class Location(BaseModel):
     lon: float = Field(ge=-180, le=180)
 
 
+def _occurred_at(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("needs a time zone, e.g. 2026-11-29T08:00:00+07:00")
+    if value - datetime.now(UTC) > FUTURE_TOLERANCE:
+        raise ValueError("is in the future (more than 5 minutes ahead of the server clock)")
+    if value < EARLIEST_EVENT:
+        raise ValueError(f"is before {EARLIEST_EVENT.date()}: not a time on a chat platform")
+    return value
+
+
+OccurredAt = Annotated[datetime, AfterValidator(_occurred_at),
+                       Field(description="when it happened on the platform (ISO 8601 with time zone)")]
+
+
 class _EventBase(BaseModel):
     model_config = ConfigDict(extra="forbid")
     event_id: Id = Field(description="the platform's id; ingest is idempotent on it")
-    occurred_at: datetime = Field(description="when it happened on the platform (ISO 8601 with time zone)")
-
-    @field_validator("occurred_at")
-    @classmethod
-    def _not_in_future(cls, value: datetime) -> datetime:
-        if value.tzinfo is None:
-            raise ValueError("needs a time zone, e.g. 2026-11-29T08:00:00+07:00")
-        if value - datetime.now(UTC) > FUTURE_TOLERANCE:
-            raise ValueError("is in the future (more than 5 minutes ahead of the server clock)")
-        return value
+    occurred_at: OccurredAt
 
 
 class ProfileEvent(_EventBase):
