@@ -39,11 +39,12 @@ _WHAT = {
                     "The account is hidden from the nearby list until {ends}."),
     "warn": ("Akun menerima peringatan.", "The account receives a warning."),
     "suspend": ("Akun ditangguhkan.", "The account is suspended."),
+    # What the account holder reads says nothing of child protection: the notice must not warn whoever
+    # may be exploiting the child (the referral package's guidance says the same). The platform learns
+    # it from the action's type and ``platform_note``.
     "escalate_child_safety": (
-        "Kasus diteruskan ke petugas perlindungan anak karena ada tanda seorang anak mungkin dieksploitasi; "
-        "akun disembunyikan selama peninjauan.",
-        "The case is referred to a child-protection officer because there are signs that a child may be "
-        "exploited; the account is hidden while it is reviewed.",
+        "Akun dibatasi dan disembunyikan dari daftar orang di sekitar (Sekitar) selama peninjauan keamanan.",
+        "The account is restricted and hidden from the nearby list during a safety review.",
     ),
     "restore": ("Pembatasan sebelumnya dicabut dan akun dipulihkan.",
                 "The earlier restriction is lifted and the account restored."),
@@ -59,14 +60,31 @@ _HOW = {
 }
 
 
+_SAFETY_REVIEW_FACT = "Peninjauan keamanan sedang berlangsung. / A safety review is under way."
+_PLATFORM_NOTE = {
+    "id": "Untuk tim keamanan platform, jangan diteruskan ke akun: kasus ini diteruskan ke petugas perlindungan "
+          "anak karena ada tanda seorang anak mungkin dieksploitasi. Anak diperlakukan sebagai korban. Jangan "
+          "menghubungi akun tentang rujukan ini.",
+    "en": "For the platform's safety team, not for the account: this case is referred to a child-protection "
+          "officer because there are signs that a child may be exploited. The child is treated as a victim. Do "
+          "not contact the account about the referral.",
+}
+_NO_REDRESS = ("Tidak ada yang perlu diajukan: pembatasan sudah dicabut.",
+               "There is nothing to appeal: the restriction has been lifted.")
+
+
 def statement_of_reasons(action: str, *, automated: bool, rule: str, policy_version: str,
                          facts: Sequence[str], ends_at: datetime | None, reviewed: bool) -> dict[str, Any]:
-    """DSA Art. 17-style statement in Bahasa Indonesia and English."""
+    """DSA Art. 17-style statement in Bahasa Indonesia and English, written for the account holder.
+    A child-safety escalation's facts stay with pantau and the referral (the account reads only that
+    a safety review is under way); a restoration offers no appeal, since there is nothing to appeal."""
     ends = ends_at.date().isoformat() if ends_at else "-"
     what_id, what_en = (text.format(ends=ends) for text in _WHAT[action])
-    fact_list = list(facts) or ["-"]
+    escalation = action == "escalate_child_safety"
+    fact_list = [_SAFETY_REVIEW_FACT] if escalation else list(facts) or ["-"]
+    rule = "safety-review" if escalation else rule  # the rule's own name ("child-safety") would tell
     how_id, how_en = _HOW["reviewed" if reviewed else "automated" if automated else "human"]
-    return {
+    statement: dict[str, Any] = {
         "id": {
             "keputusan": what_id,
             "fakta": fact_list,
@@ -89,6 +107,11 @@ def statement_of_reasons(action: str, *, automated: bool, rule: str, policy_vers
         "automated_decision": automated and not reviewed,
         "ends_at": ends_at.isoformat() if ends_at else None,
     }
+    if action == "restore":
+        statement["id"]["keberatan"], statement["en"]["redress"] = _NO_REDRESS
+    if escalation:
+        statement["platform_note"] = dict(_PLATFORM_NOTE)
+    return statement
 
 
 @dataclass(frozen=True)

@@ -230,7 +230,8 @@ def decide_appeal(session: Session, appeal_id: int, who: Principal, outcome: Lit
     appeal.reviewer_id, appeal.reason, appeal.decided_at = who.id, reason, now
     if outcome == "restore":
         take_action(session, actor=who.actor, account_id=appeal.account_id, case_id=action.case_id, action="restore",
-                    automated=False, decided_by=who.id, rule="appeal:restore", policy_version="-",
+                    automated=False, decided_by=who.id, rule="appeal:restore",
+                    policy_version=_policy_version(session, action.case_id) if action.case_id is not None else "-",
                     facts=[f"Keberatan diterima / appeal upheld for the user: {reason}"], reviewed=True)
     audit.record(session, who.actor, "appeal.decide", f"appeal:{appeal_id}", {"outcome": outcome, "reason": reason})
     return appeal

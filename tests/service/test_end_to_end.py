@@ -284,3 +284,19 @@ def test_child_safety_appeals_go_to_officers_and_an_action_is_appealed_once(serv
                                json={"outcome": "uphold", "reason": "anak dalam bahaya"}).status_code == 200
     again = service.client.post("/v1/appeals", headers=platform, json={"action_id": escalation, "account_id": "acc-cs2"})
     assert again.status_code == 409 and "already appealed" in again.json()["error"]
+
+
+def test_an_escalation_notice_does_not_tell_the_account_about_child_protection() -> None:
+    from pantau.actions import statement_of_reasons
+
+    statement = statement_of_reasons("escalate_child_safety", automated=True, rule="child-safety",
+                                     policy_version="2026.11.1", facts=["signal minor.age: 15th"], ends_at=None,
+                                     reviewed=False)
+    for_account = json.dumps([statement["id"], statement["en"]], ensure_ascii=False).lower()
+    assert "15th" not in for_account and "child-safety" not in for_account
+    assert "perlindungan anak" not in for_account and "child-protection" not in for_account
+    assert "safety review" in statement["en"]["decision"]
+    assert "child-protection officer" in statement["platform_note"]["en"]
+    restored = statement_of_reasons("restore", automated=False, rule="appeal:restore", policy_version="2026.11.1",
+                                    facts=["x"], ends_at=None, reviewed=True)
+    assert "nothing to appeal" in restored["en"]["redress"] and "platform_note" not in restored
