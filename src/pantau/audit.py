@@ -87,6 +87,7 @@ class Verification:
     entries: int
     first_bad_seq: int | None = None
     problem: str = ""
+    head: str = GENESIS  # the last entry's hash: kept elsewhere, it shows a cut-off end (see docs/service.md)
 
 
 def verify(session: Session) -> Verification:
@@ -101,4 +102,4 @@ def verify(session: Session) -> Verification:
         if _digest(prev, at, entry.actor, entry.action, entry.subject, entry.details) != entry.hash:
             return Verification(False, count, entry.seq, "the entry's content does not match its hash (altered)")
         prev = entry.hash
-    return Verification(True, count)
+    return Verification(True, count, head=prev)

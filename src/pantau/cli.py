@@ -415,7 +415,7 @@ def _cmd_audit_verify(_: argparse.Namespace) -> int:
     with _store_transaction() as session:
         result = audit.verify(session)
     if result.ok:
-        print(f"audit log OK: {result.entries} entries, hash chain intact")
+        print(f"audit log OK: {result.entries} entries, hash chain intact; head {result.head}")
         return EXIT_OK
     print(f"audit log TAMPERED at entry {result.first_bad_seq}: {result.problem}")
     return EXIT_INPUT

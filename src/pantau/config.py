@@ -82,7 +82,7 @@ def _weak(value: SecretStr | None) -> bool:
 
 def _embedded_secrets(data_dir: Path) -> dict[str, str]:
     """Secrets of the embedded default: generated on first start, kept in data_dir (mode 0600)."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # see store.db.make_engine
     path = data_dir / _SECRETS_FILE
     if path.exists():
         try:

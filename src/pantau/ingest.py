@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from pantau import audit
 from pantau.actions import ActionSpec, take_actions
 from pantau.api.schemas import (
+    RESERVED_ACCOUNT_PREFIX,
     EventIn,
     FieldReportEvent,
     MessageSampleEvent,
@@ -181,7 +182,7 @@ def _needs_case(event: EventIn, verdict: Verdict) -> bool:
     return verdict.decision.action is not Action.ALLOW or isinstance(event, UserReportEvent)
 
 
-FIELD_REPORT_ACCOUNT = "field-report:"  # a field report names no account: its case stands on its own
+FIELD_REPORT_ACCOUNT = RESERVED_ACCOUNT_PREFIX  # a field report names no account: its case stands on its own
 
 
 def case_account(event: EventIn, verdict: Verdict) -> str | None:

@@ -268,11 +268,21 @@ def build_referral(session: Session, case_id: int, who: Principal) -> Any:
     events = list(session.execute(select(Event).where(Event.case_id == case_id).order_by(Event.occurred_at)).scalars())
     users = {u.id: u.name for u in session.execute(select(User)).scalars()}
     reviews = session.execute(select(Review).where(Review.case_id == case_id).order_by(Review.at)).scalars()
+    decided = [{"at": _aware(r.at).isoformat(), "by": users.get(r.user_id, str(r.user_id)),  # type: ignore[union-attr]
+                "decision": r.decision, "reason": r.reason} for r in reviews]
+    appeals = session.execute(select(Appeal).join(ActionRecord, ActionRecord.id == Appeal.action_id).where(
+        ActionRecord.case_id == case_id, Appeal.decided_at.is_not(None)).order_by(Appeal.decided_at)).scalars()
+    decided += [{"at": _aware(a.decided_at).isoformat(),  # type: ignore[union-attr]
+                 "by": users.get(a.reviewer_id, str(a.reviewer_id)) if a.reviewer_id is not None else "-",
+                 "decision": f"appeal {a.status}", "reason": a.reason or ""} for a in appeals]
+    # The place: the region code the platform sent, else the one pantau found from the coordinates.
+    region = next((e.region_code or e.kelurahan or e.kecamatan or e.kota for e in events
+                   if e.region_code or e.kelurahan or e.kecamatan or e.kota), None)
     now = datetime.now(UTC)
     referral = Referral(
         case_id=case_id, account_id=case.account_id, opened_at=_aware(case.opened_at),  # type: ignore[arg-type]
         escalated_at=_aware(record.created_at), retention_until=_aware(record.retention_until),  # type: ignore[arg-type]
-        region_code=next((e.region_code for e in events if e.region_code), None),
+        region_code=region,
         evidence=tuple(
             EvidenceItem(
                 event_id=e.event_id, kind=e.kind, occurred_at=_aware(e.occurred_at),  # type: ignore[arg-type]
@@ -282,8 +292,7 @@ def build_referral(session: Session, case_id: int, who: Principal) -> Any:
             )
             for e in events
         ),
-        decisions=tuple({"at": _aware(r.at).isoformat(), "by": users.get(r.user_id, str(r.user_id)),  # type: ignore[union-attr]
-                         "decision": r.decision, "reason": r.reason} for r in reviews),
+        decisions=tuple(sorted(decided, key=lambda d: d["at"])),
         prepared_by=who.name, prepared_at=now,
     )
     record.exported_at, record.status = now, "referred"

@@ -120,6 +120,7 @@ def test_audit_chain_verifies_and_detects_tampering(service: Service) -> None:
     entries = service.client.get("/v1/audit", headers=h).json()
     actions = [e["action"] for e in entries]
     assert "event.decide" in actions and "login" in actions  # token use is audited as a login
+    assert ok["head"] == entries[0]["hash"]  # the newest entry's hash, to keep outside pantau
     with transaction(service.sessions) as session:
         session.execute(text("UPDATE audit_log SET details = '{\"action\": \"allow\"}' WHERE action = 'event.decide'"))
     bad = service.client.get("/v1/audit/verify", headers=h).json()
@@ -160,11 +161,13 @@ def test_user_validation(service: Service) -> None:
 
 
 def test_embedded_default_generates_private_secrets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PANTAU_DATA_DIR", str(tmp_path))
+    data = tmp_path / "pantau-data"
+    monkeypatch.setenv("PANTAU_DATA_DIR", str(data))
     monkeypatch.delenv("PANTAU_DATABASE_URL", raising=False)
     first = load_settings()
-    mode = stat.S_IMODE((tmp_path / "secrets.json").stat().st_mode)
+    mode = stat.S_IMODE((data / "secrets.json").stat().st_mode)
     assert mode == 0o600
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700  # nobody else can open the database in it either
     assert first.hash_key is not None and len(first.hash_key.get_secret_value()) >= 32
     assert load_settings().hash_key == first.hash_key  # kept across starts
 

@@ -282,8 +282,11 @@ def test_child_safety_appeals_go_to_officers_and_an_action_is_appealed_once(serv
                                json={"outcome": "uphold", "reason": "x"}).status_code == 403
     assert service.client.post(f"/v1/appeals/{child_appeal}/decide", headers=second_officer,
                                json={"outcome": "uphold", "reason": "anak dalam bahaya"}).status_code == 200
-    again = service.client.post("/v1/appeals", headers=platform, json={"action_id": escalation, "account_id": "acc-cs2"})
+    again = service.client.post("/v1/appeals", headers=platform,
+                                json={"action_id": escalation, "account_id": "acc-cs2"})
     assert again.status_code == 409 and "already appealed" in again.json()["error"]
+    package = service.client.get(f"/v1/child-safety/{case_id}/referral.json", headers=officer).json()
+    assert [(d["decision"], d["reason"]) for d in package["decisions"]] == [("appeal upheld", "anak dalam bahaya")]
 
 
 def test_an_escalation_notice_does_not_tell_the_account_about_child_protection() -> None:

@@ -113,6 +113,8 @@ def test_schema_errors_name_the_field(service: Service) -> None:
         (profile("x", "hi") | {"occurred_at": "2026-11-29T07:00:00"}, "body.profile.occurred_at", "time zone"),
         (profile("x", "hi") | {"occurred_at": "0001-01-01T00:00:00+07:00"}, "body.profile.occurred_at",
          "before 2000-01-01"),  # year 1 at UTC+7 is before year 1 in UTC: it had made a 500
+        (profile("x", "hi", declared_age=True), "body.profile.declared_age", "valid integer"),  # not age 1
+        (profile("x", "hi", declared_age="14"), "body.profile.declared_age", "valid integer"),
         (profile("x", "hi") | {"colour": "red"}, "body.profile.colour", "Extra inputs are not permitted"),
     ]
     for body, field, message in cases:
@@ -543,3 +545,11 @@ def test_a_transaction_broken_out_of_a_deadlock_is_tried_again(service: Service,
         ingest_in_transaction(sessions, pipeline, _events(4)[3:], "platform:test", b"k" * 32)
     assert counts(service)["Event"] == 3
     engine.dispose()
+
+
+def test_platform_events_cannot_use_the_field_report_account_namespace(service: Service) -> None:
+    """Officials' field reports open cases under "field-report:…" accounts; a platform event naming one
+    would join that case (and its frozen evidence) and send a webhook about a made-up account."""
+    body = profile("fr-x", "open BO") | {"account_id": "field-report:fr-0123"}
+    r = service.client.post("/v1/events", json=body, headers=service.headers(Role.PLATFORM))
+    assert r.status_code == 422 and "pantau's own" in r.text

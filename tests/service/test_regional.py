@@ -208,3 +208,19 @@ def test_k_is_a_setting_and_never_below_5(tmp_path: Path) -> None:
     assert Settings(suppression_k=20).suppression_k == 20
     with pytest.raises(ValidationError, match="greater than or equal to 5"):
         Settings(suppression_k=3)
+
+
+def test_an_official_files_field_reports_only_in_their_own_area(service: Service, camat: dict[str, str]) -> None:
+    klojen = {"lat": -7.9732, "lon": 112.6346}  # the next kecamatan: another camat's figures
+    r = service.client.post("/v1/field-reports", headers=camat,
+                            json={"text": "status open BO", "occurred_at": NOW, "location": klojen})
+    assert r.status_code == 403 and "outside your area" in r.json()["error"]
+    own = {"lat": -7.9301, "lon": 112.6101}  # Tlogomas, inside 35.73.05
+    r = service.client.post("/v1/field-reports", headers=camat,
+                            json={"text": "status open BO", "occurred_at": NOW, "location": own})
+    assert r.status_code == 200, r.text
+    platform_reports = [{"event_id": f"pf-{i}", "kind": "field_report", "occurred_at": NOW, "text": "open BO"}
+                        for i in range(3)]
+    post(service, platform_reports)
+    mine = service.client.get("/v1/field-reports", headers=camat).json()
+    assert [m["id"] for m in mine] == [r.json()["id"]]  # only the official's own, found in the database

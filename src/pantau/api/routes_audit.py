@@ -33,4 +33,4 @@ def list_entries(who: Auditor, session: DB, limit: Annotated[int, Query(ge=1, le
 def verify(who: Auditor, session: DB) -> dict[str, Any]:
     result = audit.verify(session)
     return {"ok": result.ok, "entries": result.entries, "first_bad_seq": result.first_bad_seq,
-            "problem": result.problem}
+            "problem": result.problem, "head": result.head if result.ok else None}

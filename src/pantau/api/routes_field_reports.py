@@ -60,6 +60,11 @@ def _out(event: dict[str, Any]) -> dict[str, Any]:
 def file_report(body: FieldReportIn, who: Reporter, st: State, session: DB) -> dict[str, Any]:
     if body.region_code and not any(regions.within(body.region_code, scope) for scope in who.regions):
         raise ForbiddenError(f"region {body.region_code} is outside your area ({', '.join(who.regions)})")
+    if body.location is not None:  # the place pantau finds for the point must not lie in another area
+        found = st.regions.assign(body.location.lat, body.location.lon)
+        code = found.code if found is not None else None
+        if code and not any(regions.within(code, scope) or regions.within(scope, code) for scope in who.regions):
+            raise ForbiddenError(f"the location lies in region {code}, outside your area ({', '.join(who.regions)})")
     event = FieldReportEvent(kind="field_report", event_id=f"fr-{uuid.uuid4().hex}", **body.model_dump())
     [stored] = ingest_batch(session, st.pipeline, [event], who.actor, st.settings.contact_key, st.regions)
     details = {**stored.record["details"], "reported_by_user": who.id}
@@ -69,6 +74,7 @@ def file_report(body: FieldReportIn, who: Reporter, st: State, session: DB) -> d
 
 @router.get("", response_model=list[FieldReportOut], summary="The status of your own field reports")
 def my_reports(who: Reporter, session: DB) -> list[dict[str, Any]]:
-    rows = session.execute(select(Event).where(Event.kind == "field_report").order_by(Event.received_at.desc())
-                           .limit(500)).scalars()
-    return [_out(event_record(e)) for e in rows if e.details.get("reported_by_user") == who.id]
+    rows = session.execute(select(Event).where(Event.kind == "field_report", Event.details["reported_by_user"]
+                                               .as_integer() == who.id)
+                           .order_by(Event.received_at.desc()).limit(500)).scalars()
+    return [_out(event_record(e)) for e in rows]

@@ -17,6 +17,16 @@ def without_nul(value: str) -> str:
 
 NoNul = AfterValidator(without_nul)
 Id = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9._:@/+=-]+$")]
+RESERVED_ACCOUNT_PREFIX = "field-report:"  # the cases of officials' field reports (ingest.FIELD_REPORT_ACCOUNT)
+
+
+def _platform_account(value: str) -> str:
+    if value.startswith(RESERVED_ACCOUNT_PREFIX):
+        raise ValueError(f"account ids starting with {RESERVED_ACCOUNT_PREFIX!r} are pantau's own (field reports)")
+    return value
+
+
+AccountId = Annotated[Id, AfterValidator(_platform_account)]
 RegionCode = Annotated[str, Field(pattern=r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$", examples=["35.73.05.1001"])]
 Text = Annotated[str, Field(max_length=20_000), NoNul]
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -53,18 +63,19 @@ class _EventBase(BaseModel):
 
 class ProfileEvent(_EventBase):
     kind: Literal["profile"]
-    account_id: Id
+    account_id: AccountId
     display_name: Annotated[str, Field(max_length=200), NoNul] = ""
     status: Text = ""
-    declared_age: Annotated[int, Field(ge=0, le=120)] | None = None
+    # strict: JSON true would be read as age 1 (a minor indicator), "14" hides a client's bug
+    declared_age: Annotated[int, Field(ge=0, le=120, strict=True)] | None = None
     location: Location | None = None
     region_code: RegionCode | None = None
-    account_age_days: Annotated[int, Field(ge=0)] | None = None
+    account_age_days: Annotated[int, Field(ge=0, strict=True)] | None = None
 
 
 class StatusPostEvent(_EventBase):
     kind: Literal["status_post"]
-    account_id: Id
+    account_id: AccountId
     text: Text
     location: Location | None = None
     region_code: RegionCode | None = None
@@ -72,14 +83,14 @@ class StatusPostEvent(_EventBase):
 
 class MessageSampleEvent(_EventBase):
     kind: Literal["message_sample"]
-    account_id: Id
+    account_id: AccountId
     text: Text
 
 
 class UserReportEvent(_EventBase):
     kind: Literal["user_report"]
     reporter_id: Id
-    reported_account_id: Id
+    reported_account_id: AccountId
     reason: Annotated[str, Field(max_length=100), NoNul] = "other"
     text: Text = ""
 

@@ -26,7 +26,9 @@ from pantau.config import Settings
 def make_engine(settings: Settings) -> Engine:
     url = settings.url
     if url.startswith("sqlite"):
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        # Only its owner may enter a new data directory: the database holds reported texts and
+        # evidence of children (UU PDP), and SQLite creates its -wal and -shm files beside it.
+        settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
                                json_serializer=json_text)
 
