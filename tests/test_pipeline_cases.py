@@ -471,3 +471,25 @@ def test_policy_minor_without_solicitation_is_not_escalated() -> None:
     decision = policy.decide(Assessment(score=0.01, signals=(minor,), classifier_version="test"))
     assert decision.action is Action.ALLOW
     assert decision.minor_risk is False
+
+
+PADDING = ("lagi santai di kos, cuaca panas banget hari ini, tadi makan bakso sama temen terus pulang naik "
+           "motor, besok kuliah pagi jadi jangan lupa pasang alarm ya. ")
+
+
+@pytest.mark.parametrize("offer", ["open BO ST 300 LT 800 wa aja", "ready vcs 100k", "vcs 50k dm", "open bo"])
+def test_repeating_an_offer_does_not_hide_it(pipeline: Pipeline, offer: str) -> None:
+    """Length is no evidence: a model that learnt "long ⇒ not an offer" from its corpora let "open bo"
+    written 30 times fall to allow (0.44; 50 times 0.05)."""
+    assert pipeline.run("x", offer).decision.action in OFFER_ACTIONS  # the offer on its own
+    assert pipeline.run("x", " ".join([offer] * 30)).decision.action in OFFER_ACTIONS
+
+
+@pytest.mark.parametrize("offer", ["open BO ST 300 LT 800 wa aja", "ready vcs 100k", "vcs 50k dm"])
+@pytest.mark.parametrize("lines", [1, 8])
+def test_strong_offer_words_inside_ordinary_chat_go_to_a_human(pipeline: Pipeline, offer: str, lines: int) -> None:
+    """Ordinary chat around an offer outweighs it in the model (its n-grams are normalised over the
+    whole text), so strong offer words the model outweighed go to review (policy rule
+    review-strong-offer-words) instead of being allowed."""
+    verdict = pipeline.run("x", f"{PADDING * lines}{offer}. {PADDING * lines}")
+    assert verdict.decision.action in OFFER_ACTIONS

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pantau import audit
+from pantau import regions as _regions
 from pantau.errors import ConflictError, InputError
 from pantau.store.schema import User
 
@@ -47,15 +48,21 @@ def hash_token(token: str) -> str:
 
 def add_user(session: Session, name: str, role: Role, regions: list[str] | None = None) -> str:
     """Create a user; returns the token (shown once, never stored)."""
-    regions = regions or []
+    if not name.strip():
+        raise InputError("a user needs a name")
+    regions = [_regions.normalize_code(r) or r for r in regions or []]  # "3573051001" → "35.73.05.1001"
     if role is Role.REGIONAL_OFFICIAL and not regions:
         raise InputError("a regional_official needs at least one --region (a Kemendagri code such as 35.73.05)")
     if role is not Role.REGIONAL_OFFICIAL and regions:
         raise InputError("--region applies to the regional_official role only")
-    bad = [r for r in regions if not _REGION.fullmatch(r)]
+    bad = [r for r in regions if not _REGION.fullmatch(r) or not _regions.is_valid(r)]
     if bad:
-        raise InputError(f"not a Kemendagri region code: {', '.join(bad)} (expected e.g. 35, 35.73, 35.73.05, "
+        raise InputError(f"not a Kemendagri region code: {', '.join(bad)} (expected e.g. 35.73, 35.73.05, "
                          "35.73.05.1001)")
+    provinces = [r for r in regions if "." not in r]
+    if provinces:  # the regional endpoints serve a kabupaten/kota and below
+        raise InputError(f"{', '.join(provinces)} is a province: give the kabupaten/kota, kecamatan or "
+                         "kelurahan/desa codes the official covers")
     if session.execute(select(User.id).where(User.name == name)).first():
         raise ConflictError(f"a user named {name!r} already exists")
     token = "pt_" + secrets.token_urlsafe(32)

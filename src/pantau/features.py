@@ -64,7 +64,7 @@ class FeatureSpec:
         # warnings offers) those learned warnings as offers, undoing the lexicon's knowledge.
         groups = [f"group:{g.value}" for g in _OFFER_LIKE]
         extra = [
-            "body_log_odds", "offer_and_rate", "offer_and_contact", "minor_and_offer", "hashtags", "length",
+            "body_log_odds", "offer_and_rate", "offer_and_contact", "minor_and_offer", "hashtags",
             "hashtag_log_odds", "offer_in_body",
         ]
         return [f"signal:{n}" for n in self.indicator_names] + groups + extra
@@ -147,16 +147,17 @@ class FeatureBuilder:
         row[k + 2] = float(offer and SignalGroup.CONTACT in groups)
         row[k + 3] = float(offer and SignalGroup.MINOR in groups)
         row[k + 4] = min(len(_HASHTAG.findall(nt.text)), 10) / 10.0
-        row[k + 5] = min(len(nt.text), 500) / 500.0
+        # No length feature: learnt from the corpora (long reviews and news are negatives) it weighed
+        # -6.6 at 500 characters, so an offer repeated or padded with chat fell to "allow".
         # The same evidence without what only hashtags said: a wall of ad hashtags under a porn link
         # or a scam warning is not an offer, while an offer in the post's own words is.
         body = outside_hashtags(nt.original, signals)
         if len(body) == len(signals):  # no signal inside a hashtag: the hashtags add nothing
-            row[k + 7] = float(offer)
+            row[k + 6] = float(offer)
             return row
-        row[k + 6] = row[k] - self._scorer.log_odds(body) / 5.0  # what only the hashtags add
-        row[k] -= row[k + 6]  # what the post's own words give (the two add up to the scorer's log-odds)
-        row[k + 7] = float(any(s.group in OFFER_GROUPS for s in effective(body)))
+        row[k + 5] = row[k] - self._scorer.log_odds(body) / 5.0  # what only the hashtags add
+        row[k] -= row[k + 5]  # what the post's own words give (the two add up to the scorer's log-odds)
+        row[k + 6] = float(any(s.group in OFFER_GROUPS for s in effective(body)))
         return row
 
     def _bucket(self, gram: str) -> int:

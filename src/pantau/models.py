@@ -82,6 +82,8 @@ class Assessment:
     # The transparent weighted-signal score. Child safety stays rule-driven and high-recall: a
     # minor indicator escalates when EITHER score reaches the child-safety threshold.
     rule_score: float = 0.0
+    # The same over the signals outside #hashtags: what the text says in its own words.
+    body_rule_score: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

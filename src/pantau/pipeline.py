@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pantau.classify import Classifier, WeightedSignalScorer
+from pantau.features import outside_hashtags
 from pantau.models import Assessment, Decision, NormalizedText, Signal, Verdict, signal_order, version_string
 from pantau.normalize import abbreviations_version, normalize
 from pantau.policy import Policy, load_policy
@@ -147,12 +148,15 @@ class Pipeline:
         rule_scores = scores if isinstance(self.classifier, WeightedSignalScorer) else self._fallback.score_batch(pairs)
         results = []
         for p, score, rule in zip(prepared, scores, rule_scores, strict=True):
+            body = outside_hashtags(p.normalized.original, p.signals)
             assessment = Assessment(
                 score=float(score),
                 signals=p.signals,
                 classifier_version=self.classifier.version,
                 degraded=p.failed + extra_failure,
                 rule_score=rule,
+                body_rule_score=rule if len(body) == len(p.signals) else self._fallback.score_batch(
+                    [(p.normalized, tuple(body))])[0],
             )
             results.append(_Result(p.normalized, assessment, self.policy.decide(assessment)))
         return results

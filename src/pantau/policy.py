@@ -39,15 +39,21 @@ class Rule(BaseModel):
     reason: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     min_score: Score | None = None
     max_score: Score | None = None
+    min_rule_score: Score | None = Field(
+        default=None, description="the transparent signal score (lexicons alone) of the text's own words "
+                                  "(hashtags left out)")
     any_group: list[SignalGroup] | None = None
     minor: bool | None = None
 
     @property
     def unconditional(self) -> bool:
-        return self.min_score is None and self.max_score is None and self.any_group is None and self.minor is None
+        return (self.min_score is None and self.max_score is None and self.min_rule_score is None
+                and self.any_group is None and self.minor is None)
 
-    def matches(self, score: float, groups: frozenset[SignalGroup], minor: bool) -> bool:
+    def matches(self, score: float, groups: frozenset[SignalGroup], minor: bool, rule_score: float = 0.0) -> bool:
         if self.min_score is not None and score < self.min_score:
+            return False
+        if self.min_rule_score is not None and rule_score < self.min_rule_score:
             return False
         if self.max_score is not None and score >= self.max_score:
             return False
@@ -88,7 +94,7 @@ class Policy(BaseModel):
             reasons = ("minor_indicator_with_solicitation", *evidence)
             return Decision(Action.ESCALATE_CHILD_SAFETY, "child-safety", reasons, True, True, self.version)
         for rule in self.rules:
-            if rule.matches(score, groups, minor):
+            if rule.matches(score, groups, minor, assessment.body_rule_score):
                 return Decision(rule.action, rule.id, (rule.reason, *evidence), solicitation, False, self.version)
         raise AssertionError("unreachable: the last rule is unconditional")  # pragma: no cover
 

@@ -10,12 +10,13 @@ from typing import Any
 
 import pytest
 from fastapi.routing import APIRoute
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from pantau.auth import Role, add_user
 from pantau.config import Settings, load_settings
 from pantau.errors import ConfigError, ConflictError, InputError
 from pantau.store.db import transaction
+from pantau.store.schema import User
 from tests.service.conftest import Service
 from tests.test_cli import PANTAU
 
@@ -156,6 +157,14 @@ def test_user_validation(service: Service) -> None:
             add_user(session, "camat", Role.REGIONAL_OFFICIAL)
         with pytest.raises(InputError, match="not a Kemendagri region code"):
             add_user(session, "camat", Role.REGIONAL_OFFICIAL, ["malang"])
+        with pytest.raises(InputError, match="not a Kemendagri region code"):
+            add_user(session, "camat", Role.REGIONAL_OFFICIAL, ["35.99.99"])  # well-formed, but no such region
+        with pytest.raises(InputError, match="is a province"):
+            add_user(session, "gubernur", Role.REGIONAL_OFFICIAL, ["35"])  # the endpoints start at kabupaten/kota
+        with pytest.raises(InputError, match="needs a name"):
+            add_user(session, " ", Role.ADMIN)
+        add_user(session, "lurah", Role.REGIONAL_OFFICIAL, ["3573051001"])  # undotted, as regions.md allows
+        assert session.execute(select(User.regions).where(User.name == "lurah")).scalar() == ["35.73.05.1001"]
         with pytest.raises(ConflictError, match="already exists"):
             add_user(session, "test-admin", Role.ADMIN)
 
