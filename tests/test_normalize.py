@@ -95,6 +95,7 @@ def test_leetspeak(raw: str, expected: str) -> None:
         pytest.param("c-e-w-e-k d-i h-o-t-e-l", "cewek di hotel", id="two-letter-word-inside-a-split-run"),
         pytest.param("V C S  b.e.r.b.a.y.a.r", "vcs berbayar", id="spaced-word-then-dotted-word"),
         pytest.param("o p e n  b.o", "open bo", id="spaced-then-dotted-after-double-space"),
+        pytest.param("a  b  o p e n", "a b open", id="one-letter-words-between-double-spaces"),
     ],
 )
 def test_split_letters(raw: str, expected: str) -> None:

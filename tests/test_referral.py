@@ -150,6 +150,17 @@ def test_every_export_of_the_same_evidence_has_the_same_package_digest(referral:
     assert verify_referral_json(second) == []
 
 
+def test_a_version_1_package_still_verifies_by_its_own_rule(referral: Referral) -> None:
+    from pantau.referral import sha256_hex
+
+    doc = json.loads(json.dumps(referral_json(referral)))
+    doc["format_version"] = 1  # version 1's digest covered who prepared it and when
+    doc["integrity"]["package_sha256"] = sha256_hex({k: v for k, v in doc.items() if k != "integrity"})
+    assert verify_referral_json(doc) == []
+    doc["prepared_by"] = "someone.else"
+    assert verify_referral_json(doc) == ["package: digest does not match"]
+
+
 def test_tampering_is_detected(referral: Referral) -> None:
     doc = json.loads(json.dumps(referral_json(referral)))
     doc["evidence"][0]["text"] = doc["evidence"][0]["text"].replace("15th", "18th")

@@ -60,7 +60,7 @@ _HOW = {
 }
 
 
-_SAFETY_REVIEW_FACT = "Peninjauan keamanan sedang berlangsung. / A safety review is under way."
+SAFETY_REVIEW_FACT = "Peninjauan keamanan sedang berlangsung. / A safety review is under way."
 _PLATFORM_NOTE = {
     "id": "Untuk tim keamanan platform, jangan diteruskan ke akun: kasus ini diteruskan ke petugas perlindungan "
           "anak karena ada tanda seorang anak mungkin dieksploitasi. Anak diperlakukan sebagai korban. Jangan "
@@ -81,7 +81,7 @@ def statement_of_reasons(action: str, *, automated: bool, rule: str, policy_vers
     ends = ends_at.date().isoformat() if ends_at else "-"
     what_id, what_en = (text.format(ends=ends) for text in _WHAT[action])
     escalation = action == "escalate_child_safety"
-    fact_list = [_SAFETY_REVIEW_FACT] if escalation else list(facts) or ["-"]
+    fact_list = [SAFETY_REVIEW_FACT] if escalation else list(facts) or ["-"]
     rule = "safety-review" if escalation else rule  # the rule's own name ("child-safety") would tell
     how_id, how_en = _HOW["reviewed" if reviewed else "automated" if automated else "human"]
     statement: dict[str, Any] = {

@@ -8,6 +8,7 @@ trained model (``pantau.model``) implements the same protocol and is preferred w
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -95,3 +96,14 @@ class WeightedSignalScorer:
 
     def score_batch(self, items: Sequence[tuple[NormalizedText, Sequence[Signal]]]) -> list[float]:
         return [1.0 / (1.0 + math.exp(-self.log_odds(signals))) for _, signals in items]
+
+
+_HASHTAG = re.compile(r"#\w+")
+
+
+def outside_hashtags(original: str, signals: Sequence[Signal]) -> list[Signal]:
+    """The signals whose span does not lie inside a ``#hashtag`` of the original text."""
+    if "#" not in original:
+        return list(signals)
+    spans = [m.span() for m in _HASHTAG.finditer(original)]
+    return [s for s in signals if not any(a <= s.start and s.end <= b for a, b in spans)]

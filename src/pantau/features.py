@@ -21,7 +21,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.utils import murmurhash3_32
 
-from pantau.classify import OFFER_GROUPS, WeightedSignalScorer, effective
+from pantau.classify import OFFER_GROUPS, WeightedSignalScorer, effective, outside_hashtags
 from pantau.masking import mask_pii
 from pantau.models import NormalizedText, Signal, SignalGroup
 
@@ -76,14 +76,6 @@ class FeatureSpec:
     @property
     def width(self) -> int:
         return 2 * self.n_features + len(self.dense_names)
-
-
-def outside_hashtags(original: str, signals: Sequence[Signal]) -> list[Signal]:
-    """The signals whose span does not lie inside a ``#hashtag`` of the original text."""
-    if "#" not in original:
-        return list(signals)
-    spans = [m.span() for m in _HASHTAG.finditer(original)]
-    return [s for s in signals if not any(a <= s.start and s.end <= b for a, b in spans)]
 
 
 GRAM_CACHE = 400_000  # n-gram → column entries remembered (a few tens of MiB at most)

@@ -358,15 +358,16 @@ def _join_split(m: re.Match[str]) -> list[Edit] | None:
         digits = "".join(c for _, c in chars)
         # digits spaced out one by one: only phone-number-like runs are joined
         return [(m.start(), m.end(), digits)] if len(digits) >= 8 else None
-    # Break the run into words where a separator is a wider gap than the usual one and than one
-    # beside it: "o.p.e.n b-o" breaks at the space, "o p e n  b o" at the double space, and
-    # "V C S  b.e.r.b.a.y.a.r" only at the double space (a run may mix styles: the spaces in "V C S"
-    # are wider than the run's usual dot, but not than their neighbours).
+    # Break the run into words where a separator is a wider gap than the usual one and either the
+    # widest of the run or wider than one beside it: "o.p.e.n b-o" breaks at the space, "o p e n  b o"
+    # and "a  b  o p e n" at the double spaces, and "V C S  b.e.r.b.a.y.a.r" only at the double space
+    # (a run may mix styles: the spaces in "V C S" are wider than the run's usual dot, but neither
+    # the widest gap nor wider than their neighbours).
     widths = [_gap(sep) for sep in seps]
-    usual = max(set(widths), key=widths.count)
+    usual, widest = max(set(widths), key=widths.count), max(widths)
     groups: list[list[tuple[int, str]]] = [[chars[0]]]
     for k, ch in enumerate(chars[1:]):
-        if widths[k] > usual and widths[k] > min(widths[max(k - 1, 0) : k + 2]):
+        if widths[k] > usual and (widths[k] == widest or widths[k] > min(widths[max(k - 1, 0) : k + 2])):
             groups.append([ch])
         else:
             groups[-1].append(ch)

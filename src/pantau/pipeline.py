@@ -20,8 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pantau.classify import Classifier, WeightedSignalScorer
-from pantau.features import outside_hashtags
+from pantau.classify import Classifier, WeightedSignalScorer, outside_hashtags
 from pantau.models import Assessment, Decision, NormalizedText, Signal, Verdict, signal_order, version_string
 from pantau.normalize import abbreviations_version, normalize
 from pantau.policy import Policy, load_policy

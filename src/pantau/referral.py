@@ -32,7 +32,9 @@ from typing import Any
 from pantau.errors import InputError
 
 FORMAT = "pantau.child_safety_referral"
-FORMAT_VERSION = 1
+# 2: the package digest leaves out prepared_by and prepared_at (1 covered them, so no two exports
+# agreed); the verifier still checks version 1 packages by their own rule.
+FORMAT_VERSION = 2
 
 EVIDENCE_KINDS = ("profile", "status_post", "message_sample", "user_report", "field_report")
 DECISION_KEYS = ("at", "by", "decision", "reason")
@@ -310,8 +312,10 @@ def referral_json(r: Referral) -> dict[str, object]:
 
 
 def _digested(doc: Mapping[str, Any]) -> dict[str, Any]:
-    """What the package digest covers: everything but the digests and who prepared it when."""
-    return {k: v for k, v in doc.items() if k not in ("integrity", "prepared_by", "prepared_at")}
+    """What the package digest covers: everything but the digests and (from format version 2) who
+    prepared it when."""
+    left_out = ("integrity",) if doc.get("format_version") == 1 else ("integrity", "prepared_by", "prepared_at")
+    return {k: v for k, v in doc.items() if k not in left_out}
 
 
 def verify_referral_json(doc: Mapping[str, Any]) -> list[str]:
@@ -488,9 +492,11 @@ def referral_pdf(r: Referral, *, font_path: Path | None = DEJAVU_SANS) -> bytes:
     pdf.section("Integritas / Integrity (SHA-256)")
     pdf.small(
         "Cocokkan dengan berkas JSON: setiap bukti punya digest atas JSON kanoniknya (RFC 8785), dan paket "
-        "punya satu digest atas seluruh dokumen tanpa bagian integrity. / Check against the JSON file: each "
-        "item has a digest over its canonical JSON (RFC 8785); the package has one over the whole document "
-        "without its integrity member."
+        "punya satu digest atas seluruh dokumen tanpa bagian integrity, prepared_by dan prepared_at, sehingga "
+        "setiap ekspor dengan bukti dan keputusan yang sama punya digest yang sama. / Check against the JSON "
+        "file: each item has a digest over its canonical JSON (RFC 8785); the package has one over the whole "
+        "document without its integrity, prepared_by and prepared_at members, so every export of the same "
+        "evidence and decisions has the same digest."
     )
     for e in evidence:
         pdf.digest(f"#{e['n']} {e['event_id']}", e["sha256"])

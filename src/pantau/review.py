@@ -15,7 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from pantau import audit
-from pantau.actions import take_action
+from pantau.actions import SAFETY_REVIEW_FACT, take_action
 from pantau.auth import Principal, Role
 from pantau.errors import ConflictError, ForbiddenError, InputError, NotFoundError
 from pantau.ingest import RETENTION
@@ -65,9 +65,15 @@ def locked_case(session: Session, case_id: int) -> Case:
     return case
 
 
+def _officer_scope(case: Case, who: Principal) -> None:
+    if who.role is Role.CHILD_SAFETY_OFFICER and not case.child_safety:
+        raise ForbiddenError(f"case {case.id} is not a child-safety case: a child-protection officer works those only")
+
+
 def claim(session: Session, case_id: int, who: Principal, minutes: int) -> Case:
     now = datetime.now(UTC)
     case = locked_case(session, case_id)
+    _officer_scope(case, who)
     if case.status != "open":
         raise ConflictError(f"case {case_id} is closed")
     holder = claim_holder(case, now)
@@ -101,6 +107,7 @@ def decide(session: Session, case_id: int, who: Principal, decision: Decision, r
     if not reason.strip():
         raise InputError("a reason is required for every decision")
     case = locked_case(session, case_id)  # before reading its actions: see ``locked_case``
+    _officer_scope(case, who)
     if claim_holder(case, datetime.now(UTC)) != who.id:
         raise ConflictError(f"claim case {case_id} before deciding it")
     if decision == "confirm" and action not in CONFIRM_ACTIONS:
@@ -111,7 +118,8 @@ def decide(session: Session, case_id: int, who: Principal, decision: Decision, r
         raise ForbiddenError(f"case {case_id} is a child-safety case: only a child-protection officer can dismiss it")
     now = datetime.now(UTC)
     session.add(Review(case_id=case_id, user_id=who.id, decision=decision, action=action, reason=reason, at=now))
-    facts = [f"Peninjau / reviewer: {reason}"]
+    # In a child-safety case the reviewer's words stay in pantau: the account must not learn of it.
+    facts = [SAFETY_REVIEW_FACT] if case.child_safety else [f"Peninjau / reviewer: {reason}"]
     common: dict[str, Any] = {"actor": who.actor, "account_id": case.account_id, "case_id": case_id,
                               "automated": False, "decided_by": who.id, "policy_version": _policy_version(session,
                                                                                                           case_id),
@@ -125,9 +133,7 @@ def decide(session: Session, case_id: int, who: Principal, decision: Decision, r
             ActionRecord.case_id == case_id, ActionRecord.type.in_(("hide_nearby", "escalate_child_safety")))).first()
         if hidden is not None:
             take_action(session, action="restore", rule="review:dismiss", **common)
-        record = session.execute(select(ChildSafetyRecord).where(ChildSafetyRecord.case_id == case_id)).scalar()
-        if record is not None:  # the officer found no child at risk: the escalation ends with the case
-            record.status = "dismissed"
+        _end_escalation(session, case_id)  # the officer found no child at risk
         _close(case, now, "dismissed")
     else:
         case.child_safety = True
@@ -141,6 +147,13 @@ def decide(session: Session, case_id: int, who: Principal, decision: Decision, r
     return case
 
 
+def _end_escalation(session: Session, case_id: int) -> None:
+    """An open escalation record becomes ``dismissed``; one already referred stays ``referred``."""
+    record = session.execute(select(ChildSafetyRecord).where(ChildSafetyRecord.case_id == case_id)).scalar()
+    if record is not None and record.status == "open":
+        record.status = "dismissed"
+
+
 def _close(case: Case, now: datetime, outcome: str) -> None:
     case.status, case.closed_at, case.outcome = "closed", now, outcome
     case.claimed_by, case.claim_expires_at = None, None
@@ -150,7 +163,10 @@ def _close(case: Case, now: datetime, outcome: str) -> None:
 
 
 def file_appeal(session: Session, who: Principal, action_id: int, account_id: str, statement: str) -> Appeal:
-    action = session.get(ActionRecord, action_id)
+    # Locked (PostgreSQL; SQLite writers take turns anyway): two appeals filed at once cannot both pass
+    # the check below.
+    action = session.execute(select(ActionRecord).where(ActionRecord.id == action_id).with_for_update()
+                             ).scalar_one_or_none()
     if action is None or action.account_id != account_id:
         raise NotFoundError(f"action {action_id} does not exist for account {account_id}")
     if action.type == "restore":
@@ -229,10 +245,14 @@ def decide_appeal(session: Session, appeal_id: int, who: Principal, outcome: Lit
     appeal.status = "restored" if outcome == "restore" else "upheld"
     appeal.reviewer_id, appeal.reason, appeal.decided_at = who.id, reason, now
     if outcome == "restore":
+        child_safety = _child_safety(session, action)
         take_action(session, actor=who.actor, account_id=appeal.account_id, case_id=action.case_id, action="restore",
                     automated=False, decided_by=who.id, rule="appeal:restore",
                     policy_version=_policy_version(session, action.case_id) if action.case_id is not None else "-",
-                    facts=[f"Keberatan diterima / appeal upheld for the user: {reason}"], reviewed=True)
+                    facts=[SAFETY_REVIEW_FACT if child_safety else
+                           f"Keberatan diterima / the appeal succeeded: {reason}"], reviewed=True)
+        if child_safety and action.case_id is not None:
+            _end_escalation(session, action.case_id)
     audit.record(session, who.actor, "appeal.decide", f"appeal:{appeal_id}", {"outcome": outcome, "reason": reason})
     return appeal
 
@@ -295,6 +315,8 @@ def build_referral(session: Session, case_id: int, who: Principal) -> Any:
         decisions=tuple(sorted(decided, key=lambda d: d["at"])),
         prepared_by=who.name, prepared_at=now,
     )
-    record.exported_at, record.status = now, "referred"
+    record.exported_at = now
+    if record.status == "open":  # a dismissed escalation stays dismissed, whoever exports it later
+        record.status = "referred"
     audit.record(session, who.actor, "child_safety.export", f"case:{case_id}", {"items": len(events)})
     return referral

@@ -303,3 +303,24 @@ def test_an_escalation_notice_does_not_tell_the_account_about_child_protection()
     restored = statement_of_reasons("restore", automated=False, rule="appeal:restore", policy_version="2026.11.1",
                                     facts=["x"], ends_at=None, reviewed=True)
     assert "nothing to appeal" in restored["en"]["redress"] and "platform_note" not in restored
+
+
+def test_a_child_safety_case_tells_the_account_nothing_and_officers_keep_to_such_cases(service: Service) -> None:
+    from pantau.actions import SAFETY_REVIEW_FACT
+
+    moderator, officer = service.headers(Role.MODERATOR), service.headers(Role.CHILD_SAFETY_OFFICER)
+    case_id = _child_case(service, "cs-3", "acc-cs3")
+    service.client.post(f"/v1/cases/{case_id}/claim", headers=moderator)
+    reason = "menawarkan siswi SMP 15 tahun"
+    assert service.client.post(f"/v1/cases/{case_id}/decide", headers=moderator,
+                               json={"decision": "confirm", "action": "suspend", "reason": reason}).status_code == 200
+    actions = service.client.get(f"/v1/cases/{case_id}", headers=officer).json()["actions"]
+    suspend = next(a for a in actions if a["type"] == "suspend")
+    assert suspend["statement"]["en"]["facts"] == [SAFETY_REVIEW_FACT]  # the reviewer's words stay in pantau
+    assert reason not in json.dumps([a["statement"] for a in actions], ensure_ascii=False)
+
+    ordinary = {"event_id": "o-2", "kind": "status_post", "occurred_at": NOW, "account_id": "acc-o2",
+                "text": "open BO 300 include room"}
+    other = service.client.post("/v1/events", json=ordinary, headers=service.headers(Role.PLATFORM)).json()["case_id"]
+    refused = service.client.post(f"/v1/cases/{other}/claim", headers=officer)
+    assert refused.status_code == 403 and "not a child-safety case" in refused.json()["error"]

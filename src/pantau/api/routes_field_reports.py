@@ -61,7 +61,7 @@ def file_report(body: FieldReportIn, who: Reporter, st: State, session: DB) -> d
     if body.region_code and not any(regions.within(body.region_code, scope) for scope in who.regions):
         raise ForbiddenError(f"region {body.region_code} is outside your area ({', '.join(who.regions)})")
     if body.location is not None:  # the place pantau finds for the point must not lie in another area
-        found = st.regions.assign(body.location.lat, body.location.lon)
+        found = st.regions.assign(body.location.lat, body.location.lon, region_code=body.region_code)  # as ingest
         code = found.code if found is not None else None
         if code and not any(regions.within(code, scope) or regions.within(scope, code) for scope in who.regions):
             raise ForbiddenError(f"the location lies in region {code}, outside your area ({', '.join(who.regions)})")
