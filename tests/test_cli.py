@@ -87,6 +87,13 @@ def test_scan_missing_file_is_a_usage_error() -> None:
     assert b"cannot read /nonexistent/in.jsonl" in result.stderr
 
 
+@pytest.mark.parametrize("port", ["99999", "-1", "http"])
+def test_serve_rejects_a_port_that_is_not_one(port: str) -> None:
+    result = run("serve", "--port", port)  # it had reached bind() and died with a traceback
+    assert result.returncode == 2
+    assert b"argument --port" in result.stderr and b"Traceback" not in result.stderr
+
+
 def test_scan_rejects_bad_worker_count() -> None:
     result = run("scan", "--workers", "0")
     assert result.returncode == 2

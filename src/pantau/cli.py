@@ -377,12 +377,22 @@ def _cmd_worker_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {value!r}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a TCP port (1-65535)")
+    return port
+
+
 def _cmd_db_upgrade(_: argparse.Namespace) -> int:
     from pantau.store.db import make_engine, upgrade
 
     settings = _service_settings()
     upgrade(make_engine(settings))
-    _say("database schema is up to date")
+    _say("database schema is at the latest version (migrations applied where needed)")
     return EXIT_OK
 
 
@@ -469,7 +479,7 @@ def _add_service_commands(sub: argparse._SubParsersAction) -> None:  # type: ign
 
     p = sub.add_parser("serve", help="run the HTTP API (embedded SQLite unless PANTAU_DATABASE_URL is set)")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=_port, default=8000)
     p.add_argument("--workers", type=_positive_int, default=_default_web_workers(), metavar="N",
                    help="server processes sharing the port (default: one per CPU core, at most 4: "
                         f"{_default_web_workers()} here)")

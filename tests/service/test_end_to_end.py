@@ -324,3 +324,14 @@ def test_a_child_safety_case_tells_the_account_nothing_and_officers_keep_to_such
     other = service.client.post("/v1/events", json=ordinary, headers=service.headers(Role.PLATFORM)).json()["case_id"]
     refused = service.client.post(f"/v1/cases/{other}/claim", headers=officer)
     assert refused.status_code == 403 and "not a child-safety case" in refused.json()["error"]
+
+
+def test_times_in_responses_carry_their_zone(service: Service) -> None:
+    """SQLite gives stored times back without a zone; every response says they are UTC."""
+    case_id = _child_case(service, "tz-1", "acc-tz1")
+    officer = service.headers(Role.CHILD_SAFETY_OFFICER)
+    case = service.client.get(f"/v1/cases/{case_id}", headers=officer).json()
+    record = service.client.get("/v1/child-safety", headers=officer).json()[0]
+    times = [case["opened_at"], case["events"][0]["occurred_at"], case["actions"][0]["created_at"],
+             record["created_at"], record["retention_until"]]
+    assert all(t.endswith(("Z", "+00:00")) for t in times), times

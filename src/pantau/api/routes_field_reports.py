@@ -7,7 +7,6 @@ behind them. Reports count in the regional aggregates (``field_reports``).
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
@@ -16,7 +15,7 @@ from sqlalchemy import select, update
 
 from pantau import regions
 from pantau.api.deps import DB, State, require
-from pantau.api.schemas import FieldReportEvent, Location, NoNul, OccurredAt, RegionCode
+from pantau.api.schemas import FieldReportEvent, Location, NoNul, OccurredAt, RegionCode, UtcTime
 from pantau.auth import Principal, Role
 from pantau.errors import ForbiddenError
 from pantau.ingest import event_record, ingest_batch
@@ -44,7 +43,7 @@ class FieldReportIn(BaseModel):
 
 class FieldReportOut(BaseModel):
     id: str
-    occurred_at: datetime
+    occurred_at: UtcTime
     place: str
     status_id: str
     status_en: str

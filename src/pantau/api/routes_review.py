@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from pantau import review
 from pantau.api.deps import DB, State, require
-from pantau.api.schemas import Id, NoNul
+from pantau.api.schemas import Id, NoNul, UtcTime
 from pantau.auth import Principal, Role
 from pantau.errors import NotFoundError
 from pantau.store.schema import ActionRecord, Appeal, Case, ChildSafetyRecord, Event, Review
@@ -31,7 +31,7 @@ class CaseOut(BaseModel):
     child_safety: bool
     max_score: float
     events_count: int
-    opened_at: datetime
+    opened_at: UtcTime
     claimed: bool
     claimed_by_me: bool
     outcome: str | None
@@ -40,7 +40,7 @@ class CaseOut(BaseModel):
 class EventOut(BaseModel):
     event_id: str
     kind: str
-    occurred_at: datetime
+    occurred_at: UtcTime
     text: str
     action: str
     score: float
@@ -54,8 +54,8 @@ class ActionOut(BaseModel):
     id: int
     type: str
     automated: bool
-    created_at: datetime
-    ends_at: datetime | None
+    created_at: UtcTime
+    ends_at: UtcTime | None
     statement: dict[str, Any]
 
 
@@ -86,7 +86,7 @@ class AppealOut(BaseModel):
     account_id: str
     statement: str
     status: str
-    created_at: datetime
+    created_at: UtcTime
     reason: str | None
 
 
@@ -99,9 +99,9 @@ class AppealDecideIn(BaseModel):
 class EscalationOut(BaseModel):
     case_id: int
     status: str
-    created_at: datetime
-    retention_until: datetime
-    exported_at: datetime | None
+    created_at: UtcTime
+    retention_until: UtcTime
+    exported_at: UtcTime | None
 
 
 def _case_out(case: Case, who: Principal, now_claim: int | None) -> dict[str, Any]:

@@ -41,6 +41,14 @@ class Location(BaseModel):
     lon: float = Field(ge=-180, le=180)
 
 
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+# A stored time in a response: SQLite gives them back without a zone; they are UTC.
+UtcTime = Annotated[datetime, AfterValidator(_utc)]
+
+
 def _occurred_at(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("needs a time zone, e.g. 2026-11-29T08:00:00+07:00")

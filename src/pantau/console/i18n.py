@@ -33,9 +33,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     # login
     "login_title": ("Masuk ke konsol", "Sign in to the console"),
     "login_intro": ("Tempelkan token peran Anda. Token tidak disimpan di peramban; sesi berakhir saat Anda keluar, "
-                    "setelah 12 jam, atau saat layanan dimulai ulang.",
+                    "setelah 2 jam tanpa aktivitas, atau 12 jam setelah masuk.",
                     "Paste your role token. The token is not kept in the browser; the session ends when you log out, "
-                    "after 12 hours, or when the service restarts."),
+                    "after 2 hours without use, or 12 hours after signing in."),
     "token": ("Token", "Token"),
     "login": ("Masuk", "Sign in"),
     "login_failed": ("Token tidak dikenal atau dinonaktifkan.", "Unknown or disabled token."),
