@@ -213,6 +213,14 @@ def test_kelurahan_report_has_no_sub_regions() -> None:
     assert view.children == () and view.map_title == "Peta titik rawan, minggu 2026-W48"
     assert "Kelurahan Tlogomas, Kota Malang" in report_html(data)
     assert report_pdf(data).startswith(b"%PDF-")
+    # with its own boundary imported, the map draws it instead of saying boundaries are missing
+    from shapely.geometry import box
+
+    outlined = dataclasses.replace(data, outline=box(112.595, -7.935, 112.615, -7.92))
+    view = report_view(outlined)
+    assert "belum tersedia" not in view.map_note and "batas Tlogomas" in view.map_note
+    assert any(type(i).__name__ == "Poly" and i.fill is None and len(i.points) == 4 for i in view.map.items)
+    assert report_pdf(outlined).startswith(b"%PDF-")
 
 
 # --- PDF ---------------------------------------------------------------------------------------------

@@ -59,6 +59,7 @@ class ReportData:
     hotspots: dict[str, Any]  # hotspots.hotspots(...)
     shapes: dict[str, Any]  # child code -> shapely (Multi)Polygon in lon/lat; may be empty
     generated_at: datetime
+    outline: Any = None  # the region's own boundary (drawn when it has no sub-regions, a kelurahan/desa)
 
 
 @dataclass(frozen=True)
@@ -554,7 +555,8 @@ def _map(data: ReportData, children: Sequence[ChildRow], hot: Sequence[HotspotRo
     by_code = {c.code: c for c in children}
     cells = [(row, _cell_polygon(c["h3"])) for row, c in zip(hot, data.hotspots.get("cells", []), strict=False)]
     shapes = {code: g for code, g in data.shapes.items() if g is not None and not g.is_empty}
-    geoms = list(shapes.values()) + [g for _, g in cells]
+    own = data.outline if not shapes and data.outline is not None and not data.outline.is_empty else None
+    geoms = list(shapes.values()) + [g for _, g in cells] + ([own] if own is not None else [])
     items: list[Item] = []
     frame_w, frame_h = MAP_W, MAP_H
     items.append(Poly(_rect(0, 0, frame_w, frame_h), "#fbfbfa", RULE, 0.2))
@@ -608,6 +610,8 @@ def _map(data: ReportData, children: Sequence[ChildRow], hot: Sequence[HotspotRo
             labels.append(Text(_r(p.x), _r(p.y + 0.9), str(row.number), 5.8, "#ffffff" if dark else INK,
                                "middle"))
     items += labels
+    if own is not None:
+        items += [Poly(ring, None, BORDER, 0.5) for ring in rings(project(own)) if len(ring) >= 3]
     for row, g in cells:
         outline = rings(project(g))
         for ring in outline:
@@ -621,7 +625,12 @@ def _map(data: ReportData, children: Sequence[ChildRow], hot: Sequence[HotspotRo
     items += _scale_bar(scale, frame_w, frame_h)
     items += _legend(k, frame_h + 3, frame_w, bool(hot), any(r.emerging for r in hot),
                      no_data=any(code not in by_code for code in shapes))
-    if shapes:
+    if own is not None:
+        note = (f"Garis = batas {data.name}, yang tidak dibagi lagi. "
+                + ("Kotak huruf = titik rawan (sel H3 yang diperkasar, rincian di halaman berikut). " if cells
+                   else "Tidak ada titik rawan minggu ini. ")
+                + "Batas wilayah disederhanakan.")
+    elif shapes:
         note = (f"Nomor = daftar di samping. Arsir = disembunyikan (“< {k}”), bukan nol. "
                 + ("Kotak huruf = titik rawan (sel H3, rincian di halaman berikut). " if cells
                    else "Tidak ada titik rawan minggu ini. ")

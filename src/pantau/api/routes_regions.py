@@ -77,12 +77,13 @@ def report_data(session: DB, code: str, to: date | None, k: int) -> Any:
         child["name"] = regions.region_name(child["code"])
     shapes = {row.code: shapely.from_wkb(row.geometry_wkb) for row in session.execute(
         select(RegionPolygon).where(RegionPolygon.code.in_(children))).scalars()} if children else {}
+    own = None if children else session.execute(select(RegionPolygon).where(RegionPolygon.code == code)).scalar()
     name = regions.region_name(code) or code
     kota = regions.region_name(code[:5]) if stats.level_of(code) > 2 else None
     label = " ".join(p for p in (_LEVEL.get(regions.level(code), ""), name) if p) + (f", {kota}" if kota else "")
     return ReportData(code=code, name=name, level_label=label, week=figures["weeks"][-1]["week"], stats=figures,
                       hotspots=hotspots.hotspots(session, code, end, k), shapes=shapes,
-                      generated_at=datetime.now(UTC))
+                      generated_at=datetime.now(UTC), outline=shapely.from_wkb(own.geometry_wkb) if own else None)
 
 
 @router.get("/{code}/report.pdf", summary="Weekly report (PDF, Bahasa Indonesia): numbers, trend, map, referral",
