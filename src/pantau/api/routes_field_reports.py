@@ -26,8 +26,12 @@ Reporter = Annotated[Principal, Depends(require(Role.REGIONAL_OFFICIAL))]
 
 _STATUS = {
     "allow": ("diterima — tidak ditemukan penawaran", "received — no offer found"),
-    "review": ("diteruskan ke moderator platform", "passed to the platform's moderators"),
-    "hide_nearby": ("diteruskan ke moderator platform", "passed to the platform's moderators"),
+    # A report names no account, so there is nothing for the platform's moderators to act on: it
+    # counts in the area's figures (only a sign of a child opens a case, for child protection).
+    "review": ("tercatat sebagai kemungkinan penawaran; dihitung dalam angka wilayah",
+               "recorded as a probable offer; counted in the area's figures"),
+    "hide_nearby": ("tercatat sebagai penawaran; dihitung dalam angka wilayah",
+                    "recorded as an offer; counted in the area's figures"),
     "escalate_child_safety": ("diteruskan ke petugas perlindungan anak", "referred to child protection"),
 }
 
