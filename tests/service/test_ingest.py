@@ -134,6 +134,9 @@ def test_limits_413_and_1000(service: Service) -> None:
     r = service.client.post("/v1/events/batch", json={"events": [profile(f"e{i}", "hi") for i in range(1001)]},
                             headers=h)
     assert r.status_code in (413, 422)  # 1,001 small events: over the batch limit (or the body limit)
+    chunks = (b"x" * 65_536 for _ in range(5))  # no Content-Length: sent chunked, counted as it arrives
+    r = service.client.post("/v1/events/batch", content=chunks, headers=h | {"content-type": "application/json"})
+    assert r.status_code == 413 and "256 KiB" in r.json()["detail"]  # it was a 400 "error parsing the body"
     assert counts(service)["Event"] == 0
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
@@ -52,20 +52,27 @@ class BodyLimit:
         if declared is not None and declared.isdigit() and int(declared) > MAX_BODY:
             await _too_large(send)
             return
-        seen = 0
+        seen, over = 0, False
 
         async def limited() -> Message:
-            nonlocal seen
+            nonlocal seen, over
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > MAX_BODY:
+                    over = True
                     raise _TooLarge
             return message
 
-        try:
-            await self.app(scope, limited, send)
-        except _TooLarge:
+        async def unless_over(message: Message) -> None:
+            # The framework may catch the exception while it reads the body and answer 400 ("error
+            # parsing the body"); once over the limit, that answer is dropped for the 413 below.
+            if not over:
+                await send(message)
+
+        with suppress(_TooLarge):
+            await self.app(scope, limited, unless_over)
+        if over:
             await _too_large(send)
 
 
