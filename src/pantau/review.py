@@ -108,8 +108,14 @@ def decide(session: Session, case_id: int, who: Principal, decision: Decision, r
         raise InputError("a reason is required for every decision")
     case = locked_case(session, case_id)  # before reading its actions: see ``locked_case``
     _officer_scope(case, who)
-    if claim_holder(case, datetime.now(UTC)) != who.id:
-        raise ConflictError(f"claim case {case_id} before deciding it")
+    holder = claim_holder(case, datetime.now(UTC))
+    if case.status != "open":
+        raise ConflictError(f"case {case_id} is closed ({case.outcome or 'decided'})")
+    if holder is not None and holder != who.id:
+        raise ConflictError(f"case {case_id} is claimed by someone else")
+    if holder is None:
+        raise ConflictError(f"claim case {case_id} before deciding it (no claim of yours holds: never taken, "
+                            "released or expired)")
     if decision == "confirm" and action not in CONFIRM_ACTIONS:
         raise InputError(f"confirm needs an action: one of {', '.join(CONFIRM_ACTIONS)}")
     if decision != "confirm" and action is not None:
