@@ -213,20 +213,3 @@ def test_any_unicode_normalises_and_every_span_maps_inside_the_original(raw: str
 def test_obfuscation_alphabet_never_crashes(raw: str) -> None:
     nt = normalize(raw)
     assert nt.text == nt.text.strip()
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected", "span"),
-    [
-        pytest.param("\u202eOB nepo\u202c kak 300", "open bo kakak 300", (0, 9), id="override-closed-by-pop"),
-        pytest.param("halo \u202eOB nepo", "halo open bo", (5, 13), id="override-to-the-end"),
-    ],
-)
-def test_right_to_left_override_is_read_as_shown(raw: str, expected: str, span: tuple[int, int]) -> None:
-    """A right-to-left override shows "OB nepo" as "open BO": pantau reads what the user sees, and
-    the finding maps to the whole override run."""
-    nt = normalize(raw)
-    assert nt.text == expected
-    assert nt.to_original(0, len(nt.text))[0] <= span[0] and nt.to_original(nt.text.index("open"),
-                                                                              nt.text.index("bo") + 2) == span
-

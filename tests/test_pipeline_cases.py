@@ -45,8 +45,6 @@ def _explain(v: Verdict) -> str:
 # --------------------------------------------------------------------------------------------
 
 OFFERS = [
-    # a right-to-left override: stored "OB nepo", shown "open BO"
-    pytest.param("\u202eOB nepo\u202c kak 300", id="offer-rtl-override"),
     # plain status with area, rates and a contact
     pytest.param("ready open bo malem ini area jaksel, ST 400 LT 1jt, wa aja", id="offer-plain-rates"),
     # massage jargon with a looks-based hint (allowed by an earlier model on the demo feed)

@@ -183,43 +183,15 @@ def fold_chars(original: str) -> _Work:
     parts: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    for i, ch, span in _display_order(original):
+    for i, ch in enumerate(original):
         rep = ch.lower() if ch.isascii() else _fold_char(ch)
         if rep:
             parts.append(rep)
-            a, b = span or (i, i + 1)
-            starts.extend([a] * len(rep))
-            ends.extend([b] * len(rep))
-        elif ends and span is None and unicodedata.category(ch) in _MARKS:
+            starts.extend([i] * len(rep))
+            ends.extend([i + 1] * len(rep))
+        elif ends and unicodedata.category(ch) in _MARKS:
             ends[-1] = i + 1  # a dropped combining mark belongs to the letter before it
     return _Work("".join(parts), starts, ends)
-
-
-_OVERRIDE, _OVERRIDE_ENDS = "\u202e", "\u202c\u2069\n"  # RIGHT-TO-LEFT OVERRIDE; POP, isolate end, line end
-
-
-def _display_order(original: str) -> list[tuple[int, str, tuple[int, int] | None]]:
-    """(index, character, span) in the order a reader sees them: the letters after a right-to-left
-    override are shown reversed ("\u202eOB nepo\u202c" reads "open BO"), so they are read reversed.
-    Each reversed character maps to the whole override run (the span), which keeps the offset map
-    non-decreasing; other characters have no span of their own (None)."""
-    if _OVERRIDE not in original:
-        return [(i, ch, None) for i, ch in enumerate(original)]
-    out: list[tuple[int, str, tuple[int, int] | None]] = []
-    i = 0
-    while i < len(original):
-        if original[i] != _OVERRIDE:
-            out.append((i, original[i], None))
-            i += 1
-            continue
-        j = i + 1
-        while j < len(original) and original[j] not in _OVERRIDE_ENDS:
-            j += 1
-        closes = j < len(original) and original[j] != "\n"  # the POP (or isolate end) belongs to the run
-        span = (i, j + 1 if closes else j)
-        out.extend((k, original[k], span) for k in range(j - 1, i, -1))
-        i = j + 1 if closes else j
-    return out
 
 
 # --------------------------------------------------------------------------------------------
