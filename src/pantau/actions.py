@@ -61,6 +61,7 @@ _HOW = {
 
 
 SAFETY_REVIEW_FACT = "Peninjauan keamanan sedang berlangsung. / A safety review is under way."
+SAFETY_REVIEW_DONE = "Peninjauan keamanan selesai. / The safety review is complete."
 _PLATFORM_NOTE = {
     "id": "Untuk tim keamanan platform, jangan diteruskan ke akun: kasus ini diteruskan ke petugas perlindungan "
           "anak karena ada tanda seorang anak mungkin dieksploitasi. Anak diperlakukan sebagai korban. Jangan "

@@ -311,10 +311,9 @@ def referral_json(r: Referral) -> dict[str, object]:
     return doc
 
 
-def _digested(doc: Mapping[str, Any]) -> dict[str, Any]:
-    """What the package digest covers: everything but the digests and (from format version 2) who
-    prepared it when."""
-    left_out = ("integrity",) if doc.get("format_version") == 1 else ("integrity", "prepared_by", "prepared_at")
+def _digested(doc: Mapping[str, Any], left_out: tuple[str, ...] = ("integrity", "prepared_by", "prepared_at")
+              ) -> dict[str, Any]:
+    """What the package digest covers: everything but the digests and who prepared it when."""
     return {k: v for k, v in doc.items() if k not in left_out}
 
 
@@ -325,7 +324,10 @@ def verify_referral_json(doc: Mapping[str, Any]) -> list[str]:
         body = {k: v for k, v in item.items() if k != "sha256"}
         if sha256_hex(body) != item.get("sha256"):
             problems.append(f"evidence[{i}] (event {item.get('event_id')!r}): digest does not match")
-    if sha256_hex(_digested(doc)) != doc.get("integrity", {}).get("package_sha256"):
+    # Version 1 packages were written with either rule (the digest covered who and when until a
+    # late build of version 1): either is accepted for them.
+    rules = [_digested(doc)] + ([_digested(doc, ("integrity",))] if doc.get("format_version") == 1 else [])
+    if doc.get("integrity", {}).get("package_sha256") not in {sha256_hex(body) for body in rules}:
         problems.append("package: digest does not match")
     return problems
 

@@ -15,7 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from pantau import audit
-from pantau.actions import SAFETY_REVIEW_FACT, take_action
+from pantau.actions import SAFETY_REVIEW_DONE, SAFETY_REVIEW_FACT, take_action
 from pantau.auth import Principal, Role
 from pantau.errors import ConflictError, ForbiddenError, InputError, NotFoundError
 from pantau.ingest import RETENTION
@@ -125,7 +125,8 @@ def decide(session: Session, case_id: int, who: Principal, decision: Decision, r
     now = datetime.now(UTC)
     session.add(Review(case_id=case_id, user_id=who.id, decision=decision, action=action, reason=reason, at=now))
     # In a child-safety case the reviewer's words stay in pantau: the account must not learn of it.
-    facts = [SAFETY_REVIEW_FACT] if case.child_safety else [f"Peninjau / reviewer: {reason}"]
+    facts = [(SAFETY_REVIEW_DONE if decision == "dismiss" else SAFETY_REVIEW_FACT) if case.child_safety
+             else f"Peninjau / reviewer: {reason}"]
     common: dict[str, Any] = {"actor": who.actor, "account_id": case.account_id, "case_id": case_id,
                               "automated": False, "decided_by": who.id, "policy_version": _policy_version(session,
                                                                                                           case_id),
@@ -144,9 +145,12 @@ def decide(session: Session, case_id: int, who: Principal, decision: Decision, r
     else:
         case.child_safety = True
         take_action(session, action="escalate_child_safety", rule="review:escalate", **common)
-        if session.execute(select(ChildSafetyRecord.id).where(ChildSafetyRecord.case_id == case_id)).first() is None:
+        record = session.execute(select(ChildSafetyRecord).where(ChildSafetyRecord.case_id == case_id)).scalar()
+        if record is None:
             session.add(ChildSafetyRecord(case_id=case_id, created_at=now, retention_until=now + RETENTION,
                                           status="open"))
+        elif record.status == "dismissed":  # escalated again after an officer had ended it
+            record.status = "open"
         case.claimed_by, case.claim_expires_at = None, None
     audit.record(session, who.actor, "case.decide", f"case:{case_id}",
                  {"decision": decision, "action": action, "reason": reason})
@@ -255,7 +259,7 @@ def decide_appeal(session: Session, appeal_id: int, who: Principal, outcome: Lit
         take_action(session, actor=who.actor, account_id=appeal.account_id, case_id=action.case_id, action="restore",
                     automated=False, decided_by=who.id, rule="appeal:restore",
                     policy_version=_policy_version(session, action.case_id) if action.case_id is not None else "-",
-                    facts=[SAFETY_REVIEW_FACT if child_safety else
+                    facts=[SAFETY_REVIEW_DONE if child_safety else
                            f"Keberatan diterima / the appeal succeeded: {reason}"], reviewed=True)
         if child_safety and action.case_id is not None:
             _end_escalation(session, action.case_id)

@@ -241,6 +241,11 @@ def test_only_a_child_protection_officer_can_dismiss_a_child_safety_case(service
                                json={"decision": "dismiss", "reason": "tidak ada anak / no child"}).status_code == 200
     records = service.client.get("/v1/child-safety", headers=officer).json()
     assert [(r["case_id"], r["status"]) for r in records] == [(case_id, "dismissed")]
+    from pantau.actions import SAFETY_REVIEW_DONE
+
+    restore = next(a for a in service.client.get(f"/v1/cases/{case_id}", headers=officer).json()["actions"]
+                   if a["type"] == "restore")
+    assert restore["statement"]["en"]["facts"] == [SAFETY_REVIEW_DONE]  # lifted: the review is over
 
 
 def test_a_decision_that_contradicts_itself_is_refused(service: Service) -> None:

@@ -52,7 +52,7 @@ class BodyLimit:
         if declared is not None and declared.isdigit() and int(declared) > MAX_BODY:
             await _too_large(send)
             return
-        seen, over = 0, False
+        seen, over, started = 0, False, False
 
         async def limited() -> Message:
             nonlocal seen, over
@@ -66,13 +66,17 @@ class BodyLimit:
 
         async def unless_over(message: Message) -> None:
             # The framework may catch the exception while it reads the body and answer 400 ("error
-            # parsing the body"); once over the limit, that answer is dropped for the 413 below.
-            if not over:
+            # parsing the body"); once over the limit, that answer is dropped for the 413 below. A
+            # response already under way (a file streamed while the body still arrives) is not
+            # interrupted by a second start: it ends where the limit was hit.
+            nonlocal started
+            if not over or started:
+                started = started or message["type"] == "http.response.start"
                 await send(message)
 
         with suppress(_TooLarge):
             await self.app(scope, limited, unless_over)
-        if over:
+        if over and not started:
             await _too_large(send)
 
 

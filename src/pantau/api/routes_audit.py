@@ -10,7 +10,7 @@ from sqlalchemy import select
 from pantau import audit
 from pantau.api.deps import DB, require
 from pantau.auth import Principal, Role
-from pantau.store.schema import AuditEntry
+from pantau.store.schema import AuditEntry, as_utc
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 Auditor = Annotated[Principal, Depends(require(Role.AUDITOR, Role.ADMIN))]
@@ -23,7 +23,7 @@ def list_entries(who: Auditor, session: DB, limit: Annotated[int, Query(ge=1, le
     if before is not None:
         query = query.where(AuditEntry.seq < before)
     return [
-        {"seq": e.seq, "at": e.at.isoformat(), "actor": e.actor, "action": e.action, "subject": e.subject,
+        {"seq": e.seq, "at": as_utc(e.at).isoformat(), "actor": e.actor, "action": e.action, "subject": e.subject,
          "details": e.details, "hash": e.hash}
         for e in session.execute(query).scalars()
     ]

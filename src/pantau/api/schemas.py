@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from pantau.store.schema import as_utc
+
 
 def without_nul(value: str) -> str:
     """Free text with U+0000 written as U+FFFD: PostgreSQL's text cannot hold NUL (the event would
@@ -41,12 +43,8 @@ class Location(BaseModel):
     lon: float = Field(ge=-180, le=180)
 
 
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
-
-
 # A stored time in a response: SQLite gives them back without a zone; they are UTC.
-UtcTime = Annotated[datetime, AfterValidator(_utc)]
+UtcTime = Annotated[datetime, AfterValidator(as_utc)]
 
 
 def _occurred_at(value: datetime) -> datetime:

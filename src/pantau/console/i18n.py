@@ -88,8 +88,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "automated": ("otomatis", "automated"),
     "by_reviewer": ("oleh peninjau", "by a reviewer"),
     "decide": ("Putuskan", "Decide"),
-    "reason": ("Alasan (wajib, tercatat dan dikirim ke pengguna)", "Reason (required, recorded and sent to the "
-               "user)"),
+    "reason": ("Alasan (wajib, tercatat dan dikirim ke pengguna, kecuali pada kasus perlindungan anak)",
+               "Reason (required, recorded and sent to the user, except in child-safety cases)"),
     "act_hide_nearby": ("Sembunyikan dari Sekitar", "Hide from nearby"),
     "act_warn": ("Peringatkan", "Warn"),
     "act_suspend": ("Tangguhkan", "Suspend"),
