@@ -115,3 +115,14 @@ def test_explain_json_is_the_scan_record_plus_normalised_text() -> None:
     record = json.loads(result.stdout)
     assert set(record) == FIELDS | {"normalized"}
     assert record["normalized"] == "open bo"
+
+
+def test_eval_reports_and_refuses_a_bad_gold_row(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_bytes(jsonl({"id": "a", "text": "open bo 300 wa aja", "label": 1, "minor": 0},
+                           {"id": "b", "text": "selamat pagi semua", "label": 0}))
+    result = run("eval", str(gold))
+    assert result.returncode == 0 and result.stdout.startswith(b"rows 2 ")
+    gold.write_bytes(jsonl({"id": "a", "text": "open bo", "label": 1, "minor": "maybe"}))
+    result = run("eval", str(gold))  # it was silently read as "not given"
+    assert result.returncode == 2 and b"'minor' must be 0 or 1" in result.stderr

@@ -48,6 +48,8 @@ def read_gold(path: Path) -> list[GoldRow]:
             if not isinstance(obj, dict) or not isinstance(obj.get("text"), str) or obj.get("label") not in (0, 1):
                 raise InputError(f"{path}:{number}: a gold row needs a string 'text' and a 'label' of 0 or 1")
             minor = obj.get("minor")
+            if minor is not None and minor not in (0, 1):
+                raise InputError(f"{path}:{number}: 'minor' must be 0 or 1 when given, not {minor!r}")
             rows.append(GoldRow(
                 id=str(obj.get("id", number)), text=obj["text"], label=int(obj["label"]),
                 category=obj.get("category"), family=obj.get("family"), minor=int(minor) if minor in (0, 1) else None,

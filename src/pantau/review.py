@@ -151,6 +151,7 @@ def decide(session: Session, case_id: int, who: Principal, decision: Decision, r
                                           status="open"))
         elif record.status == "dismissed":  # escalated again after an officer had ended it
             record.status = "open"
+        audit.record(session, who.actor, "child_safety.escalate", f"case:{case_id}", {"by": "reviewer"})
         case.claimed_by, case.claim_expires_at = None, None
     audit.record(session, who.actor, "case.decide", f"case:{case_id}",
                  {"decision": decision, "action": action, "reason": reason})

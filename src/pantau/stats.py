@@ -197,7 +197,10 @@ def period(from_: date | None, to: date | None, weeks: int = 8) -> tuple[datetim
     for day in (from_, to):
         if day is not None and not FIRST_DAY <= day <= LAST_DAY:
             raise InputError(f"{day.isoformat()} is out of range: days run from {FIRST_DAY} to {LAST_DAY}")
-    end_day = (to or datetime.now(UTC).date()) + timedelta(days=1)
+    today = datetime.now(UTC).date()
+    if to is not None and to > today + timedelta(days=1):  # a day of slack for time zones east of UTC
+        raise InputError(f"{to.isoformat()} is in the future: figures exist up to today")
+    end_day = (to or today) + timedelta(days=1)
     start_day = from_ or (end_day - timedelta(weeks=weeks))
     if start_day >= end_day:
         raise InputError("'from' must be before 'to'")

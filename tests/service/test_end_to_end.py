@@ -340,3 +340,17 @@ def test_times_in_responses_carry_their_zone(service: Service) -> None:
     times = [case["opened_at"], case["events"][0]["occurred_at"], case["actions"][0]["created_at"],
              record["created_at"], record["retention_until"]]
     assert all(t.endswith(("Z", "+00:00")) for t in times), times
+
+
+def test_a_reviewers_escalation_opens_an_audited_record(service: Service) -> None:
+    ev = {"event_id": "e-1", "kind": "status_post", "occurred_at": NOW, "account_id": "acc-e1",
+          "text": "open BO 300 include room"}
+    case_id = service.client.post("/v1/events", json=ev, headers=service.headers(Role.PLATFORM)).json()["case_id"]
+    moderator = service.headers(Role.MODERATOR)
+    service.client.post(f"/v1/cases/{case_id}/claim", headers=moderator)
+    assert service.client.post(f"/v1/cases/{case_id}/decide", headers=moderator,
+                               json={"decision": "escalate", "reason": "foto terlihat anak"}).status_code == 200
+    records = service.client.get("/v1/child-safety", headers=service.headers(Role.CHILD_SAFETY_OFFICER)).json()
+    assert [(r["case_id"], r["status"]) for r in records] == [(case_id, "open")]
+    audit = service.client.get("/v1/audit", headers=service.headers(Role.AUDITOR)).json()
+    assert any(e["action"] == "child_safety.escalate" and e["subject"] == f"case:{case_id}" for e in audit)

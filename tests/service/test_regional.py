@@ -82,6 +82,8 @@ def test_unknown_or_malformed_region(service: Service, camat: dict[str, str]) ->
         for day in ("9999-12-31", "0001-01-01"):  # their calendar arithmetic had overflowed: a 500
             r = service.client.get(f"/v1/regions/35.73.05/{path}?to={day}", headers=camat)
             assert r.status_code == 400 and "out of range" in r.json()["error"], (path, day)
+        r = service.client.get(f"/v1/regions/35.73.05/{path}?to=2099-06-01", headers=camat)
+        assert r.status_code == 400 and "in the future" in r.json()["error"]  # it showed zeros for weeks to come
 
 
 def test_field_report_times_are_checked_like_events(service: Service, camat: dict[str, str]) -> None:
