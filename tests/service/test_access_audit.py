@@ -188,3 +188,15 @@ def test_server_database_refuses_missing_or_default_secrets(monkeypatch: pytest.
     with pytest.raises(ConfigError, match="PANTAU_HASH_KEY, PANTAU_WEBHOOK_SECRET must be set"):
         load_settings()
     assert Settings(database_url="postgresql://x/y").embedded is False
+
+
+def test_every_refusal_has_the_same_shape(service: Service) -> None:
+    """Missing token, wrong role and unknown path answer {"error": …} like every other error
+    (they answered FastAPI's {"detail": …})."""
+    r = service.client.get("/v1/cases")
+    assert r.status_code == 401 and r.json() == {"error": "missing bearer token"}
+    assert r.headers["www-authenticate"] == "Bearer"
+    r = service.client.get("/v1/cases", headers=service.headers(Role.PLATFORM))
+    assert r.status_code == 403 and set(r.json()) == {"error"}
+    r = service.client.get("/v1/nothing-here", headers=service.headers(Role.ADMIN))
+    assert r.status_code == 404 and set(r.json()) == {"error"}

@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pantau import __version__, console
@@ -136,6 +137,11 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> FastAPI:
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [{"field": _location(e["loc"]), "message": e["msg"]} for e in exc.errors()]
         return JSONResponse({"error": "invalid request", "detail": errors}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # 401, 403 for a role, 404 for an unknown path, 503: the same {"error": …} shape as the rest
+        return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
 
     for error, code in ((InputError, 400), (NotFoundError, 404), (ConflictError, 409), (ForbiddenError, 403)):
 
