@@ -150,6 +150,7 @@ def test_login_cookie_csrf_and_audit(service: Service) -> None:
         actions = [(e.action, e.details) for e in session.execute(select(AuditEntry)).scalars()]
     assert ("login.failed", {}) in actions
     assert any(a == "login" and d.get("via") == "console" for a, d in actions)
+    assert ("login.refused", {"role": "platform", "via": "console"}) in actions  # the platform token, refused
 
 
 def test_a_session_holds_across_server_processes(service: Service, pipeline: Pipeline) -> None:

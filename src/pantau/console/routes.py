@@ -91,7 +91,9 @@ def _sign_in(st: ServiceState, token: str) -> tuple[Principal | None, str | None
         who = authenticate(db, token)
         if who is None:
             audit.record(db, "anonymous", "login.failed", "console", {})
-        elif who.role is not Role.PLATFORM:
+        elif who.role is Role.PLATFORM:  # a valid token the console refuses: recorded like a failed login
+            audit.record(db, who.actor, "login.refused", f"user:{who.id}", {"role": who.role.value, "via": "console"})
+        else:
             audit.record(db, who.actor, "login", f"user:{who.id}", {"role": who.role.value, "via": "console"})
     if who is None or who.role is Role.PLATFORM:
         return who, None
