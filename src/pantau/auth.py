@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,7 +26,6 @@ class Role(StrEnum):
     REGIONAL_OFFICIAL = "regional_official"  # aggregates for their region codes only, never individuals
 
 
-_REGION = re.compile(r"\d{2}(?:\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?)?")
 
 
 @dataclass(frozen=True)
@@ -55,7 +53,7 @@ def add_user(session: Session, name: str, role: Role, regions: list[str] | None 
         raise InputError("a regional_official needs at least one --region (a Kemendagri code such as 35.73.05)")
     if role is not Role.REGIONAL_OFFICIAL and regions:
         raise InputError("--region applies to the regional_official role only")
-    bad = [r for r in regions if not _REGION.fullmatch(r) or not _regions.is_valid(r)]
+    bad = [r for r in regions if not _regions.is_valid(r)]
     if bad:
         raise InputError(f"not a Kemendagri region code: {', '.join(bad)} (expected e.g. 35.73, 35.73.05, "
                          "35.73.05.1001)")

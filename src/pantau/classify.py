@@ -98,12 +98,12 @@ class WeightedSignalScorer:
         return [1.0 / (1.0 + math.exp(-self.log_odds(signals))) for _, signals in items]
 
 
-_HASHTAG = re.compile(r"#\w+")
+HASHTAG = re.compile(r"#\w+")
 
 
 def outside_hashtags(original: str, signals: Sequence[Signal]) -> list[Signal]:
     """The signals whose span does not lie inside a ``#hashtag`` of the original text."""
     if "#" not in original:
         return list(signals)
-    spans = [m.span() for m in _HASHTAG.finditer(original)]
+    spans = [m.span() for m in HASHTAG.finditer(original)]
     return [s for s in signals if not any(a <= s.start and s.end <= b for a, b in spans)]

@@ -21,12 +21,11 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.utils import murmurhash3_32
 
-from pantau.classify import OFFER_GROUPS, WeightedSignalScorer, effective, outside_hashtags
+from pantau.classify import HASHTAG, OFFER_GROUPS, WeightedSignalScorer, effective, outside_hashtags
 from pantau.masking import mask_pii
 from pantau.models import NormalizedText, Signal, SignalGroup
 
 _DIGIT = re.compile(r"\d")
-_HASHTAG = re.compile(r"#\w+")
 _NO_INDICATOR = frozenset({"context.warning", "context.report", "context.news"})
 _OFFER_LIKE = (SignalGroup.SOLICITATION, SignalGroup.AGENCY, SignalGroup.ONLINE, SignalGroup.RATE, SignalGroup.CONTACT)
 
@@ -93,7 +92,7 @@ def ngram_text(nt: NormalizedText) -> str:
     """The text the n-grams see: masked, help-line numbers named, digits as 0, and hashtags removed
     (they were the crawl's answer key; the signals still read them, and their count is a dense
     feature)."""
-    text = _HOTLINE.sub(r"\1 hotline", _HASHTAG.sub(" ", mask_pii(nt.text)))
+    text = _HOTLINE.sub(r"\1 hotline", HASHTAG.sub(" ", mask_pii(nt.text)))
     return _DIGIT.sub("0", text)
 
 
@@ -138,7 +137,7 @@ class FeatureBuilder:
         row[k + 1] = float(offer and SignalGroup.RATE in groups)
         row[k + 2] = float(offer and SignalGroup.CONTACT in groups)
         row[k + 3] = float(offer and SignalGroup.MINOR in groups)
-        row[k + 4] = min(len(_HASHTAG.findall(nt.text)), 10) / 10.0
+        row[k + 4] = min(len(HASHTAG.findall(nt.text)), 10) / 10.0
         # No length feature: learnt from the corpora (long reviews and news are negatives) it weighed
         # -6.6 at 500 characters, so an offer repeated or padded with chat fell to "allow".
         # The same evidence without what only hashtags said: a wall of ad hashtags under a porn link

@@ -145,7 +145,7 @@ def decide(session: Session, case_id: int, who: Principal, decision: Decision, r
     else:
         case.child_safety = True
         take_action(session, action="escalate_child_safety", rule="review:escalate", **common)
-        record = session.execute(select(ChildSafetyRecord).where(ChildSafetyRecord.case_id == case_id)).scalar()
+        record = _escalation_record(session, case_id)
         if record is None:
             session.add(ChildSafetyRecord(case_id=case_id, created_at=now, retention_until=now + RETENTION,
                                           status="open"))
@@ -158,9 +158,13 @@ def decide(session: Session, case_id: int, who: Principal, decision: Decision, r
     return case
 
 
+def _escalation_record(session: Session, case_id: int) -> ChildSafetyRecord | None:
+    return session.execute(select(ChildSafetyRecord).where(ChildSafetyRecord.case_id == case_id)).scalar()
+
+
 def _end_escalation(session: Session, case_id: int) -> None:
     """An open escalation record becomes ``dismissed``; one already referred stays ``referred``."""
-    record = session.execute(select(ChildSafetyRecord).where(ChildSafetyRecord.case_id == case_id)).scalar()
+    record = _escalation_record(session, case_id)
     if record is not None and record.status == "open":
         record.status = "dismissed"
 
@@ -184,10 +188,9 @@ def file_appeal(session: Session, who: Principal, action_id: int, account_id: st
         raise InputError("a restoration cannot be appealed")
     earlier = session.execute(select(Appeal.id, Appeal.status).where(Appeal.action_id == action_id)
                               .order_by(Appeal.id)).first()
-    if earlier is not None and earlier[1] == "open":
-        raise ConflictError(f"action {action_id} already has an open appeal ({earlier[0]})")
     if earlier is not None:
-        raise ConflictError(f"action {action_id} was already appealed (appeal {earlier[0]}, {earlier[1]}); "
+        raise ConflictError(f"action {action_id} already has an open appeal ({earlier.id})" if earlier.status == "open"
+                            else f"action {action_id} was already appealed (appeal {earlier.id}, {earlier.status}); "
                             "an action is appealed once")
     appeal = Appeal(action_id=action_id, account_id=account_id, statement=statement, status="open",
                     created_at=datetime.now(UTC))
@@ -213,14 +216,10 @@ def _child_safety(session: Session, action: ActionRecord) -> bool:
     return bool(case is not None and case.child_safety)
 
 
-def _may_decide(session: Session, who: Principal, action: ActionRecord) -> bool:
+def _in_remit(session: Session, who: Principal, action: ActionRecord) -> bool:
     """Appeals in child-safety cases go to child-protection officers (and admins) only; officers
-    decide only those; nobody decides an appeal of their own decision."""
-    if who.id in _involved(session, action):
-        return False
-    if who.role is Role.ADMIN:
-        return True
-    return _child_safety(session, action) == (who.role is Role.CHILD_SAFETY_OFFICER)
+    decide only those."""
+    return who.role is Role.ADMIN or _child_safety(session, action) == (who.role is Role.CHILD_SAFETY_OFFICER)
 
 
 def appeals_for(session: Session, who: Principal, *, limit: int = 50) -> list[Appeal]:
@@ -229,7 +228,7 @@ def appeals_for(session: Session, who: Principal, *, limit: int = 50) -> list[Ap
     out = []
     for appeal in appeals:
         action = session.get(ActionRecord, appeal.action_id)
-        if action is not None and _may_decide(session, who, action):
+        if action is not None and who.id not in _involved(session, action) and _in_remit(session, who, action):
             out.append(appeal)
         if len(out) >= limit:
             break
@@ -249,7 +248,7 @@ def decide_appeal(session: Session, appeal_id: int, who: Principal, outcome: Lit
     assert action is not None
     if who.id in _involved(session, action):
         raise ForbiddenError("an appeal must be decided by a different reviewer from the one who decided the action")
-    if not _may_decide(session, who, action):
+    if not _in_remit(session, who, action):
         raise ForbiddenError("an appeal in a child-safety case is decided by a child-protection officer, and an "
                              "officer decides only those")
     now = datetime.now(UTC)
@@ -293,7 +292,7 @@ def build_referral(session: Session, case_id: int, who: Principal) -> Any:
     from pantau.referral import EvidenceItem, Referral
 
     case = get_case(session, case_id)
-    record = session.execute(select(ChildSafetyRecord).where(ChildSafetyRecord.case_id == case_id)).scalar_one_or_none()
+    record = _escalation_record(session, case_id)
     if record is None:
         raise NotFoundError(f"case {case_id} has no child-safety escalation")
     events = list(session.execute(select(Event).where(Event.case_id == case_id).order_by(Event.occurred_at)).scalars())
@@ -307,8 +306,7 @@ def build_referral(session: Session, case_id: int, who: Principal) -> Any:
                  "by": users.get(a.reviewer_id, str(a.reviewer_id)) if a.reviewer_id is not None else "-",
                  "decision": f"appeal {a.status}", "reason": a.reason or ""} for a in appeals]
     # The place: the region code the platform sent, else the one pantau found from the coordinates.
-    region = next((e.region_code or e.kelurahan or e.kecamatan or e.kota for e in events
-                   if e.region_code or e.kelurahan or e.kecamatan or e.kota), None)
+    region = next(filter(None, (e.region_code or e.kelurahan or e.kecamatan or e.kota for e in events)), None)
     now = datetime.now(UTC)
     referral = Referral(
         case_id=case_id, account_id=case.account_id, opened_at=_aware(case.opened_at),  # type: ignore[arg-type]

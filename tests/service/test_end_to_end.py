@@ -218,12 +218,21 @@ def test_a_slow_webhook_receiver_does_not_hold_up_ingest(settings: Settings, pip
         assert (delivery.status, delivery.attempts) == ("delivered", 1)
 
 
-def _child_case(service: Service, event_id: str, account: str) -> int:
-    ev = {"event_id": event_id, "kind": "status_post", "occurred_at": NOW, "account_id": account,
-          "text": "open bo adik masih 15 thn sma kelas 1, ST 500"}
+def _case_of(service: Service, event_id: str, account: str, text: str, action: str) -> int:
+    """The case of one status post that the pipeline answered with ``action``."""
+    ev = {"event_id": event_id, "kind": "status_post", "occurred_at": NOW, "account_id": account, "text": text}
     d = service.client.post("/v1/events", json=ev, headers=service.headers(Role.PLATFORM)).json()
-    assert d["action"] == "escalate_child_safety"
+    assert d["action"] == action
     return int(d["case_id"])
+
+
+def _child_case(service: Service, event_id: str, account: str) -> int:
+    child = "open bo adik masih 15 thn sma kelas 1, ST 500"
+    return _case_of(service, event_id, account, child, "escalate_child_safety")
+
+
+def _offer_case(service: Service, event_id: str, account: str) -> int:
+    return _case_of(service, event_id, account, "open BO 300 include room", "hide_nearby")
 
 
 def test_only_a_child_protection_officer_can_dismiss_a_child_safety_case(service: Service) -> None:
@@ -249,9 +258,7 @@ def test_only_a_child_protection_officer_can_dismiss_a_child_safety_case(service
 
 
 def test_a_decision_that_contradicts_itself_is_refused(service: Service) -> None:
-    ev = {"event_id": "x-1", "kind": "status_post", "occurred_at": NOW, "account_id": "acc-x1",
-          "text": "open BO 300 include room"}
-    case_id = service.client.post("/v1/events", json=ev, headers=service.headers(Role.PLATFORM)).json()["case_id"]
+    case_id = _offer_case(service, "x-1", "acc-x1")
     moderator = service.headers(Role.MODERATOR)
     service.client.post(f"/v1/cases/{case_id}/claim", headers=moderator)
     r = service.client.post(f"/v1/cases/{case_id}/decide", headers=moderator,
@@ -268,9 +275,7 @@ def test_child_safety_appeals_go_to_officers_and_an_action_is_appealed_once(serv
     case_id = _child_case(service, "cs-2", "acc-cs2")
     actions = service.client.get(f"/v1/cases/{case_id}", headers=officer).json()["actions"]
     escalation = next(a["id"] for a in actions if a["type"] == "escalate_child_safety")
-    ordinary = {"event_id": "o-1", "kind": "status_post", "occurred_at": NOW, "account_id": "acc-o1",
-                "text": "open BO 300 include room"}
-    other_case = service.client.post("/v1/events", json=ordinary, headers=platform).json()["case_id"]
+    other_case = _offer_case(service, "o-1", "acc-o1")
     hide = next(a["id"] for a in service.client.get(f"/v1/cases/{other_case}", headers=moderator).json()["actions"]
                 if a["type"] == "hide_nearby")
     child_appeal = service.client.post("/v1/appeals", headers=platform,
@@ -324,9 +329,7 @@ def test_a_child_safety_case_tells_the_account_nothing_and_officers_keep_to_such
     assert suspend["statement"]["en"]["facts"] == [SAFETY_REVIEW_FACT]  # the reviewer's words stay in pantau
     assert reason not in json.dumps([a["statement"] for a in actions], ensure_ascii=False)
 
-    ordinary = {"event_id": "o-2", "kind": "status_post", "occurred_at": NOW, "account_id": "acc-o2",
-                "text": "open BO 300 include room"}
-    other = service.client.post("/v1/events", json=ordinary, headers=service.headers(Role.PLATFORM)).json()["case_id"]
+    other = _offer_case(service, "o-2", "acc-o2")
     refused = service.client.post(f"/v1/cases/{other}/claim", headers=officer)
     assert refused.status_code == 403 and "not a child-safety case" in refused.json()["error"]
 
@@ -343,9 +346,7 @@ def test_times_in_responses_carry_their_zone(service: Service) -> None:
 
 
 def test_a_reviewers_escalation_opens_an_audited_record(service: Service) -> None:
-    ev = {"event_id": "e-1", "kind": "status_post", "occurred_at": NOW, "account_id": "acc-e1",
-          "text": "open BO 300 include room"}
-    case_id = service.client.post("/v1/events", json=ev, headers=service.headers(Role.PLATFORM)).json()["case_id"]
+    case_id = _offer_case(service, "e-1", "acc-e1")
     moderator = service.headers(Role.MODERATOR)
     service.client.post(f"/v1/cases/{case_id}/claim", headers=moderator)
     assert service.client.post(f"/v1/cases/{case_id}/decide", headers=moderator,
