@@ -197,6 +197,16 @@ CHILD_OFFERS = [
     pytest.param("masih SMA, butuh uang jajan, bisa bo", id="child-uang-jajan"),
     # slang with a price
     pytest.param("ada yg minat dedek gemes? st 500", id="child-dedek-gemes"),
+    # the age followed by punctuation, as people write it
+    pytest.param("ready bo, umur 16, ST 400", id="child-age-comma"),
+    pytest.param("Open VCS. Usia 15. 100k", id="child-age-full-stop"),
+    # the age in words; age/height/weight
+    pytest.param("open bo umur enam belas tahun, wa", id="child-age-words"),
+    pytest.param("ready bo 16/155/42, cod hotel", id="child-age-height-weight"),
+    # a relative offered; uniform colours; no identity card yet
+    pytest.param("jual ponakan sendiri, 14 th, nego", id="child-relative"),
+    pytest.param("masih berseragam putih biru, bisa bo", id="child-uniform"),
+    pytest.param("belum punya KTP tapi bisa ST, wa", id="child-no-ktp"),
 ]
 
 

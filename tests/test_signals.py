@@ -8,6 +8,7 @@ it. A contract test checks the registry itself and the spans of everything it em
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
@@ -394,6 +395,14 @@ POSITIVES = [
     pytest.param("minor.age", "baru 14", "14", id="age-baru"),
     # fullwidth digits
     pytest.param("minor.age", "usia １５", "１５", id="age-fullwidth"),
+    # punctuation after the age does not hide it
+    pytest.param("minor.age", "open bo, umur 15, st 300", "umur 15", id="age-comma"),
+    pytest.param("minor.age", "Ready. Anak 14. VCS", "Anak 14", id="age-full-stop"),
+    # ages as words
+    pytest.param("minor.age", "usia lima belas tahun", "usia lima belas", id="age-words"),
+    pytest.param("minor.age", "sixteen years old", "sixteen years old", id="age-english-words"),
+    # age/height/weight as ads write them
+    pytest.param("minor.age", "ready 16/155/42 wa", "16/155/42", id="age-height-weight"),
     # ---- rate.service_price ----
     # ST 300
     pytest.param("rate.service_price", "ST 300", "ST 300", id="service_price-st"),
@@ -727,6 +736,14 @@ NEGATIVES = [
     pytest.param("minor.age", "harga 15rb", id="age-neg-price"),
     # warranty
     pytest.param("minor.age", "garansi 12 tahun", id="age-neg-garansi"),
+    # a decimal is not an age, nor is a number with a unit
+    pytest.param("minor.age", "usia 1,5 tahun", id="age-neg-decimal"),
+    pytest.param("minor.age", "masih 3 ratus", id="age-neg-hundreds"),
+    # a duration in words
+    pytest.param("minor.age", "sudah lima belas tahun kerja", id="age-neg-duration-words"),
+    # an adult's birth year; sizes in centimetres
+    pytest.param("minor.age", "kelahiran 1990, open bo", id="age-neg-adult-birth-year"),
+    pytest.param("minor.age", "kardus 15/150/30 cm", id="age-neg-box-size"),
     # ---- rate.service_price ----
     # plain price is not a service price
     pytest.param("rate.service_price", "harga 1.500.000", id="service_price-neg-harga"),
@@ -812,7 +829,17 @@ DETAILS = [
     pytest.param("minor.age", "umur 15", "15", id="detail-age-umur"),
     pytest.param("minor.age", "cewek 16th", "16", id="detail-age-th"),
     pytest.param("minor.age", "14yo", "14", id="detail-age-yo"),
+    pytest.param("minor.age", "umur tiga belas", "13", id="detail-age-words"),
 ]
+
+
+def test_birth_year_counts_while_the_person_may_be_under_18() -> None:
+    """A birth year is an age as of this year: the year someone turns 18 they may still be 17."""
+    this_year = date.today().year
+    for text, age in ((f"open bo, lahir {this_year - 15}", "15"), (f"kelahiran th {this_year - 18} ready", "17"),
+                      (f"{this_year - 16} lahir, vcs", "16")):
+        assert [s.detail for s in _signals(text) if s.name == "minor.age"] == [age], text
+    assert not [s for s in _signals(f"lahir {this_year - 19}, open bo") if s.name == "minor.age"]
 
 
 @pytest.mark.parametrize(("name", "text", "detail"), DETAILS)
