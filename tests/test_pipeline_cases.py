@@ -503,3 +503,16 @@ def test_strong_offer_words_inside_ordinary_chat_go_to_a_human(pipeline: Pipelin
     review-strong-offer-words) instead of being allowed."""
     verdict = pipeline.run("x", f"{PADDING * lines}{offer}. {PADDING * lines}")
     assert verdict.decision.action in OFFER_ACTIONS
+
+
+@pytest.mark.parametrize("text", [
+    "berita: mucikari open BO via MiChat ditangkap polisi, tarif ST 500 ribu",
+    "lapor min, akun ini pasang status ST 300 LT 800 include room di sekitar, mohon ditindak",
+    "hati-hati, temanku ditipu orang yang ngaku open bo, udah transfer 300 tapi gak datang",
+])
+def test_offer_words_in_a_report_or_news_are_never_hidden_automatically(pipeline: Pipeline, text: str) -> None:
+    """A report, warning or news item quotes an offer: the model scores the quoted words, so the
+    policy (rule review-offer-in-report-or-news) sends it to a human instead of hiding the reporter."""
+    verdict = pipeline.run("x", text)
+    assert verdict.decision.action in (Action.REVIEW, Action.ALLOW), _explain(verdict)
+    assert verdict.decision.action is not Action.HIDE_NEARBY

@@ -15,6 +15,7 @@ version: "test-1"
 solicitation_threshold: 0.5
 child_safety: {min_score: 0.3}
 rules:
+  - {id: quoted, action: review, min_score: 0.5, any_signal: [context.report, context.news], reason: quoted}
   - {id: hide, action: hide_nearby, min_score: 0.85, reason: confident}
   - {id: review, action: review, min_score: 0.5, reason: probable}
   - {id: online-review, action: review, any_group: [online], reason: online_term}
@@ -41,6 +42,10 @@ MINOR = sig("minor.age", SignalGroup.MINOR, 0.0, 5, 9)
         pytest.param(0.6, (OFFER,), Action.REVIEW, id="middle-score-reviews"),
         pytest.param(0.1, (), Action.ALLOW, id="low-score-allows"),
         pytest.param(0.2, (sig("online.vcs", SignalGroup.ONLINE),), Action.REVIEW, id="group-condition"),
+        pytest.param(0.95, (OFFER, sig("context.news", SignalGroup.CONTEXT, -2.0)), Action.REVIEW,
+                     id="signal-condition"),
+        pytest.param(0.95, (OFFER, sig("context.everyday", SignalGroup.CONTEXT, -1.0)), Action.HIDE_NEARBY,
+                     id="signal-condition-other-signal"),
         pytest.param(0.31, (OFFER, MINOR), Action.ESCALATE_CHILD_SAFETY, id="minor-with-offer-escalates"),
         pytest.param(0.99, (OFFER, MINOR), Action.ESCALATE_CHILD_SAFETY, id="minor-beats-hide"),
         pytest.param(0.05, (MINOR,), Action.ALLOW, id="minor-without-offer-allows"),
@@ -88,24 +93,29 @@ def test_builtin_policy_loads() -> None:
     [
         pytest.param(
             VALID.replace("min_score: 0.85", "min_score: 1.5"),
-            "test.yaml: rules[0] (hide): min_score: Input should be less than or equal to 1",
+            "test.yaml: rules[1] (hide): min_score: Input should be less than or equal to 1",
             id="score-out-of-range",
         ),
         pytest.param(
             VALID.replace("action: hide_nearby", "action: delete_account"),
-            "test.yaml: rules[0] (hide): action: Input should be 'allow', 'review', 'hide_nearby' or "
+            "test.yaml: rules[1] (hide): action: Input should be 'allow', 'review', 'hide_nearby' or "
             "'escalate_child_safety'",
             id="unknown-action",
         ),
         pytest.param(
             VALID.replace("any_group: [online]", "any_group: [onlien]"),
-            "test.yaml: rules[2] (online-review): any_group[0]: Input should be 'solicitation', 'rate', "
+            "test.yaml: rules[3] (online-review): any_group[0]: Input should be 'solicitation', 'rate', "
             "'contact', 'agency', 'online', 'minor' or 'context'",
             id="unknown-group",
         ),
         pytest.param(
+            VALID.replace("any_signal: [context.report, context.news]", "any_signal: [report]"),
+            "test.yaml: rules[0] (quoted): any_signal[0]: String should match pattern '^[a-z_]+\\.[a-z0-9_]+$'",
+            id="signal-name-without-group",
+        ),
+        pytest.param(
             VALID.replace("reason: probable", "reason: probable, colour: red"),
-            "test.yaml: rules[1] (review): colour: Extra inputs are not permitted",
+            "test.yaml: rules[2] (review): colour: Extra inputs are not permitted",
             id="unknown-field",
         ),
         pytest.param(

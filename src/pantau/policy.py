@@ -43,14 +43,19 @@ class Rule(BaseModel):
         default=None, description="the transparent signal score (lexicons alone) of the text's own words "
                                   "(hashtags left out)")
     any_group: list[SignalGroup] | None = None
+    any_signal: list[Annotated[str, Field(pattern=r"^[a-z_]+\.[a-z0-9_]+$")]] | None = Field(
+        default=None, description="signal names, e.g. context.report; matches when one of them counts in the text")
     minor: bool | None = None
 
     @property
     def unconditional(self) -> bool:
         return (self.min_score is None and self.max_score is None and self.min_rule_score is None
-                and self.any_group is None and self.minor is None)
+                and self.any_group is None and self.any_signal is None and self.minor is None)
 
-    def matches(self, score: float, groups: frozenset[SignalGroup], minor: bool, rule_score: float = 0.0) -> bool:
+    def matches(self, score: float, groups: frozenset[SignalGroup], minor: bool, rule_score: float = 0.0,
+                names: frozenset[str] = frozenset()) -> bool:
+        if self.any_signal is not None and not names.intersection(self.any_signal):
+            return False
         if self.min_score is not None and score < self.min_score:
             return False
         if self.min_rule_score is not None and rule_score < self.min_rule_score:
@@ -82,6 +87,7 @@ class Policy(BaseModel):
     def decide(self, assessment: Assessment) -> Decision:
         signals = effective(assessment.signals)
         groups = frozenset(s.group for s in signals)
+        names = frozenset(s.name for s in signals)
         minor = SignalGroup.MINOR in groups
         score = assessment.score
         minor_risk = minor and max(score, assessment.rule_score) >= self.child_safety.min_score
@@ -94,7 +100,7 @@ class Policy(BaseModel):
             reasons = ("minor_indicator_with_solicitation", *evidence)
             return Decision(Action.ESCALATE_CHILD_SAFETY, "child-safety", reasons, True, True, self.version)
         for rule in self.rules:
-            if rule.matches(score, groups, minor, assessment.body_rule_score):
+            if rule.matches(score, groups, minor, assessment.body_rule_score, names):
                 return Decision(rule.action, rule.id, (rule.reason, *evidence), solicitation, False, self.version)
         raise AssertionError("unreachable: the last rule is unconditional")  # pragma: no cover
 
