@@ -48,6 +48,10 @@ def render_explanation(verdict: Verdict, *, color: bool = False) -> str:
         f"Sinyal / Signals ({len(a.signals)}):",
     ]
     lines += [_signal_line(s, i in dropped) for i, s in enumerate(a.signals)] or ["  (tidak ada / none)"]
+    if a.window is not None:
+        start, end = a.window
+        lines.append(f"Skor dari bagian / Score from the part [{start}:{end}]: "
+                     f"«{verdict.normalized.original[start:end]}»")
     lines += [
         f"Skor / Score: {a.score:.3f}  (penawaran seks komersial / commercial-sex offer)",
         f"Risiko anak / Minor risk: {'YA / YES' if d.minor_risk else 'tidak / no'}",

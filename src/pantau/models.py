@@ -84,6 +84,9 @@ class Assessment:
     rule_score: float = 0.0
     # The same over the signals outside #hashtags: what the text says in its own words.
     body_rule_score: float = 0.0
+    # Original-text span of the part that gave ``score`` when a part around an offer term scored
+    # higher than the whole text (``pantau.windows``); None when the whole text did.
+    window: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)

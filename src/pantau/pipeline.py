@@ -25,6 +25,8 @@ from pantau.models import Assessment, Decision, NormalizedText, Signal, Verdict,
 from pantau.normalize import abbreviations_version, normalize
 from pantau.policy import Policy, load_policy
 from pantau.signals import Registry, default_registry
+from pantau.windows import VERSION as WINDOWS_VERSION
+from pantau.windows import offer_windows
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +70,7 @@ class Pipeline:
         digest = hashlib.sha1(lexicon.encode()).hexdigest()[:8]
         self.versions = {
             "classifier": classifier.version,
+            "windows": WINDOWS_VERSION,
             "normalizer": f"{NORMALIZER_VERSION}.{abbreviations_version()}",
             "signals": digest,
             "policy": policy.version,
@@ -137,16 +140,19 @@ class Pipeline:
                     Prepared(p.normalized, tuple(sorted((*p.signals, *extra), key=signal_order)), p.failed)
                     for (_, extra), p in zip(keys, prepared, strict=True)]
         pairs = [(p.normalized, p.signals) for p in prepared]
+        windows: list[tuple[float, tuple[int, int] | None]]
         try:
             scores = self.classifier.score_batch(pairs)
+            windows = self._best_windows(prepared, scores)
             extra_failure: tuple[str, ...] = ()
         except Exception:
             log.exception("classifier %s failed", self.classifier.version)
             scores = self._fallback.score_batch(pairs)
+            windows = [(s, None) for s in scores]
             extra_failure = ("classify",)
         rule_scores = scores if isinstance(self.classifier, WeightedSignalScorer) else self._fallback.score_batch(pairs)
         results = []
-        for p, score, rule in zip(prepared, scores, rule_scores, strict=True):
+        for p, (score, window), rule in zip(prepared, windows, rule_scores, strict=True):
             body = outside_hashtags(p.normalized.original, p.signals)
             assessment = Assessment(
                 score=float(score),
@@ -156,9 +162,29 @@ class Pipeline:
                 rule_score=rule,
                 body_rule_score=rule if len(body) == len(p.signals) else self._fallback.score_batch(
                     [(p.normalized, tuple(body))])[0],
+                window=window,
             )
             results.append(_Result(p.normalized, assessment, self.policy.decide(assessment)))
         return results
+
+    def _best_windows(self, prepared: Sequence[Prepared], scores: Sequence[float]
+                      ) -> list[tuple[float, tuple[int, int] | None]]:
+        """Each text's score: the whole text's, or a part around an offer term's where that is higher
+        (``pantau.windows``: ordinary chat around an offer must not dilute it), with that part's span."""
+        parts = [offer_windows(p.normalized, p.signals) for p in prepared]
+        flat = [w for ws in parts for w in ws]
+        if not flat:
+            return [(float(s), None) for s in scores]
+        part_scores = iter(self.classifier.score_batch([(w.normalized, w.signals) for w in flat]))
+        best: list[tuple[float, tuple[int, int] | None]] = []
+        for score, ws in zip(scores, parts, strict=True):
+            chosen: tuple[float, tuple[int, int] | None] = (float(score), None)
+            for w in ws:
+                part = float(next(part_scores))
+                if part > chosen[0]:
+                    chosen = (part, (w.start, w.end))
+            best.append(chosen)
+        return best
 
     def clear_cache(self) -> None:
         """Forget cached verdicts (benchmarks use it to time the work itself)."""

@@ -93,6 +93,8 @@ class Policy(BaseModel):
         minor_risk = minor and max(score, assessment.rule_score) >= self.child_safety.min_score
         solicitation = score >= self.solicitation_threshold or minor_risk
         evidence = _evidence(signals)
+        if assessment.window is not None:  # the score is that of the part around an offer term
+            evidence = ("offer_scored_apart_from_surrounding_text", *evidence)
         if assessment.degraded:
             reasons = ("degraded_needs_human_review", *(f"failed:{step}" for step in assessment.degraded), *evidence)
             return Decision(Action.REVIEW, "degraded", reasons, solicitation, minor_risk, self.version)
