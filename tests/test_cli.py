@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -126,3 +128,13 @@ def test_eval_reports_and_refuses_a_bad_gold_row(tmp_path: Path) -> None:
     gold.write_bytes(jsonl({"id": "a", "text": "open bo", "label": 1, "minor": "maybe"}))
     result = run("eval", str(gold))  # it was silently read as "not given"
     assert result.returncode == 2 and b"'minor' must be 0 or 1" in result.stderr
+
+
+def test_worker_status_with_no_nats_is_a_quick_clear_error(tmp_path: Path) -> None:
+    """nats-py retries a first connection forever when reconnecting is allowed: the CLI hung, printing a
+    traceback every two seconds."""
+    env = {**os.environ, "PANTAU_NATS_URL": "nats://127.0.0.1:9", "PANTAU_DATA_DIR": str(tmp_path / "d")}
+    started = time.monotonic()
+    done = subprocess.run([PANTAU, "worker", "status"], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "cannot reach NATS at nats://127.0.0.1:9" in done.stderr
+    assert "Traceback" not in done.stderr and time.monotonic() - started < 30

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,14 +23,6 @@ from pantau.store.schema import Case, ChildSafetyRecord, Event, User
 EVENTS, SEED = 600, 7
 
 
-def _last_sunday_evening() -> datetime:
-    """Sunday 22:00 WIB at or before now: the simulated week then falls (almost) in one ISO week."""
-    local = datetime.now(UTC).astimezone(WIB) - timedelta(minutes=5)
-    sunday = local.date() - timedelta(days=(local.weekday() + 1) % 7)
-    evening = datetime(sunday.year, sunday.month, sunday.day, 22, tzinfo=WIB)
-    return evening if evening <= local else evening - timedelta(days=7)
-
-
 @pytest.fixture(scope="module")
 def pipeline() -> Pipeline:
     return Pipeline.default()
@@ -41,7 +33,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory, pipeline: Pipeline) -> tuple[
     settings = Settings(data_dir=tmp_path_factory.mktemp("demo") / "data", hash_key=SecretStr("k" * 32),
                         webhook_secret=SecretStr("w" * 32))
     ticks: list[int] = []
-    report = run_demo(settings, events=EVENTS, seed=SEED, pipeline=pipeline, now=_last_sunday_evening(),
+    report = run_demo(settings, events=EVENTS, seed=SEED, pipeline=pipeline,
                       progress=lambda done, total: ticks.append(done))
     assert ticks[-1] == EVENTS and len(ticks) == 2  # batches of 500
     return settings, report
@@ -102,9 +94,13 @@ def test_users_created_with_working_tokens(demo: tuple[Settings, DemoReport]) ->
 def test_camat_sees_a_figure_but_no_account(demo: tuple[Settings, DemoReport]) -> None:
     settings, report = demo
     with transaction(session_factory(make_engine(settings))) as session:
-        stats = region_stats(session, "35.73.05", regions.children("35.73.05"), report.start - timedelta(days=1),
-                             report.end + timedelta(days=1))
+        stats = region_stats(session, "35.73.05", regions.children("35.73.05"), report.start, report.end,
+                             zone=WIB)
         accounts = set(session.execute(select(Event.account_id).where(Event.account_id.is_not(None))).scalars())
+    # the simulated week is one whole ISO week, actions included (decided at the simulated times)
+    [week] = stats["weeks"]
+    assert week["actions_hide_nearby"]["display"] not in ("0", "< 10"), week
+    assert [w for w, _ in report.camat_view] == [week["week"]]
     shown = [w["accounts_detected"] for w in stats["weeks"] if not w["accounts_detected"]["suppressed"]]
     assert any(cell["value"] and cell["value"] >= 10 for cell in shown), stats["weeks"]
     text = json.dumps(stats)
@@ -115,8 +111,10 @@ def test_rerun_needs_again_and_adds_a_week(demo: tuple[Settings, DemoReport], pi
     settings, _ = demo
     with pytest.raises(DemoExists, match="already has a demo"):
         run_demo(settings, events=EVENTS, seed=SEED, pipeline=pipeline)
+    first = demo[1]
     again = run_demo(settings, events=200, seed=SEED, pipeline=pipeline, again=True)
     assert again.run == 2 and all(token is None for _, token in again.users)  # users exist: tokens not shown again
+    assert again.end == first.start and again.start == first.start - timedelta(days=7)  # the week before
     with transaction(session_factory(make_engine(settings))) as session:
         second = session.execute(select(func.count()).where(Event.event_id.like(f"demo-r2-s{SEED}-%"))).scalar_one()
     assert second == 200

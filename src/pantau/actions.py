@@ -17,12 +17,12 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import httpx
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from pantau import audit
 from pantau.config import Settings
@@ -31,7 +31,11 @@ from pantau.store.schema import ActionRecord, WebhookDelivery, as_utc
 log = logging.getLogger(__name__)
 
 ACTION_TYPES = ("hide_nearby", "warn", "suspend", "escalate_child_safety", "restore")
-MAX_ATTEMPTS = 10
+WIB = timezone(timedelta(hours=7), "WIB")  # how a statement gives times to the account holder
+# Sending is retried with back-off (2, 4, 8 … seconds, at most an hour apart) for about 29 hours
+# (40 attempts) before a delivery is marked failed; `pantau webhooks retry` or the console's admin page
+# sends failed ones again.
+MAX_ATTEMPTS = 40
 SIGNATURE_HEADER = "X-Pantau-Signature"
 
 _WHAT = {
@@ -41,7 +45,7 @@ _WHAT = {
     "suspend": ("Akun ditangguhkan.", "The account is suspended."),
     # What the account holder reads says nothing of child protection: the notice must not warn whoever
     # may be exploiting the child (the referral package's guidance says the same). The platform learns
-    # it from the action's type and ``platform_note``.
+    # it from the action's type and the webhook's ``platform_note``, which stands beside the statement.
     "escalate_child_safety": (
         "Akun dibatasi dan disembunyikan dari daftar orang di sekitar (Sekitar) selama peninjauan keamanan.",
         "The account is restricted and hidden from the nearby list during a safety review.",
@@ -62,7 +66,7 @@ _HOW = {
 
 SAFETY_REVIEW_FACT = "Peninjauan keamanan sedang berlangsung. / A safety review is under way."
 SAFETY_REVIEW_DONE = "Peninjauan keamanan selesai. / The safety review is complete."
-_PLATFORM_NOTE = {
+PLATFORM_NOTE = {
     "id": "Untuk tim keamanan platform, jangan diteruskan ke akun: kasus ini diteruskan ke petugas perlindungan "
           "anak karena ada tanda seorang anak mungkin dieksploitasi. Anak diperlakukan sebagai korban. Jangan "
           "menghubungi akun tentang rujukan ini.",
@@ -79,7 +83,7 @@ def statement_of_reasons(action: str, *, automated: bool, rule: str, policy_vers
     """DSA Art. 17-style statement in Bahasa Indonesia and English, written for the account holder.
     A child-safety escalation's facts stay with pantau and the referral (the account reads only that
     a safety review is under way); a restoration offers no appeal, since there is nothing to appeal."""
-    ends = ends_at.date().isoformat() if ends_at else "-"
+    ends = f"{ends_at.astimezone(WIB):%Y-%m-%d %H:%M} WIB" if ends_at else "-"
     what_id, what_en = (text.format(ends=ends) for text in _WHAT[action])
     escalation = action == "escalate_child_safety"
     fact_list = [SAFETY_REVIEW_FACT] if escalation else list(facts) or ["-"]
@@ -110,8 +114,6 @@ def statement_of_reasons(action: str, *, automated: bool, rule: str, policy_vers
     }
     if action == "restore":
         statement["id"]["keberatan"], statement["en"]["redress"] = _NO_REDRESS
-    if escalation:
-        statement["platform_note"] = dict(_PLATFORM_NOTE)
     return statement
 
 
@@ -137,12 +139,14 @@ def take_action(session: Session, *, actor: str, **spec: Any) -> ActionRecord:
     return take_actions(session, actor, [ActionSpec(**spec)])[0]
 
 
-def take_actions(session: Session, actor: str, specs: Sequence[ActionSpec]) -> list[ActionRecord]:
-    """Record actions and queue their webhooks, in the caller's transaction (one flush for all)."""
+def take_actions(session: Session, actor: str, specs: Sequence[ActionSpec], now: datetime | None = None
+                 ) -> list[ActionRecord]:
+    """Record actions and queue their webhooks, in the caller's transaction (one flush for all).
+    ``now``: when they were decided (default: the clock; ``ingest_batch`` passes its own)."""
     for spec in specs:
         if spec.action not in ACTION_TYPES:
             raise ValueError(f"unknown action {spec.action!r}")
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
     records = [ActionRecord(
         case_id=s.case_id, account_id=s.account_id, type=s.action, automated=s.automated and not s.reviewed,
         decided_by=s.decided_by, rule=s.rule, created_at=now, ends_at=s.ends_at, source_event_id=s.source_event_id,
@@ -152,19 +156,54 @@ def take_actions(session: Session, actor: str, specs: Sequence[ActionSpec]) -> l
     session.add_all(records)
     session.flush()  # the records have ids, which the webhooks and the audit name
     for record in records:
-        key = f"pantau-action-{record.id}-{uuid.uuid4().hex[:12]}"
-        body = json.dumps({
-            "type": "pantau.action", "idempotency_key": key, "action_id": record.id,
+        body: dict[str, Any] = {
+            "type": "pantau.action", "action_id": record.id,
             "account_id": record.account_id, "action": record.type, "case_id": record.case_id,
             "automated": record.automated, "ends_at": record.statement["ends_at"], "created_at": now.isoformat(),
             "statement_of_reasons": record.statement,
-        }, ensure_ascii=False, sort_keys=True)
-        session.add(WebhookDelivery(action_id=record.id, idempotency_key=key, body=body, status="pending",
-                                    attempts=0, next_attempt_at=now))
+        }
+        if record.type == "escalate_child_safety":  # beside the statement, never inside it
+            body["platform_note"] = dict(PLATFORM_NOTE)
+        queue_webhook(session, record.id, f"pantau-action-{record.id}", body, now)
         audit.record(session, actor, "action.take", f"action:{record.id}",
                      {"action": record.type, "account": record.account_id, "case": record.case_id,
                       "automated": record.automated})
     return records
+
+
+def queue_webhook(session: Session, action_id: int, key_prefix: str, body: dict[str, Any], now: datetime) -> None:
+    """Put one webhook in the outbox (sent after commit, in order per account: ``deliver_pending``)."""
+    key = f"{key_prefix}-{uuid.uuid4().hex[:12]}"
+    text = json.dumps({**body, "idempotency_key": key}, ensure_ascii=False, sort_keys=True)
+    session.add(WebhookDelivery(action_id=action_id, idempotency_key=key, body=text, status="pending", attempts=0,
+                                next_attempt_at=now))
+
+
+_UPHELD = ("Keberatan Anda telah ditinjau oleh peninjau lain yang tidak mengambil keputusan awal. Keputusan "
+           "tetap berlaku.",
+           "Your appeal was reviewed by a reviewer who did not make the original decision. The decision stands.")
+_AFTER_APPEAL = ("Keberatan ini sudah diputuskan. Jika tidak setuju, Anda dapat menempuh penyelesaian sengketa "
+                 "sesuai ketentuan layanan platform atau melapor ke instansi yang berwenang.",
+                 "This appeal has been decided. If you disagree, you can use the out-of-court dispute settlement "
+                 "in the platform's terms or complain to the competent authority.")
+
+
+def notify_appeal_upheld(session: Session, appeal_id: int, action: ActionRecord, reason: str, *,
+                         child_safety: bool) -> None:
+    """Tell the platform (for the account holder) that an appeal was decided and the action stands:
+    the reviewer's reason as the fact, or in a child-safety case only that the review is complete."""
+    now = datetime.now(UTC)
+    fact = SAFETY_REVIEW_DONE if child_safety else f"Peninjau / reviewer: {reason}"
+    statement = {
+        "id": {"keputusan": _UPHELD[0], "fakta": [fact], "otomatis": _HOW["human"][0], "keberatan": _AFTER_APPEAL[0]},
+        "en": {"decision": _UPHELD[1], "facts": [fact], "automated": _HOW["human"][1], "redress": _AFTER_APPEAL[1]},
+        "automated_detection": True, "automated_decision": False,
+    }
+    queue_webhook(session, action.id, f"pantau-appeal-{appeal_id}", {
+        "type": "pantau.appeal_decision", "appeal_id": appeal_id, "action_id": action.id,
+        "account_id": action.account_id, "action": action.type, "case_id": action.case_id, "outcome": "upheld",
+        "created_at": now.isoformat(), "statement_of_reasons": statement,
+    }, now)
 
 
 def sign(secret: str, timestamp: int, body: str) -> str:
@@ -196,7 +235,9 @@ def deliver_pending(sessions: sessionmaker[Session], settings: Settings, *, limi
                     client: httpx.Client | None = None) -> int:
     """Send due deliveries; returns how many were delivered. Safe to run from several processes.
 
-    Each delivery is claimed in a short transaction (its next attempt moved ``CLAIM_SECONDS`` ahead,
+    An account's actions reach the platform in the order they were taken: a delivery waits while an
+    earlier one for the same account is still pending (being retried), so a restore never overtakes
+    the hide it lifts. Each delivery is claimed in a short transaction (its next attempt moved ``CLAIM_SECONDS`` ahead,
     so no other sender takes it), sent with no transaction open, and its outcome recorded in a
     second short one: a slow receiver never holds the database (on SQLite, its only write lock).
     A sender that dies between claim and record leaves the delivery to be sent again once the
@@ -205,35 +246,70 @@ def deliver_pending(sessions: sessionmaker[Session], settings: Settings, *, limi
     if not settings.webhook_url or settings.webhook_secret is None:
         return 0
     secret = settings.webhook_secret.get_secret_value()
-    with sessions() as session, session.begin():
-        due = session.execute(
-            select(WebhookDelivery.id).where(WebhookDelivery.status == "pending",
-                                             WebhookDelivery.next_attempt_at <= datetime.now(UTC))
-            .order_by(WebhookDelivery.id).limit(limit)
-        ).scalars().all()
-    delivered = 0
+    delivered = tried = 0
     own = client is None
     http = client or httpx.Client(timeout=httpx.Timeout(SEND_TIMEOUT))
     try:
-        for delivery_id in due:
-            claimed = _claim(sessions, delivery_id)
-            if claimed is None:
-                continue  # another process has it, or it is no longer due
-            body, key, attempts = claimed
-            timestamp = int(time.time())
-            headers = {"Content-Type": "application/json", SIGNATURE_HEADER: sign(secret, timestamp, body),
-                       "Idempotency-Key": key}
-            try:
-                response = http.post(settings.webhook_url, content=body.encode(), headers=headers)
-                ok = 200 <= response.status_code < 300
-                status, error = response.status_code, None if ok else response.text[:500]
-            except httpx.HTTPError as exc:
-                status, error = None, f"{type(exc).__name__}: {exc}"[:500]
-            delivered += _record(sessions, delivery_id, attempts, status, error)
+        while tried < limit:  # again after a pass that delivered: an account's next action is due now
+            with sessions() as session, session.begin():
+                due = session.execute(_due(datetime.now(UTC)).limit(limit - tried)).scalars().all()
+            sent_now = 0
+            for delivery_id in due:
+                tried += 1
+                sent_now += _send(sessions, settings.webhook_url, secret, http, delivery_id)
+            delivered += sent_now
+            if not sent_now:
+                break
     finally:
         if own:
             http.close()
     return delivered
+
+
+def _send(sessions: sessionmaker[Session], url: str, secret: str, http: httpx.Client, delivery_id: int) -> int:
+    """Claim, send and record one delivery; 1 if the receiver accepted it."""
+    claimed = _claim(sessions, delivery_id)
+    if claimed is None:
+        return 0  # another process has it, or it is no longer due
+    body, key, attempts = claimed
+    timestamp = int(time.time())
+    headers = {"Content-Type": "application/json", SIGNATURE_HEADER: sign(secret, timestamp, body),
+               "Idempotency-Key": key}
+    try:
+        response = http.post(url, content=body.encode(), headers=headers)
+        ok = 200 <= response.status_code < 300
+        status = response.status_code
+        error = None if ok else f"HTTP {status}: {response.text.strip()}"[:500]
+    except httpx.HTTPError as exc:
+        status, error = None, f"{type(exc).__name__}: {exc}"[:500]
+    return _record(sessions, delivery_id, attempts, status, error)
+
+
+def _due(now: datetime) -> Select[tuple[int]]:
+    """Pending deliveries due by ``now`` with no earlier pending delivery for the same account."""
+    earlier = aliased(WebhookDelivery)
+    earlier_action = aliased(ActionRecord)
+    blocked = (select(earlier.id).join(earlier_action, earlier_action.id == earlier.action_id)
+               .where(earlier_action.account_id == ActionRecord.account_id, earlier.status == "pending",
+                      earlier.id < WebhookDelivery.id))
+    return (select(WebhookDelivery.id).join(ActionRecord, ActionRecord.id == WebhookDelivery.action_id)
+            .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now, ~blocked.exists())
+            .order_by(WebhookDelivery.id))
+
+
+def retry_failed(session: Session, actor: str, ids: Sequence[int] = ()) -> int:
+    """Send failed deliveries again (all of them, or those of ``ids``), from a first attempt; audited.
+    Returns how many were queued."""
+    query = select(WebhookDelivery).where(WebhookDelivery.status == "failed")
+    if ids:
+        query = query.where(WebhookDelivery.id.in_(ids))
+    rows = list(session.execute(query.order_by(WebhookDelivery.id).with_for_update()).scalars())
+    now = datetime.now(UTC)
+    for d in rows:
+        d.status, d.attempts, d.next_attempt_at = "pending", 0, now
+    if rows:
+        audit.record(session, actor, "webhook.retry", "webhooks", {"deliveries": [d.id for d in rows]})
+    return len(rows)
 
 
 def _claim(sessions: sessionmaker[Session], delivery_id: int) -> tuple[str, str, int] | None:

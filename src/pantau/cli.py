@@ -397,10 +397,18 @@ def _cmd_db_upgrade(_: argparse.Namespace) -> int:
 
 
 @contextmanager
-def _store_transaction() -> Iterator[Any]:
-    """One transaction on the configured store; the embedded default is migrated first."""
+def _store_transaction(*, existing: bool = False) -> Iterator[Any]:
+    """One transaction on the configured store; the embedded default is migrated first. ``existing``:
+    the command only reads or changes what is there, so an embedded database that does not exist
+    yet is an error (rather than a new empty one, with new secrets, that says "0 entries")."""
+    from pantau.config import Settings
     from pantau.store.db import make_engine, session_factory, transaction, upgrade
 
+    if existing:
+        plain = Settings()
+        if plain.embedded and plain.database_url is None and not (plain.data_dir / "pantau.db").is_file():
+            raise PantauError(f"no pantau database in {plain.data_dir.resolve()}: run the command where `pantau "
+                              "serve` keeps its data, or set PANTAU_DATA_DIR (or PANTAU_DATABASE_URL)")
     settings = _service_settings()
     engine = make_engine(settings)
     if settings.embedded:
@@ -419,10 +427,72 @@ def _cmd_users_add(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_users_list(_: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from pantau.store.schema import User
+
+    with _store_transaction(existing=True) as session:
+        users = list(session.execute(select(User).order_by(User.id)).scalars())
+        rows = [(u.name, u.role, ",".join(u.regions or []) or "-", "disabled" if u.disabled else "active",
+                 f"{u.created_at:%Y-%m-%d}") for u in users]
+    if not rows:
+        _say("no users yet: add one with `pantau users add NAME --role ROLE`")
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(("name", "role", "regions", "status"))]
+    for row in [("name", "role", "regions", "status", "created"), *rows]:
+        print("  ".join(c.ljust(w) for c, w in zip(row, [*widths, 0], strict=True)).rstrip())
+    return EXIT_OK
+
+
+def _cmd_users_disable(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from pantau import audit
+    from pantau.store.schema import User
+
+    disable = args.users_command == "disable"
+    with _store_transaction(existing=True) as session:
+        user = session.execute(select(User).where(User.name == args.name)).scalar()
+        if user is None:
+            raise InputError(f"no user named {args.name!r} (see `pantau users list`)")
+        user.disabled = disable
+        audit.record(session, "cli", "user.disable" if disable else "user.enable", f"user:{user.id}", {})
+    _say(f"{args.name!r} is {'disabled: its token is refused' if disable else 'enabled again'} (a running server "
+         "notices within a minute)")
+    return EXIT_OK
+
+
+def _cmd_webhooks_status(_: argparse.Namespace) -> int:
+    from sqlalchemy import func, select
+
+    from pantau.store.schema import WebhookDelivery
+
+    with _store_transaction(existing=True) as session:
+        counts = dict(session.execute(select(WebhookDelivery.status, func.count())
+                                      .group_by(WebhookDelivery.status)).tuples().all())
+        failed = list(session.execute(select(WebhookDelivery).where(WebhookDelivery.status == "failed")
+                                      .order_by(WebhookDelivery.id.desc()).limit(10)).scalars())
+        lines = [f"  #{d.id} action {d.action_id}, {d.attempts} attempts: {d.last_error or '-'}" for d in failed]
+    print(", ".join(f"{s} {counts.get(s, 0):,}" for s in ("pending", "delivered", "failed")))
+    if lines:
+        print("latest failed (send again with `pantau webhooks retry`):")
+        print("\n".join(lines))
+    return EXIT_OK
+
+
+def _cmd_webhooks_retry(args: argparse.Namespace) -> int:
+    from pantau.actions import retry_failed
+
+    with _store_transaction(existing=True) as session:
+        queued = retry_failed(session, "cli", args.ids)
+    _say(f"{queued:,} failed deliveries queued to be sent again" if queued else "no failed deliveries to send again")
+    return EXIT_OK
+
+
 def _cmd_audit_verify(_: argparse.Namespace) -> int:
     from pantau import audit
 
-    with _store_transaction() as session:
+    with _store_transaction(existing=True) as session:
         result = audit.verify(session)
     if result.ok:
         print(f"audit log OK: {result.entries} entries, hash chain intact; head {result.head}")
@@ -436,7 +506,7 @@ def _cmd_reviews_export(args: argparse.Namespace) -> int:
     from pantau.evaluate import write_gold
     from pantau.review import labelled_rows
 
-    with _store_transaction() as session:
+    with _store_transaction(existing=True) as session:
         rows = labelled_rows(session)
         audit.record(session, "cli", "labels.export", args.out, {"rows": len(rows)})
     count = write_gold(rows, Path(args.out))
@@ -506,6 +576,20 @@ def _add_service_commands(sub: argparse._SubParsersAction) -> None:  # type: ign
     a.add_argument("--region", action="append", default=[], metavar="CODE",
                    help="Kemendagri region code (regional_official only; repeatable), e.g. 35.73.05")
     a.set_defaults(func=_cmd_users_add)
+    usub.add_parser("list", help="every user: name, role, regions, active or disabled").set_defaults(
+        func=_cmd_users_list)
+    for verb, what in (("disable", "refuse a user's token from now on"), ("enable", "accept a disabled user's token")):
+        d = usub.add_parser(verb, help=what)
+        d.add_argument("name")
+        d.set_defaults(func=_cmd_users_disable)
+
+    p = sub.add_parser("webhooks", help="deliveries of actions to the platform")
+    hsub = p.add_subparsers(dest="webhooks_command", required=True, metavar="ACTION")
+    hsub.add_parser("status", help="deliveries by status and the latest failures").set_defaults(
+        func=_cmd_webhooks_status)
+    r = hsub.add_parser("retry", help="send failed deliveries again (all, or the given ids)")
+    r.add_argument("ids", nargs="*", type=_positive_int, metavar="ID")
+    r.set_defaults(func=_cmd_webhooks_retry)
 
     p = sub.add_parser("regions", help="Kemendagri region boundaries")
     gsub = p.add_subparsers(dest="regions_command", required=True, metavar="ACTION")

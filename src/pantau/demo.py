@@ -10,8 +10,13 @@ region index built from the database, the audit log, cases, automatic actions an
 outbox — in transactions of ``BATCH`` events. Then demo users are created (one per role, plus a
 camat and a lurah) so that every view of the service can be tried with ``pantau serve``.
 
+The simulated week is the last complete ISO week in WIB (Monday to Sunday), so the camat's and
+lurah's views, which show whole weeks only, show all of it; each batch is decided at the simulated
+time of its last event, so automatic actions fall in that week too.
+
 Reruns: event ids carry the run number and the seed (``demo-r1-s3573-000042``). A data directory
-that already holds a demo is left alone unless ``again`` is set, which adds another simulated week.
+that already holds a demo is left alone unless ``again`` is set, which adds another simulated week:
+the week before the previous run's.
 """
 
 from __future__ import annotations
@@ -43,7 +48,7 @@ from pantau.config import Settings
 from pantau.errors import InputError, PantauError
 from pantau.ingest import ingest_batch
 from pantau.pipeline import Pipeline
-from pantau.regions import Centroid, children, load_centroids, region_name
+from pantau.regions import Centroid, children, lineage, load_centroids, region_name
 from pantau.store.schema import ActionRecord, Case, ChildSafetyRecord, Event, RegionPolygon, User
 
 DEFAULT_EVENTS = 5000
@@ -331,6 +336,14 @@ def _display_name(rng: random.Random, kind: str) -> str:
                        f"anak kos {rng.choice(AREAS)}", name.upper()]).strip()
 
 
+def week_end(moment: datetime, run: int = 1) -> datetime:
+    """The end of run ``run``'s simulated week: Monday 00:00 WIB of the week holding ``moment`` (the
+    end of the last complete week), one week earlier for each run after the first."""
+    local = moment.astimezone(WIB).date()
+    monday = local - timedelta(days=local.weekday(), weeks=run - 1)
+    return datetime(monday.year, monday.month, monday.day, tzinfo=WIB).astimezone(UTC)
+
+
 def _sample_time(rng: random.Random, now: datetime, hours: Sequence[float]) -> datetime:
     local_now = now.astimezone(WIB)
     start = now - timedelta(days=7)
@@ -606,7 +619,6 @@ def run_demo(settings: Settings, *, events: int = DEFAULT_EVENTS, seed: int = DE
     if data_dir is not None and settings.data_dir != Settings.model_fields["data_dir"].default:
         serve = f"PANTAU_DATA_DIR={shlex.quote(str(data_dir))} {serve}"  # the server must find the same data
     started = time.monotonic()
-    now = now or datetime.now(UTC)
     engine = make_engine(settings)
     sessions = session_factory(engine)
     try:
@@ -618,6 +630,7 @@ def run_demo(settings: Settings, *, events: int = DEFAULT_EVENTS, seed: int = DE
                 raise DemoExists(f"{data_dir or url} already has a demo ({listed}); nothing added. Pass --again to "
                                  f"add another simulated week, or start the service: {serve}")
             run = max(runs, default=0) + 1
+            now = now or week_end(datetime.now(UTC), run)
             path = boundaries
             if path is None and find_boundaries and session.execute(
                     select(func.count()).select_from(RegionPolygon)).scalar_one() == 0:
@@ -642,8 +655,9 @@ def run_demo(settings: Settings, *, events: int = DEFAULT_EVENTS, seed: int = DE
         report.examples = {"ordinary_not_allowed": [], "offer_allowed": [], "child_not_escalated": []}
         for start in range(0, len(models), BATCH):
             chunk, plans = models[start:start + BATCH], planned[start:start + BATCH]
+            decided = max(e.occurred_at for e in chunk) + timedelta(minutes=1)
             with transaction(sessions) as session:
-                stored = ingest_batch(session, pipeline, chunk, ACTOR, hash_key, regions)
+                stored = ingest_batch(session, pipeline, chunk, ACTOR, hash_key, regions, now=min(decided, now))
                 for plan, model, s in zip(plans, chunk, stored, strict=True):
                     r = s.record
                     _tally(report, plan, model, r["action"], r["solicitation"], r["kecamatan"], r["text"])
@@ -655,8 +669,8 @@ def run_demo(settings: Settings, *, events: int = DEFAULT_EVENTS, seed: int = DE
             after = _counts(session)
             report.cases_opened, report.child_safety_records = after[0] - before[0], after[1] - before[1]
             report.actions = after[2] - before[2]
-            day = timedelta(days=1)
-            view = region_stats(session, LOWOKWARU, children(LOWOKWARU), report.start - day, report.end + day)
+            view = region_stats(session, LOWOKWARU, children(LOWOKWARU), report.start, report.end,
+                                ancestors=lineage(LOWOKWARU), zone=WIB)
             report.camat_view = [(w["week"], w["accounts_detected"]["display"]) for w in view["weeks"]
                                  if w["accounts_detected"]["display"] != "0"]
     finally:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -114,12 +115,22 @@ RETENTION = timedelta(days=365)
 _AUTOMATIC = {Action.HIDE_NEARBY: "hide_nearby", Action.ESCALATE_CHILD_SAFETY: "escalate_child_safety"}
 
 
+# What the account holder reads for each kind of finding (the signal names are pantau's own jargon).
+_FINDING = {
+    "solicitation": "istilah penawaran / offer term", "online": "layanan seksual daring / online sexual service",
+    "agency": "tanda perantara / agency marker", "rate": "tarif / rate",
+}
+
+
 def facts_of(verdict: Verdict) -> list[str]:
-    """The facts a statement of reasons cites: what was found, where, and the score."""
-    found = [f"«{s.text}» ({s.name})" for s in verdict.assessment.signals
-             if s.weight > 0 and s.name.split(".")[0] in ("solicitation", "online", "agency", "rate", "minor")]
+    """The facts a statement of reasons cites: the words found, what kind of finding each is, and the
+    score with the versions that produced it (signs of a minor are never named to the account, nor
+    contact details quoted back)."""
+    found = [f"«{s.text}» ({_FINDING[s.group.value]})" for s in verdict.assessment.signals
+             if s.weight > 0 and s.group.value in _FINDING]
     return [f"Ditemukan / found: {', '.join(found[:8]) or '-'}",
-            f"Skor / score {verdict.assessment.score:.2f}; versi / versions {verdict.model_version}"]
+            f"Skor model / model score {verdict.assessment.score:.2f} (0–1); versi / versions "
+            f"{verdict.model_version}"]
 
 
 @dataclass
@@ -162,16 +173,31 @@ def _child_safety_record(session: Session, existing: _Existing, actor: str, even
         audit.record(session, actor, "child_safety.escalate", f"case:{case_id}", {"event": event_id})
 
 
-def _count(cases: dict[str, Case], owners: dict[str, str], verdicts: dict[str, Verdict]) -> None:
+# A user report's reason that says a child is involved (the platform's codes vary: child_exploitation,
+# minor_safety, underage, csam, eksploitasi_anak …).
+CHILD_REPORT_REASON = re.compile(r"child|minor|under_?age|csam|cse[ah]?\b|anak|pedo|loli", re.IGNORECASE)
+
+
+def child_report(event: EventIn, verdict: Verdict) -> bool:
+    """A user report that points to a child being offered: its reason says so, or its text escalates.
+    It goes to child protection first (a case and an escalation record); nothing is sent to the
+    platform on a report alone — an officer decides."""
+    return isinstance(event, UserReportEvent) and (
+        verdict.decision.action is Action.ESCALATE_CHILD_SAFETY or bool(CHILD_REPORT_REASON.search(event.reason)))
+
+
+def _count(cases: dict[str, Case], owners: dict[str, str], verdicts: dict[str, Verdict],
+           children: set[str]) -> None:
     """Each owned event counted in its account's case (if in ``cases``): the counters that order the
-    review queue."""
+    review queue. ``children``: the events that make a case a child-safety case whatever their verdict."""
     for event_id, account_id in owners.items():
         case = cases.get(account_id)
         if case is not None:
             verdict = verdicts[event_id]
             case.events_count += 1
             case.max_score = max(case.max_score, verdict.assessment.score)
-            case.child_safety = case.child_safety or verdict.decision.action is Action.ESCALATE_CHILD_SAFETY
+            case.child_safety = (case.child_safety or verdict.decision.action is Action.ESCALATE_CHILD_SAFETY
+                                 or event_id in children)
 
 
 class CaseClosedMeanwhile(Exception):
@@ -226,8 +252,11 @@ def _places(events: Sequence[EventIn], regions: RegionIndex | None) -> list[Assi
 
 
 def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn], actor: str,
-                 hash_key: bytes, regions: RegionIndex | None = None) -> list[Stored]:
+                 hash_key: bytes, regions: RegionIndex | None = None, now: datetime | None = None) -> list[Stored]:
     """Score and store ``events`` in the caller's transaction; replays return the stored decision.
+
+    ``now`` is when pantau decides (default: the clock); only ``pantau demo`` sets it, to replay a
+    simulated past week as it would have happened.
 
     Scoring comes first, before the first statement opens the transaction: the database's write
     lock (SQLite's, or PostgreSQL's row locks) is held only for the writing, so another process can
@@ -242,7 +271,7 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
     facts = {i: field_signals(e) for i, e in firsts.items() if isinstance(e, ProfileEvent)}
     verdicts = {v.id: v for v in pipeline.run_batch([(i, event_text(e)) for i, e in firsts.items()], facts)}
     places = dict(zip(firsts, _places(list(firsts.values()), regions), strict=True))
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
     # Every row that does not depend on what the database holds is made now, values converted for
     # the driver, before the first statement takes the write lock; only case ids are set later.
     records = {i: _event_row(e, verdicts[i], places[i], now) for i, e in firsts.items()}
@@ -286,7 +315,8 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
     opened = [Case(account_id=a, status="open", child_safety=False, max_score=0.0, events_count=0, opened_at=now)
               for a in sorted(case_owners - case_ids.keys())]  # account order: see the note on key order
     new_cases = {c.account_id: c for c in opened}
-    _count(new_cases, owners, verdicts)  # a new case's counters go in with it
+    children = {e.event_id for e in unique if e.event_id in owners and child_report(e, verdicts[e.event_id])}
+    _count(new_cases, owners, verdicts, children)  # a new case's counters go in with it
     session.add_all(opened)
     session.flush()  # accounts and new cases exist (and have ids) before events refer to them
     for case in opened:
@@ -311,10 +341,11 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
             .with_for_update(key_share=True).execution_options(populate_existing=True)).scalars()}
         if len(locked) != len(joined):
             raise CaseClosedMeanwhile(f"{len(joined) - len(locked)} of the batch's cases were closed meanwhile")
-        _count(locked, owners, verdicts)
+        _count(locked, owners, verdicts, children)
         session.flush()
     acting = {stored[e.event_id]["case_id"] for e in unique
-              if verdicts[e.event_id].decision.action in _AUTOMATIC or isinstance(e, FieldReportEvent)}
+              if verdicts[e.event_id].decision.action in _AUTOMATIC or isinstance(e, FieldReportEvent)
+              or e.event_id in children}
     fresh = {c.id for c in opened}  # opened just now: no earlier actions or records to look up
     existing_work = _Existing.load(session, {c for c in acting if c is not None and c not in fresh})
     specs: list[ActionSpec] = []
@@ -327,12 +358,12 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
                 specs.extend([spec] if spec else [])
                 if verdict.decision.action is Action.ESCALATE_CHILD_SAFETY:
                     _child_safety_record(session, existing_work, actor, event.event_id, case_id, now)
-            elif isinstance(event, FieldReportEvent) and case_id is not None:
+            elif (isinstance(event, FieldReportEvent) or event.event_id in children) and case_id is not None:
                 _child_safety_record(session, existing_work, actor, event.event_id, case_id, now)
             audit.record(session, actor, "event.decide", f"event:{event.event_id}",
                          {"action": row["action"], "score": row["score"], "model_version": row["model_version"],
                           "case": case_id})
-    take_actions(session, actor, specs)
+    take_actions(session, actor, specs, now)
     session.flush()
     out: list[Stored] = []
     answered: set[str] = set()

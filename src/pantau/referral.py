@@ -25,11 +25,12 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
 from pantau.errors import InputError
+from pantau.regions import time_zone
 
 FORMAT = "pantau.child_safety_referral"
 # 2: the package digest leaves out prepared_by and prepared_at (1 covered them, so no two exports
@@ -211,12 +212,6 @@ _KIND_LABELS = {
     "field_report": ("Laporan lapangan", "Field report"),
 }
 
-# Indonesian time zones by province code (the first two digits of a Kemendagri code).
-_WIB_PROVINCES = frozenset({"11", "12", "13", "14", "15", "16", "17", "18", "19", "21", "31", "32", "33", "34", "35",
-                            "36", "61", "62"})
-_WITA_PROVINCES = frozenset({"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"})
-_WIT_PROVINCES = frozenset({"81", "82", "91", "92", "93", "94", "95", "96"})
-
 
 # ---------------------------------------------------------------------------------------------------
 # JSON
@@ -368,14 +363,7 @@ def _region(code: str | None) -> dict[str, object]:
 
 
 def _zone_name(code: str | None) -> str:
-    province = (code or "")[:2]
-    if province in _WIB_PROVINCES:
-        return "WIB"
-    if province in _WITA_PROVINCES:
-        return "WITA"
-    if province in _WIT_PROVINCES:
-        return "WIT"
-    return "UTC"  # unknown region: no guess
+    return time_zone(code)[0]  # UTC for an unknown region: no guess
 
 
 def _where(entry: Mapping[str, str], region: Mapping[str, object]) -> dict[str, str]:
@@ -513,18 +501,16 @@ def referral_pdf(r: Referral, *, font_path: Path | None = DEJAVU_SANS) -> bytes:
     return bytes(pdf.doc.output())
 
 
-def _display_zone(code: str) -> tuple[str, timezone]:
-    name = _zone_name(code)
-    hours = {"WIB": 7, "WITA": 8, "WIT": 9}.get(name)
-    return (name, timezone(timedelta(hours=hours), name)) if hours else ("UTC", UTC)
+def _display_zone(code: str) -> tuple[str, tzinfo]:
+    return time_zone(code)
 
 
-def _show(value: datetime, zone: tuple[str, timezone], *, date_only: bool = False) -> str:
+def _show(value: datetime, zone: tuple[str, tzinfo], *, date_only: bool = False) -> str:
     local = value.astimezone(zone[1])
     return local.strftime("%Y-%m-%d") if date_only else local.strftime("%Y-%m-%d %H:%M ") + zone[0]
 
 
-def _received(occurred: datetime, received: datetime, zone: tuple[str, timezone]) -> str:
+def _received(occurred: datetime, received: datetime, zone: tuple[str, tzinfo]) -> str:
     """When pantau received the event, as short as it can be said next to when it happened."""
     shown = _show(received, zone)
     same_day = shown[:10] == _show(occurred, zone)[:10]
@@ -766,7 +752,7 @@ class _Pdf:
                     row.cell(self.clean(v))
         self.doc.ln(1)
 
-    def evidence_table(self, evidence: Sequence[Mapping[str, Any]], zone: tuple[str, timezone]) -> None:
+    def evidence_table(self, evidence: Sequence[Mapping[str, Any]], zone: tuple[str, tzinfo]) -> None:
         rows = []
         for e in evidence:
             occurred = datetime.fromisoformat(e["occurred_at"])
@@ -785,7 +771,7 @@ class _Pdf:
         self.table((7, 26, 25, 90, 32),
                    ("#", "Waktu / Time", "Jenis / Kind", "Teks / Text", "Hasil sistem / System result"), rows)
 
-    def decisions_table(self, decisions: Sequence[Mapping[str, str]], zone: tuple[str, timezone]) -> None:
+    def decisions_table(self, decisions: Sequence[Mapping[str, str]], zone: tuple[str, tzinfo]) -> None:
         rows = []
         for d in decisions:
             try:

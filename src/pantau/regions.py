@@ -26,6 +26,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, timedelta, timezone, tzinfo
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
@@ -157,6 +158,17 @@ def children(code: str) -> list[str]:
     if c is None or wilayah.wilayah_name(c) is None:
         return []
     return sorted(w.code for w in wilayah.list_wilayah(c))
+
+
+def lineage(code: str) -> list[tuple[str, list[str]]]:
+    """The kabupaten/kota and kecamatan above ``code`` (top down), each with its direct sub-regions:
+    the published views whose suppression a region's own view must respect."""
+    chain: list[str] = []
+    up = parent(code)
+    while up is not None and up.count(".") >= 1:  # a provinsi has no published view
+        chain.insert(0, up)
+        up = parent(up)
+    return [(a, children(a)) for a in chain]
 
 
 def within(code: str, scope: str) -> bool:
@@ -727,3 +739,20 @@ def _checked(lat: float | None, lon: float | None) -> tuple[float, float] | None
     if not (math.isfinite(a) and math.isfinite(b) and -90 <= a <= 90 and -180 <= b <= 180):
         return None
     return a, b
+
+
+# Indonesia's three time zones (no daylight saving), by province code: WITA for Bali, Nusa Tenggara,
+# South, East and North Kalimantan and Sulawesi; WIT for Maluku and Papua; WIB for the rest.
+_WIB = frozenset({"11", "12", "13", "14", "15", "16", "17", "18", "19", "21", "31", "32", "33", "34", "35", "36",
+                  "61", "62"})
+_WITA = frozenset({"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"})
+_WIT = frozenset({"81", "82", "91", "92", "93", "94", "95", "96", "97"})
+_ZONES = {"WIB": timezone(timedelta(hours=7), "WIB"), "WITA": timezone(timedelta(hours=8), "WITA"),
+          "WIT": timezone(timedelta(hours=9), "WIT")}
+
+
+def time_zone(code: str | None) -> tuple[str, tzinfo]:
+    """The local time zone of a region (name, tzinfo); UTC for no code or an unknown province (no guess)."""
+    province = (code or "")[:2]
+    name = "WIB" if province in _WIB else "WITA" if province in _WITA else "WIT" if province in _WIT else "UTC"
+    return name, _ZONES.get(name, UTC)

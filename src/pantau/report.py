@@ -23,7 +23,7 @@ import html
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal
@@ -188,7 +188,7 @@ class ReportView:
 
 
 TITLE = "Laporan Mingguan Pemantauan Prostitusi Daring"
-TITLE_EN = "weekly online-prostitution monitoring report, aggregates only"
+TITLE_EN = "weekly monitoring report on online commercial-sex offers, aggregates only"
 
 _HEADLINE = (
     ("accounts_detected", "Akun terdeteksi menawarkan seks", "accounts detected offering sex"),
@@ -201,14 +201,12 @@ _ACTIONS = (
      "otomatis untuk tawaran yang jelas, 7 hari sambil menunggu tinjauan manusia"),
     ("actions_warn", "Peringatan ke akun", "warnings", "diputuskan peninjau manusia"),
     ("actions_suspend", "Akun ditangguhkan", "suspensions", "diputuskan peninjau manusia"),
-    ("actions_escalate_child_safety", "Dirujuk ke perlindungan anak", "child-safety escalations",
+    ("actions_escalate_child_safety", "Dieskalasi ke petugas perlindungan anak", "child-safety escalations",
      "otomatis bila ada tanda anak; ditangani petugas perlindungan anak"),
 )
 _MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
            "November", "Desember")
 _MONTHS_SHORT = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
-_WITA = frozenset({"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"})
-_WIT = frozenset({"81", "82", "91", "92", "93", "94", "95", "96"})
 
 # Frames (mm): the chart spans the text width of an A4 page; the map leaves room for the list beside it.
 CHART_W, CHART_H = 182.0, 46.0
@@ -246,7 +244,7 @@ def report_view(data: ReportData) -> ReportView:
     map_drawing, map_note = _map(data, children, hotspot_rows, k, child_level)
     kota = ".".join(data.code.split(".")[:2])
     kota_name = regions.region_name(kota) or f"kabupaten/kota {kota}"
-    zone_name, zone = time_zone(data.code)
+    zone_name, zone = regions.time_zone(data.code)
     generated = data.generated_at if data.generated_at.tzinfo else data.generated_at.replace(tzinfo=UTC)
     local = generated.astimezone(zone)
 
@@ -361,17 +359,6 @@ def _day(d: date) -> str:
     return f"{d.day} {_MONTHS[d.month - 1]}"
 
 
-def time_zone(code: str) -> tuple[str, timezone]:
-    province = code[:2]
-    if province in _WITA:
-        return "WITA", timezone(timedelta(hours=8), "WITA")
-    if province in _WIT:
-        return "WIT", timezone(timedelta(hours=9), "WIT")
-    if province.isdigit():
-        return "WIB", timezone(timedelta(hours=7), "WIB")
-    return "UTC", UTC
-
-
 # -- children and their classes --------------------------------------------------------------------
 
 
@@ -418,7 +405,7 @@ def _hotspot_rows(hot: Mapping[str, Any], k: int) -> list[HotspotRow]:
             label=_letters(i),
             accounts=str(cell.get("accounts", "")),
             previous=str(previous.get("display", "-")),
-            change="-" if change is None else (f"+{change}" if change > 0 else str(change)),
+            change=str(change or "-").split(" / ")[0],
             emerging=bool(cell.get("emerging")),
             resolution=resolution,
             note="; ".join(notes),

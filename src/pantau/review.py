@@ -11,11 +11,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from pantau import audit
-from pantau.actions import SAFETY_REVIEW_DONE, SAFETY_REVIEW_FACT, take_action
+from pantau.actions import SAFETY_REVIEW_DONE, SAFETY_REVIEW_FACT, notify_appeal_upheld, take_action
 from pantau.auth import Principal, Role
 from pantau.errors import ConflictError, ForbiddenError, InputError, NotFoundError
 from pantau.ingest import RETENTION
@@ -23,21 +23,37 @@ from pantau.store.schema import ActionRecord, Appeal, Case, ChildSafetyRecord, E
 
 Decision = Literal["confirm", "dismiss", "escalate"]
 CONFIRM_ACTIONS = ("hide_nearby", "warn", "suspend")
-# Who may undo a child-safety escalation (dismiss its case, decide an appeal in it): a moderator can
-# add an action to such a case, never take the escalation back.
+# Who works a child-safety case (claims and decides it, decides an appeal in it). A moderator's
+# "hide from nearby" closed such a case and replaced the escalation's open-ended restriction with a
+# seven-day one, so moderators keep to ordinary cases.
 CHILD_SAFETY_DECIDERS = (Role.CHILD_SAFETY_OFFICER, Role.ADMIN)
+# In a child-safety case the escalation already restricts the account without an end date: a hide
+# with an end date would lift it, and a warning would tell the account. Suspending adds to it.
+CHILD_SAFETY_ACTIONS = ("suspend",)
 
 
 def _aware(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
-def queue(session: Session, *, limit: int = 50, child_safety_only: bool = False) -> list[Case]:
-    query = select(Case).where(Case.status == "open")
-    if child_safety_only:
-        query = query.where(Case.child_safety.is_(True))
+def queue(session: Session, who: Principal, *, limit: int = 50, offset: int = 0) -> list[Case]:
+    """The open cases ``who`` works, in queue order: a child-protection officer's are the child-safety
+    cases, a moderator's the others, an admin's all of them."""
+    query = _remit_filter(select(Case).where(Case.status == "open"), who)
     query = query.order_by(Case.child_safety.desc(), Case.max_score.desc(), Case.events_count.desc(), Case.id)
-    return list(session.execute(query.limit(limit)).scalars())
+    return list(session.execute(query.limit(limit).offset(offset)).scalars())
+
+
+def queue_size(session: Session, who: Principal) -> int:
+    return session.execute(_remit_filter(select(func.count(Case.id)).where(Case.status == "open"), who)).scalar_one()
+
+
+def _remit_filter(query: Any, who: Principal) -> Any:
+    if who.role is Role.CHILD_SAFETY_OFFICER:
+        return query.where(Case.child_safety.is_(True))
+    if who.role is not Role.ADMIN:
+        return query.where(Case.child_safety.is_(False))
+    return query
 
 
 def get_case(session: Session, case_id: int) -> Case:
@@ -65,9 +81,25 @@ def locked_case(session: Session, case_id: int) -> Case:
     return case
 
 
+def in_remit(case: Case, who: Principal) -> bool:
+    """Whether ``who`` works (and may read) ``case``: child-safety cases are for child-protection
+    officers and admins, the others for moderators and admins."""
+    return who.role is Role.ADMIN or case.child_safety == (who.role is Role.CHILD_SAFETY_OFFICER)
+
+
+def visible_case(session: Session, case_id: int, who: Principal) -> Case:
+    """The case, or NotFoundError for one outside ``who``'s remit (as if it did not exist)."""
+    case = get_case(session, case_id)
+    if not in_remit(case, who):
+        raise NotFoundError(f"case {case_id} does not exist")
+    return case
+
+
 def _officer_scope(case: Case, who: Principal) -> None:
     if who.role is Role.CHILD_SAFETY_OFFICER and not case.child_safety:
         raise ForbiddenError(f"case {case.id} is not a child-safety case: a child-protection officer works those only")
+    if case.child_safety and who.role not in CHILD_SAFETY_DECIDERS:
+        raise ForbiddenError(f"case {case.id} is a child-safety case: a child-protection officer decides it")
 
 
 def claim(session: Session, case_id: int, who: Principal, minutes: int) -> Case:
@@ -118,10 +150,12 @@ def decide(session: Session, case_id: int, who: Principal, decision: Decision, r
                             "released or expired)")
     if decision == "confirm" and action not in CONFIRM_ACTIONS:
         raise InputError(f"confirm needs an action: one of {', '.join(CONFIRM_ACTIONS)}")
+    if decision == "confirm" and case.child_safety and action not in CHILD_SAFETY_ACTIONS:
+        raise InputError(f"case {case_id} is a child-safety case: the escalation already restricts the account "
+                         f"with no end date; confirm it with {' or '.join(CHILD_SAFETY_ACTIONS)}, or escalate or "
+                         "dismiss")
     if decision != "confirm" and action is not None:
         raise InputError(f"an action is given only with confirm; {decision} takes none")
-    if decision == "dismiss" and case.child_safety and who.role not in CHILD_SAFETY_DECIDERS:
-        raise ForbiddenError(f"case {case_id} is a child-safety case: only a child-protection officer can dismiss it")
     now = datetime.now(UTC)
     session.add(Review(case_id=case_id, user_id=who.id, decision=decision, action=action, reason=reason, at=now))
     # In a child-safety case the reviewer's words stay in pantau: the account must not learn of it.
@@ -263,6 +297,8 @@ def decide_appeal(session: Session, appeal_id: int, who: Principal, outcome: Lit
                            f"Keberatan diterima / the appeal succeeded: {reason}"], reviewed=True)
         if child_safety and action.case_id is not None:
             _end_escalation(session, action.case_id)
+    else:
+        notify_appeal_upheld(session, appeal_id, action, reason, child_safety=_child_safety(session, action))
     audit.record(session, who.actor, "appeal.decide", f"appeal:{appeal_id}", {"outcome": outcome, "reason": reason})
     return appeal
 

@@ -5,7 +5,15 @@ safety escalations, field reports received, and the share of nearby profiles fla
 is suppressed (shown as "< k") when fewer than k distinct accounts stand behind it (k = 10 by
 default, never below 5). Suppression is complementary: wherever a total is shown beside its parts
 (a region beside its sub-regions), enough further parts are suppressed that no suppressed part can
-be recovered by subtraction. Nothing here returns an account id, a text, a name or a coordinate.
+be recovered by subtraction. It is also consistent across levels: a region hidden in its parent's
+view (a kelurahan in its kecamatan's, a kecamatan in its kota's) is hidden in its own view too, and
+enough of its own parts with it that they do not add up to it — else a camat could ask for the
+kelurahan directly and subtract.
+
+Weeks are ISO weeks in the region's own time zone (WIB, WITA or WIT), and only complete ones: a
+week appears once its Sunday has ended, and always whole, so figures for the same week never
+differ by the day they were asked for (that would give daily counts by subtraction).
+Nothing here returns an account id, a text, a name or a coordinate.
 """
 
 from __future__ import annotations
@@ -13,14 +21,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from pantau.errors import InputError
-from pantau.store.schema import ActionRecord, Event
+from pantau.store.schema import ActionRecord, Event, as_utc
 
 MIN_K = 5
 # The days a report may ask for: pantau holds no events before 2000, and the calendar arithmetic of
@@ -56,9 +64,9 @@ class Cell:
     accounts: int
 
 
-def raw_cells(session: Session, codes: Sequence[str], start: datetime, end: datetime, bucket: str = "week"
-              ) -> dict[str, dict[str, dict[str, Cell]]]:
-    """code → week → metric → Cell, counted from stored decisions and actions."""
+def raw_cells(session: Session, codes: Sequence[str], start: datetime, end: datetime, bucket: str = "week",
+              zone: tzinfo = UTC) -> dict[str, dict[str, dict[str, Cell]]]:
+    """code → week (or day) in ``zone`` → metric → Cell, counted from stored decisions and actions."""
     out: dict[str, dict[str, dict[str, Cell]]] = {c: defaultdict(dict) for c in codes}
     by_level: dict[int, list[str]] = defaultdict(list)
     for code in codes:
@@ -71,7 +79,11 @@ def raw_cells(session: Session, codes: Sequence[str], start: datetime, end: date
             accounts.add(account)
         groups[(code, week, metric)] = (count + 1, accounts)
 
-    key = BUCKETS[bucket]
+    bucket_of = BUCKETS[bucket]
+
+    def key(moment: datetime) -> str:
+        return bucket_of(as_utc(moment).astimezone(zone))
+
     for level, level_codes in by_level.items():
         column = LEVEL_COLUMN[level]
         rows = session.execute(
@@ -114,19 +126,29 @@ def _shown(cell: Cell | None, k: int) -> dict[str, Any]:
     return {"value": cell.value, "display": str(cell.value), "suppressed": False}
 
 
-def protect(total: Cell | None, parts: dict[str, Cell | None], k: int) -> tuple[dict[str, Any], dict[str, dict]]:
+def _hidden(k: int) -> dict[str, Any]:
+    return {"value": None, "display": f"< {k}", "suppressed": True, "complementary": True}
+
+
+def protect(total: Cell | None, parts: dict[str, Cell | None], k: int, hide_total: bool = False
+            ) -> tuple[dict[str, Any], dict[str, dict]]:
     """Suppress small cells, then complementary cells, so no part can be recovered from the total.
 
     After primary suppression, if the total is shown and the suppressed parts' sum is recoverable
     (total minus the shown parts), keep suppressing the smallest shown non-zero parts until at least
-    two are suppressed and together they stand for at least k accounts.
+    two are suppressed and together they stand for at least k accounts. ``hide_total``: the total is
+    hidden elsewhere (in the parent region's view), so it is hidden here too, and parts are hidden
+    by the same rule so that the shown ones do not add up to it.
     """
     shown_total = _shown(total, k)
     shown = {code: _shown(cell, k) for code, cell in parts.items()}
-    if not shown_total["suppressed"] and total is not None and total.value:
+    forced = hide_total and not shown_total["suppressed"]
+    if forced:
+        shown_total = _hidden(k)
+    if (forced or not shown_total["suppressed"]) and total is not None and total.value:
         while True:
             hidden = [c for c, s in shown.items() if s["suppressed"]]
-            if not hidden:
+            if not hidden and not forced:
                 break
             hidden_accounts = sum(parts[c].accounts for c in hidden if parts[c] is not None)  # type: ignore[union-attr]
             if len(hidden) >= 2 and hidden_accounts >= k:
@@ -134,15 +156,15 @@ def protect(total: Cell | None, parts: dict[str, Cell | None], k: int) -> tuple[
             candidates = sorted((parts[c].value, c) for c, s in shown.items()  # type: ignore[union-attr]
                                 if not s["suppressed"] and parts[c] is not None and parts[c].value > 0)  # type: ignore[union-attr]
             if not candidates:
-                shown_total = {"value": None, "display": f"< {k}", "suppressed": True}
+                if not forced:
+                    shown_total = {"value": None, "display": f"< {k}", "suppressed": True}
                 break
-            shown[candidates[0][1]] = {"value": None, "display": f"< {k}", "suppressed": True,
-                                       "complementary": True}
+            shown[candidates[0][1]] = _hidden(k)
     return shown_total, shown
 
 
-def weeks_between(start: datetime, end: datetime, bucket: str = "week") -> list[str]:
-    weeks, day = [], start
+def weeks_between(start: datetime, end: datetime, bucket: str = "week", zone: tzinfo = UTC) -> list[str]:
+    weeks, day = [], start.astimezone(zone)
     while day < end:
         week = BUCKETS[bucket](day)
         if week not in weeks:
@@ -152,21 +174,35 @@ def weeks_between(start: datetime, end: datetime, bucket: str = "week") -> list[
 
 
 def region_stats(session: Session, code: str, children: Iterable[str], start: datetime, end: datetime,
-                 k: int = DEFAULT_K, bucket: str = "week") -> dict[str, Any]:
-    """Weekly figures for ``code`` and its direct sub-regions, protected for publication."""
+                 k: int = DEFAULT_K, bucket: str = "week", ancestors: Sequence[tuple[str, Sequence[str]]] = (),
+                 zone: tzinfo = UTC) -> dict[str, Any]:
+    """Weekly figures for ``code`` and its direct sub-regions, protected for publication.
+
+    ``ancestors``: the regions above ``code`` whose views are published too, top down, each with its
+    direct sub-regions (``regions.lineage``); what their views hide stays hidden in this one."""
     if k < MIN_K:
         raise ValueError(f"k must be at least {MIN_K}")
     children = list(children)
-    cells = raw_cells(session, [code, *children], start, end, bucket)
-    weeks = weeks_between(start, end, bucket)
+    chain = [(a, list(a_children)) for a, a_children in ancestors]
+    codes = dict.fromkeys([*(c for a, a_children in chain for c in (a, *a_children)), code, *children])
+    cells = raw_cells(session, list(codes), start, end, bucket, zone)
+    weeks = weeks_between(start, end, bucket, zone)
+    path = [*(a for a, _ in chain[1:]), code] if chain else []  # each ancestor's sub-region towards ``code``
     region_weeks, child_weeks = [], {c: [] for c in children}  # type: ignore[var-annotated]
     for week in weeks:
         row: dict[str, Any] = {bucket: week}
         child_rows: dict[str, dict[str, Any]] = {c: {bucket: week} for c in children}
         for metric in METRICS:
-            total = cells[code].get(week, {}).get(metric)
-            parts = {c: cells[c].get(week, {}).get(metric) for c in children}
-            shown_total, shown_parts = protect(total, parts, k)
+            def cell(region: str, week: str = week, metric: str = metric) -> Cell | None:
+                return cells[region].get(week, {}).get(metric)
+
+            hidden_above = False
+            for (ancestor, siblings), step in zip(chain, path, strict=True):
+                _, above = protect(cell(ancestor), {c: cell(c) for c in siblings}, k, hidden_above)
+                hidden_above = bool(above.get(step, {}).get("suppressed"))
+            total = cell(code)
+            parts = {c: cell(c) for c in children}
+            shown_total, shown_parts = protect(total, parts, k, hidden_above)
             row[metric] = shown_total
             for c in children:
                 child_rows[c][metric] = shown_parts[c]
@@ -175,8 +211,9 @@ def region_stats(session: Session, code: str, children: Iterable[str], start: da
         for c in children:
             _share(child_rows[c])
             child_weeks[c].append(child_rows[c])
-    return {"code": code, "k": k, "granularity": bucket, "from": start.date().isoformat(),
-            "to": (end - timedelta(days=1)).date().isoformat(),
+    first, last = start.astimezone(zone), (end - timedelta(days=1)).astimezone(zone)
+    return {"code": code, "k": k, "granularity": bucket, "from": first.date().isoformat(),
+            "to": last.date().isoformat(), "time_zone": first.tzname(),
             "weeks": region_weeks, "children": [{"code": c, "weeks": child_weeks[c]} for c in children]}
 
 
@@ -192,19 +229,32 @@ def _share(row: dict[str, Any]) -> None:
         row["share_profiles_flagged"] = {"value": round(share, 3), "display": f"{share:.1%}", "suppressed": False}
 
 
-def period(from_: date | None, to: date | None, weeks: int = 8) -> tuple[datetime, datetime]:
-    """[start, end) in UTC; defaults to the last ``weeks`` ISO weeks up to today."""
+def period(from_: date | None, to: date | None, weeks: int = 8, zone: tzinfo = UTC, *, whole_weeks: bool = True,
+           now: datetime | None = None) -> tuple[datetime, datetime]:
+    """[start, end) as moments, midnights in ``zone``. With ``whole_weeks`` (the default, and all
+    officials get): every complete ISO week that has a day in [from, to], Monday to Sunday; a week
+    still running is left out. Defaults to the last ``weeks`` complete weeks. Days (platform staff
+    only): exactly [from, to]."""
     for day in (from_, to):
         if day is not None and not FIRST_DAY <= day <= LAST_DAY:
             raise InputError(f"{day.isoformat()} is out of range: days run from {FIRST_DAY} to {LAST_DAY}")
-    today = datetime.now(UTC).date()
-    if to is not None and to > today + timedelta(days=1):  # a day of slack for time zones east of UTC
-        raise InputError(f"{to.isoformat()} is in the future: figures exist up to today")
-    end_day = (to or today) + timedelta(days=1)
-    start_day = from_ or (end_day - timedelta(weeks=weeks))
-    if start_day >= end_day:
-        raise InputError("'from' must be before 'to'")
-    if (end_day - start_day).days > 366:
+    today = (now or datetime.now(UTC)).astimezone(zone).date()
+    if to is not None and to > today:
+        raise InputError(f"{to.isoformat()} is in the future: figures exist up to today ({today.isoformat()})")
+    if from_ is not None and to is not None and from_ > to:
+        raise InputError("'from' must not be after 'to'")
+    if whole_weeks:
+        this_monday = today - timedelta(days=today.weekday())  # the running week is not shown
+        end_day = min((to or today) - timedelta(days=(to or today).weekday()) + timedelta(weeks=1), this_monday)
+        start_day = (from_ - timedelta(days=from_.weekday())) if from_ else end_day - timedelta(weeks=weeks)
+        if start_day >= end_day:
+            sunday = this_monday + timedelta(days=6)
+            raise InputError(f"no complete week in this period yet: the week of {start_day.isoformat()} ends on "
+                             f"Sunday {sunday.isoformat()}; figures are shown for whole weeks only")
+    else:
+        end_day = (to or today) + timedelta(days=1)
+        start_day = from_ or (end_day - timedelta(weeks=weeks))
+    if (end_day - start_day).days > 371:
         raise InputError("a period is at most one year")
-    return (datetime(start_day.year, start_day.month, start_day.day, tzinfo=UTC),
-            datetime(end_day.year, end_day.month, end_day.day, tzinfo=UTC))
+    return (datetime(start_day.year, start_day.month, start_day.day, tzinfo=zone).astimezone(UTC),
+            datetime(end_day.year, end_day.month, end_day.day, tzinfo=zone).astimezone(UTC))

@@ -13,6 +13,7 @@ One namespace per deployment (``PANTAU_STREAM``, default ``pantau``) names every
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,8 @@ from nats.js.errors import APIError, NotFoundError
 
 from pantau.config import Settings
 from pantau.errors import ConfigError
+
+log = logging.getLogger(__name__)
 
 DEDUPE_WINDOW = 120.0  # seconds: a replay within this window is dropped by NATS; later ones by the database
 DEAD_LETTER_DAYS = 30
@@ -56,11 +59,22 @@ class Names:
                    consumer="workers")
 
 
+async def _report(exc: Exception) -> None:
+    log.warning("NATS connection: %s: %s", type(exc).__name__, exc)  # one line, not a traceback every 2 s
+
+
 async def connect(settings: Settings, name: str) -> Client:
-    """A NATS connection that keeps reconnecting; a clear error if no server answers at start."""
+    """A NATS connection that keeps reconnecting once up; a clear error if no server answers at start.
+
+    With reconnection allowed, nats-py would retry a first connection that fails forever (and print
+    a traceback each time), so the first contact is a plain connection that gives up after a second try."""
     try:
+        probe = await nats.connect(settings.nats_url, name=name, connect_timeout=5, allow_reconnect=False,
+                                   max_reconnect_attempts=1, reconnect_time_wait=0.5,
+                                   error_cb=_report)
+        await probe.close()
         return await nats.connect(settings.nats_url, name=name, connect_timeout=5, max_reconnect_attempts=-1,
-                                  allow_reconnect=True)
+                                  allow_reconnect=True, error_cb=_report)
     except (OSError, nats.errors.NoServersError, TimeoutError) as exc:
         raise ConfigError(f"cannot reach NATS at {settings.nats_url} ({type(exc).__name__}: {exc}); "
                           "start nats-server with JetStream (-js) or set PANTAU_NATS_URL") from None

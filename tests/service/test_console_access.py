@@ -48,6 +48,7 @@ MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("GET", "/console/admin"): {Role.ADMIN},
     ("POST", "/console/admin/users"): {Role.ADMIN},
     ("POST", "/console/admin/users/{user_id}/toggle"): {Role.ADMIN},
+    ("POST", "/console/admin/webhooks/retry"): {Role.ADMIN},
     ("GET", "/console/audit"): {Role.AUDITOR, Role.ADMIN},
 }
 FORMS: dict[str, dict[str, str]] = {

@@ -133,8 +133,13 @@ def test_child_offer_creates_a_frozen_escalation_record(service: Service) -> Non
     assert [r["case_id"] for r in records] == [d["case_id"]]
     created, until = records[0]["created_at"], records[0]["retention_until"]
     assert int(until[:4]) * 12 + int(until[5:7]) - int(created[:4]) * 12 - int(created[5:7]) == 12  # one year
-    queue = service.client.get("/v1/cases", headers=service.headers(Role.MODERATOR)).json()
-    assert queue[0]["child_safety"] is True  # child safety first in the queue
+    _offer_case(service, "o-cs", "acc-o-cs")
+    queue = service.client.get("/v1/cases", headers=service.headers(Role.ADMIN)).json()
+    assert [c["child_safety"] for c in queue] == [True, False]  # child safety first in the queue
+    officer = service.client.get("/v1/cases", headers=service.headers(Role.CHILD_SAFETY_OFFICER)).json()
+    moderator = service.client.get("/v1/cases", headers=service.headers(Role.MODERATOR))
+    assert [c["id"] for c in officer] == [d["case_id"]]
+    assert d["case_id"] not in [c["id"] for c in moderator.json()] and moderator.headers["X-Total-Count"] == "1"
 
 
 def test_frozen_evidence_cannot_be_deleted(service: Service) -> None:
@@ -235,17 +240,22 @@ def _offer_case(service: Service, event_id: str, account: str) -> int:
     return _case_of(service, event_id, account, "open BO 300 include room", "hide_nearby")
 
 
-def test_only_a_child_protection_officer_can_dismiss_a_child_safety_case(service: Service) -> None:
-    """A moderator may add an action to a child-safety case but not take the escalation back; the
-    officer's dismissal closes the escalation record with the case."""
+def test_only_a_child_protection_officer_works_a_child_safety_case(service: Service) -> None:
+    """A moderator can neither claim, decide nor read a child-safety case (a moderator's "hide from
+    nearby" had closed one and replaced the escalation's open-ended restriction with a seven-day
+    one); the officer's dismissal closes the escalation record with the case."""
     case_id = _child_case(service, "cs-1", "acc-cs1")
     moderator, officer = service.headers(Role.MODERATOR), service.headers(Role.CHILD_SAFETY_OFFICER)
-    assert service.client.post(f"/v1/cases/{case_id}/claim", headers=moderator).status_code == 200
+    refused = service.client.post(f"/v1/cases/{case_id}/claim", headers=moderator)
+    assert refused.status_code == 403 and "child-protection officer" in refused.json()["error"]
     refused = service.client.post(f"/v1/cases/{case_id}/decide", headers=moderator,
                                   json={"decision": "dismiss", "reason": "bercanda"})
-    assert refused.status_code == 403 and "child-protection officer" in refused.json()["error"]
-    assert service.client.post(f"/v1/cases/{case_id}/release", headers=moderator).status_code == 200
+    assert refused.status_code == 403
+    assert service.client.get(f"/v1/cases/{case_id}", headers=moderator).status_code == 404
     assert service.client.post(f"/v1/cases/{case_id}/claim", headers=officer).status_code == 200
+    hide = service.client.post(f"/v1/cases/{case_id}/decide", headers=officer,
+                               json={"decision": "confirm", "action": "hide_nearby", "reason": "x"})
+    assert hide.status_code == 400 and "no end date" in hide.json()["error"]
     assert service.client.post(f"/v1/cases/{case_id}/decide", headers=officer,
                                json={"decision": "dismiss", "reason": "tidak ada anak / no child"}).status_code == 200
     records = service.client.get("/v1/child-safety", headers=officer).json()
@@ -309,7 +319,7 @@ def test_an_escalation_notice_does_not_tell_the_account_about_child_protection()
     assert "15th" not in for_account and "child-safety" not in for_account
     assert "perlindungan anak" not in for_account and "child-protection" not in for_account
     assert "safety review" in statement["en"]["decision"]
-    assert "child-protection officer" in statement["platform_note"]["en"]
+    assert "platform_note" not in statement  # the note goes beside the statement (the webhook body), never in it
     restored = statement_of_reasons("restore", automated=False, rule="appeal:restore", policy_version="2026.11.1",
                                     facts=["x"], ends_at=None, reviewed=True)
     assert "nothing to appeal" in restored["en"]["redress"] and "platform_note" not in restored
@@ -318,11 +328,11 @@ def test_an_escalation_notice_does_not_tell_the_account_about_child_protection()
 def test_a_child_safety_case_tells_the_account_nothing_and_officers_keep_to_such_cases(service: Service) -> None:
     from pantau.actions import SAFETY_REVIEW_FACT
 
-    moderator, officer = service.headers(Role.MODERATOR), service.headers(Role.CHILD_SAFETY_OFFICER)
+    officer = service.headers(Role.CHILD_SAFETY_OFFICER)
     case_id = _child_case(service, "cs-3", "acc-cs3")
-    service.client.post(f"/v1/cases/{case_id}/claim", headers=moderator)
+    service.client.post(f"/v1/cases/{case_id}/claim", headers=officer)
     reason = "menawarkan siswi SMP 15 tahun"
-    assert service.client.post(f"/v1/cases/{case_id}/decide", headers=moderator,
+    assert service.client.post(f"/v1/cases/{case_id}/decide", headers=officer,
                                json={"decision": "confirm", "action": "suspend", "reason": reason}).status_code == 200
     actions = service.client.get(f"/v1/cases/{case_id}", headers=officer).json()["actions"]
     suspend = next(a for a in actions if a["type"] == "suspend")
@@ -355,3 +365,23 @@ def test_a_reviewers_escalation_opens_an_audited_record(service: Service) -> Non
     assert [(r["case_id"], r["status"]) for r in records] == [(case_id, "open")]
     audit = service.client.get("/v1/audit", headers=service.headers(Role.AUDITOR)).json()
     assert any(e["action"] == "child_safety.escalate" and e["subject"] == f"case:{case_id}" for e in audit)
+
+
+def test_a_user_report_of_a_child_goes_to_child_protection_first(service: Service) -> None:
+    """A report whose reason says a child is involved is an escalation record for an officer (at the
+    top of their queue), whatever its text scores; nothing is sent to the platform on a report alone."""
+    officer, moderator = service.headers(Role.CHILD_SAFETY_OFFICER), service.headers(Role.MODERATOR)
+    _offer_case(service, "o-ur", "acc-o-ur")
+    report = {"event_id": "ur-1", "kind": "user_report", "occurred_at": NOW, "reporter_id": "u-77",
+              "reported_account_id": "acc-ur", "reason": "child_exploitation",
+              "text": "dia nawarin adiknya buat dibooking"}
+    d = service.client.post("/v1/events", json=report, headers=service.headers(Role.PLATFORM)).json()
+    assert d["case_id"] is not None
+    records = service.client.get("/v1/child-safety", headers=officer).json()
+    assert [r["case_id"] for r in records] == [d["case_id"]]
+    assert [c["id"] for c in service.client.get("/v1/cases", headers=officer).json()] == [d["case_id"]]
+    assert d["case_id"] not in [c["id"] for c in service.client.get("/v1/cases", headers=moderator).json()]
+    assert service.client.get(f"/v1/cases/{d['case_id']}", headers=officer).json()["actions"] == []
+    ordinary = report | {"event_id": "ur-2", "reported_account_id": "acc-ur2", "reason": "spam", "text": "spam"}
+    d2 = service.client.post("/v1/events", json=ordinary, headers=service.headers(Role.PLATFORM)).json()
+    assert d2["case_id"] in [c["id"] for c in service.client.get("/v1/cases", headers=moderator).json()]

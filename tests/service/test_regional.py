@@ -77,7 +77,7 @@ def test_unknown_or_malformed_region(service: Service, camat: dict[str, str]) ->
     assert service.client.get("/v1/regions/99.99.99/stats", headers=camat).status_code == 404
     assert service.client.get("/v1/regions/malang/stats", headers=camat).status_code == 422
     r = service.client.get("/v1/regions/35.73.05/stats?from=2026-12-01&to=2026-11-01", headers=camat)
-    assert r.status_code == 400 and "before" in r.json()["error"]
+    assert r.status_code == 400 and "after" in r.json()["error"]
     for path in ("stats", "hotspots", "report.pdf", "report.html"):
         for day in ("9999-12-31", "0001-01-01"):  # their calendar arithmetic had overflowed: a 500
             r = service.client.get(f"/v1/regions/35.73.05/{path}?to={day}", headers=camat)
@@ -117,9 +117,12 @@ def test_regions_import_reports_problems(service: Service, tmp_path: Path) -> No
 
 
 def test_hotspot_is_shown_coarsened_and_flagged_emerging(service: Service, camat: dict[str, str]) -> None:
-    from datetime import UTC, datetime, timedelta
+    from datetime import UTC, datetime, timedelta, timezone
 
-    when = datetime.now(UTC) - timedelta(hours=2)
+    wib = timezone(timedelta(hours=7))
+    today = datetime.now(UTC).astimezone(wib).date()
+    saturday = today - timedelta(days=today.weekday() + 2)  # in the last complete week
+    when = datetime(saturday.year, saturday.month, saturday.day, 21, tzinfo=wib)
     occurred = when.isoformat()
     cluster = offers(12, TLOGOMAS, "h")
     for i, e in enumerate(cluster):  # a dozen accounts within a few hundred metres
@@ -132,12 +135,15 @@ def test_hotspot_is_shown_coarsened_and_flagged_emerging(service: Service, camat
         e["location"] = {"lat": -7.9450, "lon": 112.6150}
         e["occurred_at"] = occurred
     post(service, cluster + lone)
-    # the week of the events (two hours ago may be last week, early on a Monday)
-    body = service.client.get(f"/v1/regions/35.73.05/hotspots?to={when.date().isoformat()}", headers=camat).json()
+    body = service.client.get(f"/v1/regions/35.73.05/hotspots?to={saturday.isoformat()}", headers=camat).json()
     assert body["cells"], body
     top = body["cells"][0]
-    assert top["accounts"] >= 10 and top["emerging"] is True and top["resolution"] <= 8
-    assert all(c["accounts"] >= 10 for c in body["cells"])
+    # a band, never the exact count: 12 accounts read "10–19"
+    assert top["accounts"] == "10–19" and top["emerging"] is True and top["resolution"] <= 8
+    assert all(c["accounts_at_least"] >= 10 for c in body["cells"])
+    assert top["previous_week"] == {"display": "0", "suppressed": False} and top["change"] == "naik / up"
+    # the default is the last complete week: the same
+    assert service.client.get("/v1/regions/35.73.05/hotspots", headers=camat).json()["cells"] == body["cells"]
     assert "h-acc" not in json.dumps(body) and "x-acc" not in json.dumps(body)
     assert service.client.get("/v1/regions/35.73.02/hotspots", headers=camat).status_code == 403
 
@@ -226,3 +232,59 @@ def test_an_official_files_field_reports_only_in_their_own_area(service: Service
     post(service, platform_reports)
     mine = service.client.get("/v1/field-reports", headers=camat).json()
     assert [m["id"] for m in mine] == [r.json()["id"]]  # only the official's own, found in the database
+
+
+def _week(service: Service, code: str, headers: dict[str, str], to: str = "2026-11-29") -> dict:
+    r = service.client.get(f"/v1/regions/{code}/stats?from=2026-11-23&to={to}", headers=headers)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_a_figure_hidden_in_the_kecamatan_stays_hidden_in_the_kelurahan(service: Service,
+                                                                        camat: dict[str, str]) -> None:
+    """3 accounts in one kelurahan are hidden, so a second one (12) is hidden beside them; asking for
+    that kelurahan on its own must not give 12 back (50 − 15 − 20 − 12 = 3)."""
+    post(service, offers(3, TUNGGULWULUNG, "a") + offers(12, MERJOSARI, "b") + offers(15, TLOGOMAS, "c")
+         + offers(20, "35.73.05.1004", "d"))
+    kecamatan = _week(service, "35.73.05", camat)
+    assert kecamatan["weeks"][0]["accounts_detected"]["display"] == "50"
+    shown = {c["code"]: c["weeks"][0]["accounts_detected"] for c in kecamatan["children"]}
+    assert shown[TUNGGULWULUNG]["display"] == "< 10"
+    assert shown[MERJOSARI]["display"] == "< 10" and shown[MERJOSARI]["complementary"] is True
+    assert shown[TLOGOMAS]["display"] == "15" and shown["35.73.05.1004"]["display"] == "20"
+    own = _week(service, MERJOSARI, camat)["weeks"][0]["accounts_detected"]
+    assert own["suppressed"] is True and own["display"] == "< 10" and "12" not in json.dumps(own)
+    assert _week(service, TLOGOMAS, camat)["weeks"][0]["accounts_detected"]["display"] == "15"
+
+
+def test_weeks_are_whole_so_no_daily_figure_can_be_subtracted(service: Service, camat: dict[str, str]) -> None:
+    monday = [e | {"occurred_at": "2026-11-23T10:00:00+07:00"} for e in offers(12, TLOGOMAS, "mon")]
+    friday = [e | {"occurred_at": "2026-11-27T10:00:00+07:00"} for e in offers(11, TLOGOMAS, "fri")]
+    post(service, monday + friday)
+    figures = {to: _week(service, TLOGOMAS, camat, to)["weeks"] for to in ("2026-11-23", "2026-11-25", "2026-11-29")}
+    for weeks in figures.values():
+        assert [w["week"] for w in weeks] == ["2026-W48"]
+        assert weeks[0]["accounts_detected"]["display"] == "23"  # the whole week, whatever day was asked for
+    body = _week(service, TLOGOMAS, camat)
+    assert (body["from"], body["to"], body["time_zone"]) == ("2026-11-23", "2026-11-29", "WIB")
+
+
+def test_weeks_are_counted_in_local_time(service: Service, camat: dict[str, str]) -> None:
+    """Monday 03:00 WIB is Sunday 20:00 UTC: the event belongs to the Monday's week (W48), not W47."""
+    early = [e | {"occurred_at": "2026-11-23T03:00:00+07:00"} for e in offers(10, TLOGOMAS, "early")]
+    post(service, early)
+    body = service.client.get(f"/v1/regions/{TLOGOMAS}/stats?from=2026-11-16&to=2026-11-29", headers=camat).json()
+    weeks = {w["week"]: w["accounts_detected"]["display"] for w in body["weeks"]}
+    assert weeks == {"2026-W47": "0", "2026-W48": "10"}
+
+
+def test_the_week_still_running_is_not_shown(service: Service, camat: dict[str, str]) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    today = (datetime.now(UTC) + timedelta(hours=7)).date()
+    r = service.client.get(f"/v1/regions/{TLOGOMAS}/stats?from={today.isoformat()}&to={today.isoformat()}",
+                           headers=camat)
+    assert r.status_code == 400 and "no complete week" in r.json()["error"]
+    last = service.client.get(f"/v1/regions/{TLOGOMAS}/stats", headers=camat).json()
+    assert last["to"] == (today - timedelta(days=today.weekday() + 1)).isoformat()  # last Sunday
+    assert len(last["weeks"]) == 8

@@ -39,25 +39,37 @@ def region_stats(code: Code, who: Viewer, st: State, session: DB,
     check_scope(who, code)
     if granularity == "day" and who.role is Role.REGIONAL_OFFICIAL:
         raise ForbiddenError("daily figures are for the platform's own staff; officials get ISO weeks")
-    start, end = stats.period(from_, to)
+    zone = regions.time_zone(code)[1]
+    start, end = stats.period(from_, to, zone=zone, whole_weeks=granularity == "week")
     children = regions.children(code) if stats.level_of(code) < 4 else []
-    out = stats.region_stats(session, code, children, start, end, st.settings.suppression_k, granularity)
+    out = stats.region_stats(session, code, children, start, end, st.settings.suppression_k, granularity,
+                             regions.lineage(code), zone)
     out["name"] = regions.region_name(code)
     for child in out["children"]:
         child["name"] = regions.region_name(child["code"])
     return out
 
 
-@router.get("/{code}/hotspots", summary="H3 cells with at least k accounts offering sex this week, and trends")
+@router.get("/{code}/hotspots", summary="H3 cells with at least k accounts offering sex in a week, and trends")
 def region_hotspots(code: Code, who: Viewer, st: State, session: DB,
-                    to: Annotated[date | None, Query(description="last day of the week to show")] = None
+                    to: Annotated[date | None, Query(description="a day of the week to show (default: the last "
+                                                                 "complete week)")] = None
                     ) -> dict[str, Any]:
     check_scope(who, code)
-    _, end = stats.period(None, to)
-    return hotspots.hotspots(session, code, end, st.settings.suppression_k)
+    zone = regions.time_zone(code)[1]
+    _, end = stats.period(None, to, zone=zone)
+    return hotspots.hotspots(session, code, end, st.settings.suppression_k, zone)
 
 
-_LEVEL = {"kabupaten_kota": "", "kecamatan": "Kecamatan", "kelurahan_desa": "Kelurahan/Desa", "provinsi": "Provinsi"}
+_LEVEL = {"kabupaten_kota": "", "kecamatan": "Kecamatan", "provinsi": "Provinsi"}
+
+
+def _level_word(code: str) -> str:
+    """How a region's level is named before it: a village-level code of 1xxx is a kelurahan, 2xxx a desa."""
+    level = regions.level(code)
+    if level == "kelurahan_desa":
+        return "Kelurahan" if code.rsplit(".", 1)[-1].startswith("1") else "Desa"
+    return _LEVEL.get(level, "")
 
 
 def report_data(session: DB, code: str, to: date | None, k: int) -> Any:
@@ -69,9 +81,10 @@ def report_data(session: DB, code: str, to: date | None, k: int) -> Any:
     from pantau.report import ReportData
     from pantau.store.schema import RegionPolygon
 
-    start, end = stats.period(None, to, weeks=8)
+    zone = regions.time_zone(code)[1]
+    start, end = stats.period(None, to, weeks=8, zone=zone)
     children = regions.children(code) if stats.level_of(code) < 4 else []
-    figures = stats.region_stats(session, code, children, start, end, k)
+    figures = stats.region_stats(session, code, children, start, end, k, ancestors=regions.lineage(code), zone=zone)
     figures["name"] = regions.region_name(code)
     for child in figures["children"]:
         child["name"] = regions.region_name(child["code"])
@@ -80,9 +93,9 @@ def report_data(session: DB, code: str, to: date | None, k: int) -> Any:
     own = None if children else session.execute(select(RegionPolygon).where(RegionPolygon.code == code)).scalar()
     name = regions.region_name(code) or code
     kota = regions.region_name(code[:5]) if stats.level_of(code) > 2 else None
-    label = " ".join(p for p in (_LEVEL.get(regions.level(code), ""), name) if p) + (f", {kota}" if kota else "")
+    label = " ".join(p for p in (_level_word(code), name) if p) + (f", {kota}" if kota else "")
     return ReportData(code=code, name=name, level_label=label, week=figures["weeks"][-1]["week"], stats=figures,
-                      hotspots=hotspots.hotspots(session, code, end, k), shapes=shapes,
+                      hotspots=hotspots.hotspots(session, code, end, k, zone), shapes=shapes,
                       generated_at=datetime.now(UTC), outline=shapely.from_wkb(own.geometry_wkb) if own else None)
 
 

@@ -13,7 +13,6 @@ from pantau import review
 from pantau.api.deps import DB, State, require
 from pantau.api.schemas import Id, NoNul, UtcTime
 from pantau.auth import Principal, Role
-from pantau.errors import NotFoundError
 from pantau.store.schema import ActionRecord, Appeal, Case, ChildSafetyRecord, Event, Review
 
 router = APIRouter(tags=["review"])
@@ -114,17 +113,19 @@ def _holder(case: Case) -> int | None:
     return review.claim_holder(case, datetime.now(UTC))
 
 
-@router.get("/v1/cases", response_model=list[CaseOut], summary="The review queue: child safety first, then score")
-def list_cases(who: Reviewer, session: DB, limit: Annotated[int, Query(ge=1, le=200)] = 50) -> list[dict[str, Any]]:
-    only_cs = who.role is Role.CHILD_SAFETY_OFFICER
-    return [_case_out(c, who, _holder(c)) for c in review.queue(session, limit=limit, child_safety_only=only_cs)]
+@router.get("/v1/cases", response_model=list[CaseOut], summary="The review queue: child safety first, then score",
+            description="The open cases the caller works (a child-protection officer: child-safety cases; a "
+                        "moderator: the others; an admin: all), in queue order; page with `offset`. The "
+                        "`X-Total-Count` header gives how many there are.")
+def list_cases(who: Reviewer, session: DB, response: Response, limit: Annotated[int, Query(ge=1, le=200)] = 50,
+               offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> list[dict[str, Any]]:
+    response.headers["X-Total-Count"] = str(review.queue_size(session, who))
+    return [_case_out(c, who, _holder(c)) for c in review.queue(session, who, limit=limit, offset=offset)]
 
 
 @router.get("/v1/cases/{case_id}", response_model=CaseDetail, summary="A case with its events, actions, reviews")
 def get_case(case_id: RowId, who: Reviewer, session: DB) -> dict[str, Any]:
-    case = review.get_case(session, case_id)
-    if who.role is Role.CHILD_SAFETY_OFFICER and not case.child_safety:
-        raise NotFoundError(f"case {case_id} does not exist")
+    case = review.visible_case(session, case_id, who)
     events = session.execute(select(Event).where(Event.case_id == case_id).order_by(Event.occurred_at)).scalars()
     actions = session.execute(select(ActionRecord).where(ActionRecord.case_id == case_id)
                               .order_by(ActionRecord.id)).scalars()

@@ -108,8 +108,8 @@ def region_map(shapes: Mapping[str, Any], children: Sequence[ChildRow],
     cells = [(label, c, _cell(c["h3"])) for label, c in hotspot_cells]
     if cells:
         height, project = _projector([g for _, _, g in cells])
-        out = [Shape(_path(g, project), fill_for({"value": c["accounts"]}, k), False, f"{label}: {c['accounts']}")
-               for label, c, g in cells]
+        out = [Shape(_path(g, project), fill_for({"value": c["accounts_at_least"]}, k), False,
+                     f"{label}: {c['accounts']}") for label, c, g in cells]
         return RegionMap("cells", WIDTH, round(height, 1), tuple(out), _legend(k, False))
     return RegionMap("none", WIDTH, 0.0, (), ())
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
 from pantau import audit
+from pantau.actions import retry_failed
 from pantau.api.routes_review import RowId
 from pantau.auth import Role, add_user
 from pantau.console.deps import ConsoleRoute, Form, State, Viewer, allow
@@ -78,6 +79,14 @@ def toggle_user(request: Request, user_id: RowId, st: State, found: Admin, _: Fo
         name = user.name
     st.forget_tokens()  # the API's token cache: here at once; other server processes within TOKEN_CACHE_SECONDS
     found.session.flash_next(for_request(request)("user_updated", name=name))
+    return RedirectResponse("/console/admin", status_code=303)
+
+
+@router.post("/admin/webhooks/retry", summary="Send every failed webhook delivery again")
+def retry_webhooks(request: Request, st: State, found: Admin, _: Form) -> Response:
+    with transaction(st.sessions) as db:
+        queued = retry_failed(db, found.who.actor)
+    found.session.flash_next(for_request(request)("webhooks_queued", n=queued))
     return RedirectResponse("/console/admin", status_code=303)
 
 

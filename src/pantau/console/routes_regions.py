@@ -23,26 +23,27 @@ from pantau.console.deps import ConsoleError, ConsoleRoute, Form, State, Viewer,
 from pantau.console.drawings import TREND_BASE, TREND_HEIGHT, TREND_TOP, region_map, trend_bars
 from pantau.console.i18n import for_request
 from pantau.console.render import page
-from pantau.report import report_pdf, report_view, time_zone
+from pantau.regions import time_zone
+from pantau.report import report_pdf, report_view
 from pantau.store.db import transaction
 
 router = APIRouter(prefix="/console", route_class=ConsoleRoute)
 RegionViewer = Annotated[Viewer, Depends(allow(Role.REGIONAL_OFFICIAL, Role.ADMIN))]
 Official = Annotated[Viewer, Depends(allow(Role.REGIONAL_OFFICIAL))]
-# The ISO week to show: the week of this day, counted up to and including it (default: today).
-Week = Annotated[date | None, Query(description="a day of the week to show; the week's last day for a whole "
-                                                "past week (default: today, this week so far)")]
+# The ISO week to show: the complete week that holds this day (default: the last complete week).
+Week = Annotated[date | None, Query(description="a day of the week to show (default: the last complete week; "
+                                                "a week is shown once it has ended)")]
 
 
-def week_links(to: date | None) -> tuple[date, date | None]:
-    """Days that show the week before the shown one and the week after it (whole weeks: their
-    Sundays; the week after is None when the shown week is this one). Early in a week, this week
-    has little in it yet, and last week is one click away."""
-    today = datetime.now(UTC).date()
-    shown = to or today
-    monday = shown - timedelta(days=shown.weekday())
-    following = monday + timedelta(days=7)
-    return monday - timedelta(days=1), (min(following + timedelta(days=6), today) if following <= today else None)
+def week_links(code: str, to: date | None) -> tuple[date, date | None]:
+    """Days that show the week before the shown one and the week after it (their Sundays; the week
+    after is None when the shown week is the last complete one)."""
+    today = datetime.now(UTC).astimezone(time_zone(code)[1]).date()
+    last_sunday = today - timedelta(days=today.weekday() + 1)  # the end of the last complete week
+    shown = min(to or last_sunday, last_sunday)
+    sunday = shown + timedelta(days=6 - shown.weekday())
+    following = sunday + timedelta(days=7)
+    return sunday - timedelta(days=7), (following if following <= last_sunday else None)
 
 
 @router.get("/regions", summary="Open a region's dashboard (an official's own region by default)")
@@ -64,7 +65,7 @@ def dashboard(request: Request, code: Code, st: State, found: RegionViewer, to: 
                 code=code, data=data, view=view, k=k, map=region_map(data.shapes, view.children, cells, k),
                 bars=trend_bars(data.stats["weeks"], k), trend_box=(TREND_HEIGHT, TREND_BASE, TREND_TOP),
                 zone=time_zone(code)[0], reports=mine, can_report=found.who.role is Role.REGIONAL_OFFICIAL,
-                subregions=[(c.code, c.name) for c in view.children], to=to, weeks=week_links(to))
+                subregions=[(c.code, c.name) for c in view.children], to=to, weeks=week_links(code, to))
 
 
 @router.get("/regions/{code}/report.pdf", summary="The weekly report (PDF)")

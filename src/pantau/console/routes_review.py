@@ -11,19 +11,18 @@ from collections import Counter
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
 from pantau import review
+from pantau.actions import WIB
 from pantau.api.routes_review import RowId
-from pantau.auth import Role
 from pantau.console.deps import ConsoleError, ConsoleRoute, Form, State, Viewer, allow
 from pantau.console.highlight import pieces
 from pantau.console.i18n import for_request
 from pantau.console.render import REVIEWERS, page
-from pantau.errors import NotFoundError
 from pantau.normalize import normalize
 from pantau.store.db import transaction
 from pantau.store.schema import ActionRecord, Case, Event, Review, User
@@ -46,21 +45,26 @@ def _case_signals(db: Session, case_ids: list[int]) -> dict[int, list[str]]:
     return {i: [name for name, _ in c.most_common(4)] for i, c in counts.items()}
 
 
+QUEUE_PAGE = 100
+
+
 @router.get("/review", summary="The review queue: child safety first, then score")
-def queue_page(request: Request, st: State, found: Reviewer) -> Response:
+def queue_page(request: Request, st: State, found: Reviewer,
+               page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1) -> Response:
     now = datetime.now(UTC)
     with transaction(st.sessions) as db:
-        cases = review.queue(db, limit=100, child_safety_only=found.who.role is Role.CHILD_SAFETY_OFFICER)
+        cases = review.queue(db, found.who, limit=QUEUE_PAGE, offset=(page_no - 1) * QUEUE_PAGE)
+        total = review.queue_size(db, found.who)
         signals = _case_signals(db, [c.id for c in cases])
         rows = [{"case": c, "signals": signals[c.id], "holder": review.claim_holder(c, now)} for c in cases]
-    return page(request, "queue.html", who=found.who, csrf=found.csrf, flash=found.session.take_flash(), rows=rows)
+    first_free = next((r["case"].id for r in rows if r["holder"] is None), None)  # where "c" claims
+    pages = max(1, -(-total // QUEUE_PAGE))
+    return page(request, "queue.html", who=found.who, csrf=found.csrf, flash=found.session.take_flash(), rows=rows,
+                first_free=first_free, page_no=page_no, pages=pages, total=total)
 
 
 def _visible_case(db: Session, case_id: int, found: Viewer) -> Case:
-    case = review.get_case(db, case_id)
-    if found.who.role is Role.CHILD_SAFETY_OFFICER and not case.child_safety:
-        raise NotFoundError(f"case {case_id} does not exist")  # as GET /v1/cases/{id}
-    return case
+    return review.visible_case(db, case_id, found.who)  # as GET /v1/cases/{id}
 
 
 def _history(db: Session, account_id: str) -> dict[str, Any]:
@@ -89,10 +93,21 @@ def case_page(request: Request, case_id: RowId, st: State, found: Reviewer) -> R
 
 
 @router.post("/cases/{case_id}/claim", summary="Claim a case and open it")
-def claim(case_id: RowId, st: State, found: Reviewer, _: Form) -> Response:
+def claim(request: Request, case_id: RowId, st: State, found: Reviewer, _: Form) -> Response:
+    taken: tuple[str, datetime] | None = None
     with transaction(st.sessions) as db:
-        _visible_case(db, case_id, found)
-        review.claim(db, case_id, found.who, st.settings.claim_minutes)
+        case = _visible_case(db, case_id, found)
+        holder = review.claim_holder(case, datetime.now(UTC))
+        if holder is not None and holder != found.who.id:  # in the reviewer's language, with a name
+            user = db.get(User, holder)
+            taken = (user.name if user else "?", case.claim_expires_at or datetime.now(UTC))
+        else:
+            review.claim(db, case_id, found.who, st.settings.claim_minutes)
+    if taken is not None:
+        until = taken[1].replace(tzinfo=taken[1].tzinfo or UTC).astimezone(WIB)
+        found.session.flash_next(for_request(request)("claim_taken", id=case_id, name=taken[0],
+                                                      until=f"{until:%H:%M} WIB"))
+        return RedirectResponse("/console/review", status_code=303)
     return RedirectResponse(f"/console/cases/{case_id}", status_code=303)
 
 

@@ -1,0 +1,130 @@
+"""Webhook delivery: an account's actions arrive in order, failures say what the receiver answered,
+and failed deliveries can be sent again."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from sqlalchemy import select, update
+
+from pantau.actions import MAX_ATTEMPTS, deliver_pending, retry_failed
+from pantau.auth import Role
+from pantau.config import Settings
+from pantau.pipeline import Pipeline
+from pantau.store.db import transaction
+from pantau.store.schema import AuditEntry, WebhookDelivery
+from tests.service.conftest import Service
+from tests.test_cli import PANTAU
+from tests.webhooks import Receiver
+
+NOW = "2026-11-29T07:00:00+07:00"
+
+
+def _offer(account: str) -> dict:
+    return {"event_id": f"e-{account}", "kind": "profile", "occurred_at": NOW, "account_id": account,
+            "status": "open BO 300 include room, wa aja"}
+
+
+def _fast_forward(svc: Service) -> None:
+    """Make every pending delivery due now (skip the back-off)."""
+    with transaction(svc.sessions) as session:
+        for row in session.execute(select(WebhookDelivery).where(WebhookDelivery.status == "pending")).scalars():
+            row.next_attempt_at = row.next_attempt_at.replace(year=2000)
+
+
+def test_a_restore_never_overtakes_the_hide_it_lifts(settings: Settings, pipeline: Pipeline,
+                                                     receiver: Receiver) -> None:
+    svc = Service(settings.model_copy(update={"webhook_url": receiver.url}), pipeline)
+    platform, moderator = svc.headers(Role.PLATFORM), svc.headers(Role.MODERATOR)
+    [decision] = svc.client.post("/v1/events/batch", json={"events": [_offer("acc-1")]},
+                                 headers=platform).json()["decisions"]
+    assert decision["action"] == "hide_nearby"
+    receiver.fail_next = 1
+    assert deliver_pending(svc.sessions, svc.settings) == 0  # the hide gets a 503 and waits for its retry
+    with svc.sessions() as session:
+        hide = session.execute(select(WebhookDelivery)).scalar_one()
+        assert hide.last_status == 503 and hide.last_error is not None and hide.last_error.startswith("HTTP 503")
+    case = decision["case_id"]
+    assert svc.client.post(f"/v1/cases/{case}/claim", headers=moderator).status_code == 200
+    r = svc.client.post(f"/v1/cases/{case}/decide", headers=moderator,
+                        json={"decision": "dismiss", "reason": "status lama yang sudah diganti"})
+    assert r.status_code == 200, r.text
+    deliver_pending(svc.sessions, svc.settings)
+    assert receiver.calls == []  # the restore waits for the hide, which is still being retried
+    # another account's action is not held up
+    svc.client.post("/v1/events/batch", json={"events": [_offer("acc-2")]}, headers=platform)
+    deliver_pending(svc.sessions, svc.settings)
+    assert [(a["account_id"], a["action"]) for a in receiver.actions()] == [("acc-2", "hide_nearby")]
+    _fast_forward(svc)
+    deliver_pending(svc.sessions, svc.settings)
+    arrived = [(a["account_id"], a["action"]) for a in receiver.actions()]
+    assert arrived == [("acc-2", "hide_nearby"), ("acc-1", "hide_nearby"), ("acc-1", "restore")]
+
+
+def test_failed_deliveries_are_sent_again_on_request(settings: Settings, pipeline: Pipeline,
+                                                     receiver: Receiver) -> None:
+    svc = Service(settings.model_copy(update={"webhook_url": receiver.url}), pipeline)
+    svc.client.post("/v1/events/batch", json={"events": [_offer("acc-3")]}, headers=svc.headers(Role.PLATFORM))
+    with transaction(svc.sessions) as session:  # as if every attempt had failed
+        session.execute(update(WebhookDelivery).values(status="failed", attempts=MAX_ATTEMPTS))
+    assert deliver_pending(svc.sessions, svc.settings) == 0 and receiver.calls == []
+    with transaction(svc.sessions) as session:
+        assert retry_failed(session, "test") == 1
+        assert retry_failed(session, "test") == 0  # nothing failed any more
+    assert deliver_pending(svc.sessions, svc.settings) == 1
+    assert [a["account_id"] for a in receiver.actions()] == ["acc-3"]
+    with svc.sessions() as session:
+        actions = list(session.execute(select(AuditEntry.action).where(AuditEntry.action == "webhook.retry")).scalars())
+    assert actions == ["webhook.retry"]
+
+
+def test_cli_lists_users_disables_them_and_refuses_a_missing_database(tmp_path: Path) -> None:
+    env = {"PANTAU_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([PANTAU, *args], env=env, capture_output=True, text=True, timeout=120)
+
+    missing = run("audit", "verify")
+    assert missing.returncode == 2 and "no pantau database" in missing.stderr
+    assert not (tmp_path / "data").exists()  # nothing created by a command that only reads
+    assert run("users", "add", "rina", "--role", "moderator").returncode == 0
+    listed = run("users", "list")
+    assert listed.returncode == 0 and "rina" in listed.stdout and "active" in listed.stdout
+    assert run("users", "disable", "rina").returncode == 0
+    assert "disabled" in run("users", "list").stdout
+    unknown = run("users", "disable", "nobody")
+    assert unknown.returncode == 2 and "no user named 'nobody'" in unknown.stderr
+    status = run("webhooks", "status")
+    assert status.returncode == 0 and "failed 0" in status.stdout
+    assert "no failed deliveries" in run("webhooks", "retry").stderr
+
+
+def test_an_upheld_appeal_reaches_the_account_and_the_referral_note_stays_beside_the_statement(
+        settings: Settings, pipeline: Pipeline, receiver: Receiver) -> None:
+    svc = Service(settings.model_copy(update={"webhook_url": receiver.url}), pipeline)
+    platform, moderator = svc.headers(Role.PLATFORM), svc.headers(Role.MODERATOR)
+    [hidden] = svc.client.post("/v1/events/batch", json={"events": [_offer("acc-4")]},
+                               headers=platform).json()["decisions"]
+    [action] = svc.client.get(f"/v1/cases/{hidden['case_id']}", headers=svc.headers(Role.ADMIN)).json()["actions"]
+    appeal = svc.client.post("/v1/appeals", headers=platform,
+                             json={"action_id": action["id"], "account_id": "acc-4", "statement": "bukan saya"})
+    assert appeal.status_code == 200, appeal.text
+    decided = svc.client.post(f"/v1/appeals/{appeal.json()['id']}/decide", headers=moderator,
+                              json={"outcome": "uphold", "reason": "tarif dan kamar tertulis jelas di status"})
+    assert decided.status_code == 200, decided.text
+    child = {"event_id": "e-child", "kind": "status_post", "occurred_at": NOW, "account_id": "acc-5",
+             "text": "open bo adik masih 15 thn sma kelas 1, ST 500"}
+    assert svc.client.post("/v1/events", json=child, headers=platform).json()["action"] == "escalate_child_safety"
+    deliver_pending(svc.sessions, svc.settings)
+    by_type = {(b["type"], b["account_id"]): b for b in receiver.actions()}
+    upheld = by_type[("pantau.appeal_decision", "acc-4")]
+    assert upheld["outcome"] == "upheld" and upheld["action_id"] == action["id"]
+    assert upheld["statement_of_reasons"]["en"]["facts"] == ["Peninjau / reviewer: tarif dan kamar tertulis jelas "
+                                                             "di status"]
+    assert "decision stands" in upheld["statement_of_reasons"]["en"]["decision"]
+    escalation = by_type[("pantau.action", "acc-5")]
+    assert "child-protection officer" in escalation["platform_note"]["en"]
+    assert "platform_note" not in escalation["statement_of_reasons"]
+    hide = by_type[("pantau.action", "acc-4")]
+    assert hide["statement_of_reasons"]["en"]["decision"].endswith(" WIB.")  # the end of the hide, in WIB
