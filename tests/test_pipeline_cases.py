@@ -205,6 +205,7 @@ CHILD_OFFERS = [
     pytest.param("ready bo 16/155/42, cod hotel", id="child-age-height-weight"),
     # a relative offered; uniform colours; no identity card yet
     pytest.param("jual ponakan sendiri, 14 th, nego", id="child-relative"),
+    pytest.param("jual adek sendiri ST 300 LT 700", id="child-relative-no-age"),
     pytest.param("masih berseragam putih biru, bisa bo", id="child-uniform"),
     pytest.param("belum punya KTP tapi bisa ST, wa", id="child-no-ktp"),
 ]

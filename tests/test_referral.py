@@ -114,7 +114,7 @@ def test_json_has_every_field_and_is_json(referral: Referral) -> None:
     assert [e["event_id"] for e in doc["evidence"]] == ["ev-0001", "ev-0002", "ev-0003"]
     first = doc["evidence"][0]
     assert set(first) == {"n", "event_id", "kind", "occurred_at", "received_at", "text", "marked_text", "action",
-                          "score", "reasons", "signals", "model_version", "sha256"}
+                          "score", "reasons", "signals", "model_version", "details", "sha256"}
     assert first["text"] == OBFUSCATED  # exactly as received, emoji and look-alike letters included
     assert first["score"] == "0.9731"
     assert first["signals"][0] == {"name": "solicitation.open_bo", "start": 6, "end": 13, "text": "0p3n 𝐁𝐎"}

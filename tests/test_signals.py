@@ -939,3 +939,11 @@ def test_every_signal_has_positive_and_negative_rows() -> None:
     for name in SIGNAL_NAMES:
         assert pos.get(name, 0) >= 3, f"{name}: only {pos.get(name, 0)} positive rows"
         assert neg.get(name, 0) >= 2, f"{name}: only {neg.get(name, 0)} negative rows"
+
+
+@pytest.mark.parametrize("text", ["open BO umur 15 hari ini ready", "usia 16 jam 9 malam ready", "age 15 jam 10",
+                                  "umur 14 bulan ini baru buka"])
+def test_a_word_of_time_after_an_age_does_not_hide_it(text: str) -> None:
+    """After umur/usia only money rules a number out; "umur 15 hari ini" is an age (a unit check had
+    read "15 hari" as fifteen days)."""
+    assert [s.name for s in _signals(text) if s.name == "minor.age"] == ["minor.age"], text

@@ -14,12 +14,15 @@ from pantau.stats import Cell, iso_week, protect, weeks_between
     [
         # nothing small: nothing hidden
         pytest.param(Cell(40, 40), {"a": Cell(20, 20), "b": Cell(20, 20)}, set(), id="all-large"),
-        # one small part would be total − others: a second part is hidden with it
-        pytest.param(Cell(33, 33), {"a": Cell(3, 3), "b": Cell(12, 12), "c": Cell(18, 18)}, {"a", "b"},
+        # one small part would be total − others: more parts are hidden with it, until the hidden sum
+        # (15 with b = 12 known to be ≥ 10 would leave a ≤ 5) says nothing of a
+        pytest.param(Cell(33, 33), {"a": Cell(3, 3), "b": Cell(12, 12), "c": Cell(18, 18)}, {"a", "b", "c"},
                      id="complementary"),
-        # two small parts that together stand for fewer than k accounts: hide a third
+        pytest.param(Cell(60, 60), {"a": Cell(3, 3), "b": Cell(12, 12), "c": Cell(20, 20), "d": Cell(25, 25)},
+                     {"a", "b", "c"}, id="complementary-leaves-one-shown"),
+        # two small parts that together stand for fewer than k accounts: hide more
         pytest.param(Cell(30, 30), {"a": Cell(2, 2), "b": Cell(3, 3), "c": Cell(11, 11), "d": Cell(14, 14)},
-                     {"a", "b", "c"}, id="two-small-still-too-few"),
+                     {"a", "b", "c", "d"}, id="two-small-still-too-few"),
         # zeros are facts, not people: never suppressed, never used as complements
         pytest.param(Cell(13, 13), {"a": Cell(13, 13), "b": Cell(0, 0)}, set(), id="zero-part"),
     ],
@@ -57,6 +60,13 @@ def test_no_suppressed_part_can_be_recovered_by_subtraction(values: list[int], k
         # the attacker learns only the sum of the hidden parts: it must cover ≥ 2 parts and ≥ k accounts
         assert len(hidden) >= 2
         assert sum(parts[c].accounts for c in hidden) >= k
+        # ... and, knowing each complement stands for ≥ k and each small part for ≥ 1, the most a
+        # small part can be is still k − 1 or more: nothing is narrowed down
+        complements = [c for c in hidden if shown[c].get("complementary")]
+        small = [c for c in hidden if not shown[c].get("complementary")]
+        if small:
+            most = sum(parts[c].value for c in hidden) - k * len(complements) - (len(small) - 1)
+            assert most >= k - 1, (values, k, hidden)
     for c in hidden:  # every primary-suppressed part really was small, or is a complement
         assert parts[c].accounts < k or shown[c].get("complementary")
 

@@ -77,3 +77,11 @@ def test_a_short_status_is_scored_whole(pipeline: Pipeline) -> None:
 
 def test_the_versions_name_the_windows(pipeline: Pipeline) -> None:
     assert "+windows@" in pipeline.run("x", "halo").model_version
+
+
+@pytest.mark.parametrize("vouch", ["bukan penipu", "no spam", "anti scam"])
+def test_an_ad_vouching_for_itself_is_no_warning(pipeline: Pipeline, vouch: str) -> None:
+    """Warning and report words turn windows off and send offers to review (they quote ads); an ad's
+    own "bukan penipu" or "no spam" had done both, and a padded offer fell to allow (0.02)."""
+    verdict = pipeline.run("x", f"{REVIEW}. Open VCS sama jual video, bayar ke ewallet, {vouch}. {CHAT}")
+    assert verdict.decision.solicitation and verdict.decision.action is Action.HIDE_NEARBY, verdict.assessment

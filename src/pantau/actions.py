@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from pantau import audit
 from pantau.config import Settings
-from pantau.store.schema import ActionRecord, WebhookDelivery, as_utc
+from pantau.store.schema import ActionRecord, Case, WebhookDelivery, as_utc
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +132,7 @@ class ActionSpec:
     ends_at: datetime | None = None
     source_event_id: str | None = None
     reviewed: bool = False
+    lifts: tuple[int, ...] = ()  # a restore: the actions it lifts (named in the webhook)
 
 
 def take_action(session: Session, *, actor: str, **spec: Any) -> ActionRecord:
@@ -155,14 +156,19 @@ def take_actions(session: Session, actor: str, specs: Sequence[ActionSpec], now:
     ) for s in specs]
     session.add_all(records)
     session.flush()  # the records have ids, which the webhooks and the audit name
-    for record in records:
+    case_ids = {r.case_id for r in records if r.case_id is not None}
+    child_cases = set(session.execute(select(Case.id).where(Case.id.in_(case_ids), Case.child_safety.is_(True)))
+                      .scalars()) if case_ids else set()
+    for record, spec in zip(records, specs, strict=True):
         body: dict[str, Any] = {
             "type": "pantau.action", "action_id": record.id,
             "account_id": record.account_id, "action": record.type, "case_id": record.case_id,
             "automated": record.automated, "ends_at": record.statement["ends_at"], "created_at": now.isoformat(),
             "statement_of_reasons": record.statement,
         }
-        if record.type == "escalate_child_safety":  # beside the statement, never inside it
+        if record.type == "restore":
+            body["lifts_action_ids"] = list(spec.lifts)
+        if record.type == "escalate_child_safety" or record.case_id in child_cases:  # beside the statement, never in
             body["platform_note"] = dict(PLATFORM_NOTE)
         queue_webhook(session, record.id, f"pantau-action-{record.id}", body, now)
         audit.record(session, actor, "action.take", f"action:{record.id}",
@@ -193,17 +199,20 @@ def notify_appeal_upheld(session: Session, appeal_id: int, action: ActionRecord,
     """Tell the platform (for the account holder) that an appeal was decided and the action stands:
     the reviewer's reason as the fact, or in a child-safety case only that the review is complete."""
     now = datetime.now(UTC)
-    fact = SAFETY_REVIEW_DONE if child_safety else f"Peninjau / reviewer: {reason}"
+    fact = SAFETY_REVIEW_FACT if child_safety else f"Peninjau / reviewer: {reason}"
     statement = {
         "id": {"keputusan": _UPHELD[0], "fakta": [fact], "otomatis": _HOW["human"][0], "keberatan": _AFTER_APPEAL[0]},
         "en": {"decision": _UPHELD[1], "facts": [fact], "automated": _HOW["human"][1], "redress": _AFTER_APPEAL[1]},
         "automated_detection": True, "automated_decision": False,
     }
-    queue_webhook(session, action.id, f"pantau-appeal-{appeal_id}", {
+    body: dict[str, Any] = {
         "type": "pantau.appeal_decision", "appeal_id": appeal_id, "action_id": action.id,
         "account_id": action.account_id, "action": action.type, "case_id": action.case_id, "outcome": "upheld",
         "created_at": now.isoformat(), "statement_of_reasons": statement,
-    }, now)
+    }
+    if child_safety:
+        body["platform_note"] = dict(PLATFORM_NOTE)
+    queue_webhook(session, action.id, f"pantau-appeal-{appeal_id}", body, now)
 
 
 def sign(secret: str, timestamp: int, body: str) -> str:
@@ -236,12 +245,13 @@ def deliver_pending(sessions: sessionmaker[Session], settings: Settings, *, limi
     """Send due deliveries; returns how many were delivered. Safe to run from several processes.
 
     An account's actions reach the platform in the order they were taken: a delivery waits while an
-    earlier one for the same account is still pending (being retried), so a restore never overtakes
-    the hide it lifts. Each delivery is claimed in a short transaction (its next attempt moved ``CLAIM_SECONDS`` ahead,
-    so no other sender takes it), sent with no transaction open, and its outcome recorded in a
-    second short one: a slow receiver never holds the database (on SQLite, its only write lock).
-    A sender that dies between claim and record leaves the delivery to be sent again once the
-    claim lapses, with the same idempotency key (at least once).
+    earlier one for the same account has not arrived (being retried, or failed until someone sends it
+    again), so a restore never overtakes the hide it lifts. Each delivery is claimed in a short
+    transaction (its next attempt moved ``CLAIM_SECONDS`` ahead, so no other sender takes it), sent
+    with no transaction open, and its outcome recorded in a second short one: a slow receiver never
+    holds the database (on SQLite, its only write lock). A sender that dies between claim and record
+    leaves the delivery to be sent again once the claim lapses, with the same idempotency key (at
+    least once).
     """
     if not settings.webhook_url or settings.webhook_secret is None:
         return 0
@@ -285,15 +295,21 @@ def _send(sessions: sessionmaker[Session], url: str, secret: str, http: httpx.Cl
     return _record(sessions, delivery_id, attempts, status, error)
 
 
-def _due(now: datetime) -> Select[tuple[int]]:
-    """Pending deliveries due by ``now`` with no earlier pending delivery for the same account."""
+def _earlier_undelivered() -> Any:
+    """An earlier delivery for the same account that has not arrived (pending, or failed for good:
+    nothing overtakes it until it is sent again), as an EXISTS over ``WebhookDelivery``'s row."""
     earlier = aliased(WebhookDelivery)
     earlier_action = aliased(ActionRecord)
-    blocked = (select(earlier.id).join(earlier_action, earlier_action.id == earlier.action_id)
-               .where(earlier_action.account_id == ActionRecord.account_id, earlier.status == "pending",
-                      earlier.id < WebhookDelivery.id))
+    return (select(earlier.id).join(earlier_action, earlier_action.id == earlier.action_id)
+            .where(earlier_action.account_id == ActionRecord.account_id, earlier.status.in_(("pending", "failed")),
+                   earlier.id < WebhookDelivery.id)).exists()
+
+
+def _due(now: datetime) -> Select[tuple[int]]:
+    """Pending deliveries due by ``now`` with no earlier undelivered one for the same account."""
     return (select(WebhookDelivery.id).join(ActionRecord, ActionRecord.id == WebhookDelivery.action_id)
-            .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now, ~blocked.exists())
+            .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now,
+                   ~_earlier_undelivered())
             .order_by(WebhookDelivery.id))
 
 
@@ -319,6 +335,11 @@ def _claim(sessions: sessionmaker[Session], delivery_id: int) -> tuple[str, str,
                             .with_for_update(skip_locked=True)).scalar()
         now = datetime.now(UTC)
         if d is None or d.status != "pending" or as_utc(d.next_attempt_at) > now:
+            return None
+        blocked = session.execute(select(WebhookDelivery.id).join(
+            ActionRecord, ActionRecord.id == WebhookDelivery.action_id)
+            .where(WebhookDelivery.id == delivery_id, _earlier_undelivered())).first()
+        if blocked is not None:  # an earlier one was sent again since the list was made: it goes first
             return None
         d.attempts += 1
         d.next_attempt_at = now + timedelta(seconds=CLAIM_SECONDS)

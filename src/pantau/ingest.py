@@ -173,17 +173,27 @@ def _child_safety_record(session: Session, existing: _Existing, actor: str, even
         audit.record(session, actor, "child_safety.escalate", f"case:{case_id}", {"event": event_id})
 
 
-# A user report's reason that says a child is involved (the platform's codes vary: child_exploitation,
-# minor_safety, underage, csam, eksploitasi_anak …).
-CHILD_REPORT_REASON = re.compile(r"child|minor|under_?age|csam|cse[ah]?\b|anak|pedo|loli", re.IGNORECASE)
+# Words in a user report's reason that say a child is involved (the platforms' codes vary:
+# child_exploitation, minor_safety, underage, csam, kid_safety, dibawah_umur, grooming …); matched
+# word by word, so "minority_hate" is not one. Over-calling sends a case to an officer, who can
+# dismiss it; missing one leaves a child's case among the ordinary ones.
+CHILD_REPORT_WORDS = frozenset({
+    "child", "children", "kid", "kids", "minor", "minors", "underage", "anak", "abg", "bocil", "pedo", "pedofil",
+    "pedophile", "pedophilia", "paedophile", "loli", "lolicon", "grooming", "groomer", "predator", "csam", "csa",
+    "csae", "cse", "ocse", "teen", "teens", "remaja", "pelajar", "siswi",
+})
+_BELOW_AGE = re.compile(r"bawah[\s_-]*umur|under[\s_-]*(?:age|18)|\bu18\b", re.IGNORECASE)
 
 
 def child_report(event: EventIn, verdict: Verdict) -> bool:
     """A user report that points to a child being offered: its reason says so, or its text escalates.
     It goes to child protection first (a case and an escalation record); nothing is sent to the
     platform on a report alone — an officer decides."""
-    return isinstance(event, UserReportEvent) and (
-        verdict.decision.action is Action.ESCALATE_CHILD_SAFETY or bool(CHILD_REPORT_REASON.search(event.reason)))
+    if not isinstance(event, UserReportEvent):
+        return False
+    reason = event.reason.lower()
+    return (verdict.decision.action is Action.ESCALATE_CHILD_SAFETY or bool(_BELOW_AGE.search(reason))
+            or not CHILD_REPORT_WORDS.isdisjoint(re.split(r"[^a-z0-9]+", reason)))
 
 
 def _count(cases: dict[str, Case], owners: dict[str, str], verdicts: dict[str, Verdict],
@@ -196,8 +206,10 @@ def _count(cases: dict[str, Case], owners: dict[str, str], verdicts: dict[str, V
             verdict = verdicts[event_id]
             case.events_count += 1
             case.max_score = max(case.max_score, verdict.assessment.score)
-            case.child_safety = (case.child_safety or verdict.decision.action is Action.ESCALATE_CHILD_SAFETY
-                                 or event_id in children)
+            if not case.child_safety and (verdict.decision.action is Action.ESCALATE_CHILD_SAFETY
+                                          or event_id in children):
+                case.child_safety = True  # an officer's case now: a moderator's claim on it ends
+                case.claimed_by, case.claim_expires_at = None, None
 
 
 class CaseClosedMeanwhile(Exception):

@@ -24,7 +24,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,10 @@ from pantau.regions import time_zone
 FORMAT = "pantau.child_safety_referral"
 # 2: the package digest leaves out prepared_by and prepared_at (1 covered them, so no two exports
 # agreed); the verifier still checks version 1 packages by their own rule.
-FORMAT_VERSION = 2
+# 3: an evidence item carries the event's details (a declared age, a report's reason, a field
+# report's place: a declared age of 15 was the only sign of a child in some cases, and the package
+# left it out), and an appeal decision the account holder's own statement. Digests as in 2.
+FORMAT_VERSION = 3
 
 EVIDENCE_KINDS = ("profile", "status_post", "message_sample", "user_report", "field_report")
 DECISION_KEYS = ("at", "by", "decision", "reason")
@@ -95,6 +98,7 @@ class EvidenceItem:
     reasons: tuple[str, ...]
     signals: tuple[tuple[str, int, int, str], ...]  # (name, start, end, original substring)
     model_version: str
+    details: Mapping[str, Any] = field(default_factory=dict)  # declared_age, reason, place, account_age_days
 
     def __post_init__(self) -> None:
         where = f"evidence {self.event_id!r}"
@@ -268,6 +272,7 @@ def referral_json(r: Referral) -> dict[str, object]:
             "reasons": list(item.reasons),
             "signals": [{"name": a, "start": s, "end": e, "text": t} for a, s, e, t in item.signals],
             "model_version": item.model_version,
+            "details": dict(sorted(item.details.items())),
         }
         record["sha256"] = sha256_hex(record)
         evidence.append(record)
@@ -759,6 +764,7 @@ class _Pdf:
             received = datetime.fromisoformat(e["received_at"])
             label_id, label_en = _KIND_LABELS.get(e["kind"], (e["kind"], e["kind"]))
             signals = list(dict.fromkeys(s["name"] for s in e["signals"]))
+            signals += [f"{_DETAIL_LABELS.get(k, k)}: {v}" for k, v in (e.get("details") or {}).items()]
             first, *rest = _chunks(_pdf_text(e))
             rows.append((
                 str(e["n"]),
@@ -780,10 +786,14 @@ class _Pdf:
                 parsed = None
             # shown in the package's zone when it is an ISO time with a zone, otherwise as recorded
             at = _show(parsed, zone) if parsed is not None and parsed.tzinfo is not None else d["at"]
-            rows.append((at, d["by"], d["decision"], d["reason"]))
+            wrote = d.get("statement")
+            said = f"\nPernyataan pemilik akun / the account holder wrote: {wrote}" if wrote else ""
+            rows.append((at, d["by"], d["decision"], d["reason"] + said))
         self.table((28, 30, 26, 96), ("Waktu / At", "Oleh / By", "Keputusan / Decision", "Alasan / Reason"), rows)
 
 
+_DETAIL_LABELS = {"declared_age": "usia yang dinyatakan / declared age", "reason": "alasan laporan / report reason",
+                  "place": "tempat / place", "account_age_days": "umur akun (hari) / account age (days)"}
 _FALLBACK_NOTE = (
     "Fon Unicode tidak tersedia: karakter di luar Latin-1 diganti '?'; teks lengkap ada di JSON. / "
     "Unicode font unavailable: characters outside Latin-1 replaced by '?'; full texts are in the JSON."

@@ -1,7 +1,7 @@
 """Human review: the prioritised queue, claims with expiry, decisions, and appeals.
 
-Order of the queue: child-safety cases first, then by the highest score in the case, then by reach
-(how many events the case collected). A reviewer claims a case before deciding; a claim expires
+Order of the queue: child-safety cases first, oldest first; then the others by the highest score in
+the case, then by reach (how many events the case collected). A reviewer claims a case before deciding; a claim expires
 after ``claim_minutes`` so a case never stays locked by someone who left. An appeal is decided by
 a different reviewer from anyone who decided the appealed action or reviewed its case.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
+from sqlalchemy import case as sql_case
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
@@ -40,7 +41,11 @@ def queue(session: Session, who: Principal, *, limit: int = 50, offset: int = 0)
     """The open cases ``who`` works, in queue order: a child-protection officer's are the child-safety
     cases, a moderator's the others, an admin's all of them."""
     query = _remit_filter(select(Case).where(Case.status == "open"), who)
-    query = query.order_by(Case.child_safety.desc(), Case.max_score.desc(), Case.events_count.desc(), Case.id)
+    # Child-safety cases first, oldest first: each needs an officer, and a text's offer score says
+    # nothing of a child's risk (a user report of a child scores near 0). Then the others by score.
+    cs_age = sql_case((Case.child_safety.is_(True), Case.opened_at), else_=None)
+    query = query.order_by(Case.child_safety.desc(), cs_age.asc(), Case.max_score.desc(), Case.events_count.desc(),
+                           Case.id)
     return list(session.execute(query.limit(limit).offset(offset)).scalars())
 
 
@@ -98,8 +103,18 @@ def visible_case(session: Session, case_id: int, who: Principal) -> Case:
 def _officer_scope(case: Case, who: Principal) -> None:
     if who.role is Role.CHILD_SAFETY_OFFICER and not case.child_safety:
         raise ForbiddenError(f"case {case.id} is not a child-safety case: a child-protection officer works those only")
-    if case.child_safety and who.role not in CHILD_SAFETY_DECIDERS:
-        raise ForbiddenError(f"case {case.id} is a child-safety case: a child-protection officer decides it")
+    if case.child_safety and who.role not in CHILD_SAFETY_DECIDERS:  # as reading it: nothing to tell it apart
+        raise NotFoundError(f"case {case.id} does not exist")
+
+
+def under_escalation(session: Session, account_id: str, *, besides: int | None = None) -> bool:
+    """Whether the account has a child-safety escalation that is not over (open or referred), in a
+    case other than ``besides``: while it stands, nothing may lift the account's restrictions."""
+    query = (select(ChildSafetyRecord.id).join(Case, Case.id == ChildSafetyRecord.case_id)
+             .where(Case.account_id == account_id, ChildSafetyRecord.status.in_(("open", "referred"))))
+    if besides is not None:
+        query = query.where(Case.id != besides)
+    return session.execute(query.limit(1)).first() is not None
 
 
 def claim(session: Session, case_id: int, who: Principal, minutes: int) -> Case:
@@ -170,16 +185,23 @@ def decide(session: Session, case_id: int, who: Principal, decision: Decision, r
         take_action(session, action=action or "", rule=f"review:{decision}", ends_at=ends, **common)
         _close(case, now, f"confirmed:{action}")
     elif decision == "dismiss":
-        hidden = session.execute(select(ActionRecord.id).where(
-            ActionRecord.case_id == case_id, ActionRecord.type.in_(("hide_nearby", "escalate_child_safety")))).first()
-        if hidden is not None:
-            take_action(session, action="restore", rule="review:dismiss", **common)
+        lifted = list(session.execute(select(ActionRecord.id).where(
+            ActionRecord.case_id == case_id, ActionRecord.type.in_(("hide_nearby", "escalate_child_safety")))
+        ).scalars())
+        if lifted and under_escalation(session, case.account_id, besides=case_id):
+            # another case's escalation still restricts the account: a restore would lift it too
+            audit.record(session, who.actor, "restore.withheld", f"case:{case_id}", {"reason": "escalation"})
+        elif lifted:
+            take_action(session, action="restore", rule="review:dismiss", lifts=tuple(lifted), **common)
         _end_escalation(session, case_id)  # the officer found no child at risk
         _close(case, now, "dismissed")
     else:
         case.child_safety = True
-        take_action(session, action="escalate_child_safety", rule="review:escalate", **common)
         record = _escalation_record(session, case_id)
+        notified = session.execute(select(ActionRecord.id).where(
+            ActionRecord.case_id == case_id, ActionRecord.type == "escalate_child_safety")).first() is not None
+        if not notified or (record is not None and record.status == "dismissed"):  # never a second notice
+            take_action(session, action="escalate_child_safety", rule="review:escalate", **common)
         if record is None:
             session.add(ChildSafetyRecord(case_id=case_id, created_at=now, retention_until=now + RETENTION,
                                           status="open"))
@@ -243,11 +265,12 @@ def _involved(session: Session, action: ActionRecord) -> set[int]:
 
 
 def _child_safety(session: Session, action: ActionRecord) -> bool:
-    """Whether the appealed action is, or belongs to, a child-safety escalation."""
+    """Whether the appealed action is, or belongs to, a child-safety escalation — or its account is
+    under one that is not over (an appeal on an older hide must not reach a moderator then)."""
     if action.type == "escalate_child_safety":
         return True
     case = session.get(Case, action.case_id) if action.case_id is not None else None
-    return bool(case is not None and case.child_safety)
+    return bool(case is not None and case.child_safety) or under_escalation(session, action.account_id)
 
 
 def _in_remit(session: Session, who: Principal, action: ActionRecord) -> bool:
@@ -285,18 +308,24 @@ def decide_appeal(session: Session, appeal_id: int, who: Principal, outcome: Lit
     if not _in_remit(session, who, action):
         raise ForbiddenError("an appeal in a child-safety case is decided by a child-protection officer, and an "
                              "officer decides only those")
+    if outcome == "restore" and under_escalation(session, appeal.account_id, besides=action.case_id):
+        raise ConflictError("the account is under a child-safety escalation in another case: a restore would "
+                            "lift it too; decide that case first (or uphold this appeal)")
     now = datetime.now(UTC)
     appeal.status = "restored" if outcome == "restore" else "upheld"
     appeal.reviewer_id, appeal.reason, appeal.decided_at = who.id, reason, now
     if outcome == "restore":
         child_safety = _child_safety(session, action)
         take_action(session, actor=who.actor, account_id=appeal.account_id, case_id=action.case_id, action="restore",
-                    automated=False, decided_by=who.id, rule="appeal:restore",
+                    automated=False, decided_by=who.id, rule="appeal:restore", lifts=(action.id,),
                     policy_version=_policy_version(session, action.case_id) if action.case_id is not None else "-",
                     facts=[SAFETY_REVIEW_DONE if child_safety else
                            f"Keberatan diterima / the appeal succeeded: {reason}"], reviewed=True)
         if child_safety and action.case_id is not None:
             _end_escalation(session, action.case_id)
+            case = session.get(Case, action.case_id)
+            if case is not None and case.status == "open":  # the record is over, so is its case
+                _close(case, now, "restored_on_appeal")
     else:
         notify_appeal_upheld(session, appeal_id, action, reason, child_safety=_child_safety(session, action))
     audit.record(session, who.actor, "appeal.decide", f"appeal:{appeal_id}", {"outcome": outcome, "reason": reason})
@@ -340,7 +369,8 @@ def build_referral(session: Session, case_id: int, who: Principal) -> Any:
         ActionRecord.case_id == case_id, Appeal.decided_at.is_not(None)).order_by(Appeal.decided_at)).scalars()
     decided += [{"at": _aware(a.decided_at).isoformat(),  # type: ignore[union-attr]
                  "by": users.get(a.reviewer_id, str(a.reviewer_id)) if a.reviewer_id is not None else "-",
-                 "decision": f"appeal {a.status}", "reason": a.reason or ""} for a in appeals]
+                 "decision": f"appeal {a.status}", "reason": a.reason or "", "statement": a.statement}
+                for a in appeals]
     # The place: the region code the platform sent, else the one pantau found from the coordinates.
     region = next(filter(None, (e.region_code or e.kelurahan or e.kecamatan or e.kota for e in events)), None)
     now = datetime.now(UTC)
@@ -352,7 +382,7 @@ def build_referral(session: Session, case_id: int, who: Principal) -> Any:
             EvidenceItem(
                 event_id=e.event_id, kind=e.kind, occurred_at=_aware(e.occurred_at),  # type: ignore[arg-type]
                 received_at=_aware(e.received_at), text=e.text, action=e.action,  # type: ignore[arg-type]
-                score=e.score, reasons=tuple(e.reasons), model_version=e.model_version,
+                score=e.score, reasons=tuple(e.reasons), model_version=e.model_version, details=dict(e.details or {}),
                 signals=tuple((s["name"], s["start"], s["end"], s["text"]) for s in e.signals if s["end"] > s["start"]),
             )
             for e in events

@@ -136,7 +136,9 @@ def protect(total: Cell | None, parts: dict[str, Cell | None], k: int, hide_tota
 
     After primary suppression, if the total is shown and the suppressed parts' sum is recoverable
     (total minus the shown parts), keep suppressing the smallest shown non-zero parts until at least
-    two are suppressed and together they stand for at least k accounts. ``hide_total``: the total is
+    two are suppressed, together they stand for at least k accounts, and the sum leaves every small
+    hidden part anywhere from 1 to k−1 even to a reader who knows each complement stands for k or
+    more. ``hide_total``: the total is
     hidden elsewhere (in the parent region's view), so it is hidden here too, and parts are hidden
     by the same rule so that the shown ones do not add up to it.
     """
@@ -151,13 +153,17 @@ def protect(total: Cell | None, parts: dict[str, Cell | None], k: int, hide_tota
             if not hidden and not forced:
                 break
             hidden_accounts = sum(parts[c].accounts for c in hidden if parts[c] is not None)  # type: ignore[union-attr]
-            if len(hidden) >= 2 and hidden_accounts >= k:
+            complements = sum(1 for c in hidden if shown[c].get("complementary"))
+            # A reader knows the hidden parts' sum, that a complement stands for k or more (it was
+            # big enough to show) and that a small one stands for 1 to k−1: what that leaves a small
+            # part must still be anything from 1 to k−1 (A = 1, B = 10* of a sum 11 gave A away).
+            slack = hidden_accounts - k * complements - (len(hidden) - complements - 1)
+            if len(hidden) >= 2 and hidden_accounts >= k and slack >= k - 1:
                 break
             candidates = sorted((parts[c].value, c) for c, s in shown.items()  # type: ignore[union-attr]
                                 if not s["suppressed"] and parts[c] is not None and parts[c].value > 0)  # type: ignore[union-attr]
-            if not candidates:
-                if not forced:
-                    shown_total = {"value": None, "display": f"< {k}", "suppressed": True}
+            if not candidates:  # nothing left to hide beside it: the total goes (a complement: not small)
+                shown_total = _hidden(k)
                 break
             shown[candidates[0][1]] = _hidden(k)
     return shown_total, shown

@@ -246,11 +246,12 @@ def test_only_a_child_protection_officer_works_a_child_safety_case(service: Serv
     one); the officer's dismissal closes the escalation record with the case."""
     case_id = _child_case(service, "cs-1", "acc-cs1")
     moderator, officer = service.headers(Role.MODERATOR), service.headers(Role.CHILD_SAFETY_OFFICER)
+    # 404 like reading it: a 403 would tell which cases are child-safety cases
     refused = service.client.post(f"/v1/cases/{case_id}/claim", headers=moderator)
-    assert refused.status_code == 403 and "child-protection officer" in refused.json()["error"]
+    assert refused.status_code == 404
     refused = service.client.post(f"/v1/cases/{case_id}/decide", headers=moderator,
                                   json={"decision": "dismiss", "reason": "bercanda"})
-    assert refused.status_code == 403
+    assert refused.status_code == 404
     assert service.client.get(f"/v1/cases/{case_id}", headers=moderator).status_code == 404
     assert service.client.post(f"/v1/cases/{case_id}/claim", headers=officer).status_code == 200
     hide = service.client.post(f"/v1/cases/{case_id}/decide", headers=officer,
@@ -385,3 +386,47 @@ def test_a_user_report_of_a_child_goes_to_child_protection_first(service: Servic
     ordinary = report | {"event_id": "ur-2", "reported_account_id": "acc-ur2", "reason": "spam", "text": "spam"}
     d2 = service.client.post("/v1/events", json=ordinary, headers=service.headers(Role.PLATFORM)).json()
     assert d2["case_id"] in [c["id"] for c in service.client.get("/v1/cases", headers=moderator).json()]
+
+
+def test_nothing_lifts_an_account_under_escalation(service: Service) -> None:
+    """An appeal on an older hide, or a dismissal of a later ordinary case, must not send a restore
+    while a child-safety escalation of the account stands (it would put the account back on the
+    nearby list); such an appeal is the officers', never a moderator's."""
+    platform, officer = service.headers(Role.PLATFORM), service.headers(Role.CHILD_SAFETY_OFFICER)
+    moderator, admin = service.headers(Role.MODERATOR), service.headers(Role.ADMIN)
+    first = _offer_case(service, "o-esc", "acc-esc")
+    service.client.post(f"/v1/cases/{first}/claim", headers=moderator)
+    assert service.client.post(f"/v1/cases/{first}/decide", headers=moderator, json={
+        "decision": "confirm", "action": "hide_nearby", "reason": "tarif jelas"}).status_code == 200
+    confirmed = next(a for a in service.client.get(f"/v1/cases/{first}", headers=admin).json()["actions"]
+                 if not a["automated"])
+    appeal = service.client.post("/v1/appeals", headers=platform, json={
+        "action_id": confirmed["id"], "account_id": "acc-esc", "statement": "bukan saya"})
+    assert appeal.status_code == 200
+    child = _child_case(service, "c-esc", "acc-esc")  # a second case of the account, escalated
+    assert child != first
+    assert service.client.get("/v1/appeals", headers=service.headers(Role.MODERATOR)).json() == []
+    restored = service.client.post(f"/v1/appeals/{appeal.json()['id']}/decide", headers=officer,
+                                   json={"outcome": "restore", "reason": "x"})
+    assert restored.status_code == 409 and "child-safety escalation" in restored.json()["error"]
+    # the officer suspends and closes the child case; the escalation record stays open
+    service.client.post(f"/v1/cases/{child}/claim", headers=officer)
+    assert service.client.post(f"/v1/cases/{child}/decide", headers=officer, json={
+        "decision": "confirm", "action": "suspend", "reason": "bukti cukup"}).status_code == 200
+    later = _offer_case(service, "o-esc-2", "acc-esc")  # a new ordinary case, hidden automatically
+    service.client.post(f"/v1/cases/{later}/claim", headers=moderator)
+    assert service.client.post(f"/v1/cases/{later}/decide", headers=moderator,
+                               json={"decision": "dismiss", "reason": "status lama"}).status_code == 200
+    types = [a["type"] for a in service.client.get(f"/v1/cases/{later}", headers=admin).json()["actions"]]
+    assert types == ["hide_nearby"]  # no restore: the escalation still restricts the account
+
+
+def test_the_referral_package_keeps_a_declared_age_and_the_appellants_words(service: Service) -> None:
+    profile = {"event_id": "p-age", "kind": "profile", "occurred_at": NOW, "account_id": "acc-age",
+               "status": "open BO ST 300 include room", "declared_age": 15}
+    d = service.client.post("/v1/events", json=profile, headers=service.headers(Role.PLATFORM)).json()
+    assert d["action"] == "escalate_child_safety"
+    package = service.client.get(f"/v1/child-safety/{d['case_id']}/referral.json",
+                                 headers=service.headers(Role.CHILD_SAFETY_OFFICER)).json()
+    assert package["evidence"][0]["details"]["declared_age"] == 15
+    assert package["format_version"] == 3

@@ -38,18 +38,19 @@ def camat(service: Service) -> dict[str, str]:
 
 
 def test_camat_sees_own_kecamatan_not_another(service: Service, camat: dict[str, str]) -> None:
-    post(service, offers(12, TLOGOMAS, "t") + offers(3, MERJOSARI, "m") + offers(11, TUNGGULWULUNG, "w"))
+    post(service, offers(25, TLOGOMAS, "t") + offers(3, MERJOSARI, "m") + offers(16, TUNGGULWULUNG, "w"))
     r = service.client.get("/v1/regions/35.73.05/stats?from=2026-11-23&to=2026-11-29", headers=camat)
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["name"] == "Lowokwaru"
     week = body["weeks"][0]
     assert week["week"] == "2026-W48"
-    assert week["accounts_detected"] == {"value": 26, "display": "26", "suppressed": False}
+    assert week["accounts_detected"] == {"value": 44, "display": "44", "suppressed": False}
     by_code = {c["code"]: c["weeks"][0] for c in body["children"]}
-    assert by_code[TLOGOMAS]["accounts_detected"]["value"] == 12
-    # Merjosari's 3 accounts are suppressed, and so is the smallest other cell (Tunggulwulung's 11):
-    # 26 − 12 = 14 tells only the sum of two hidden cells, never Merjosari's 3
+    assert by_code[TLOGOMAS]["accounts_detected"]["value"] == 25
+    # Merjosari's 3 accounts are suppressed, and so is the smallest other cell (Tunggulwulung's 16):
+    # 44 − 25 = 19 tells only the sum of two hidden cells; knowing the complement stands for 10 or
+    # more leaves Merjosari anywhere from 1 to 9
     assert by_code[MERJOSARI]["accounts_detected"] == {"value": None, "display": "< 10", "suppressed": True}
     assert by_code[TUNGGULWULUNG]["accounts_detected"]["suppressed"] is True
     assert by_code[TUNGGULWULUNG]["accounts_detected"]["complementary"] is True
@@ -177,11 +178,11 @@ def test_weekly_report_numbers_match_the_stats_endpoint(service: Service, camat:
                                                         ) -> None:
     import shutil
 
-    post(service, offers(12, TLOGOMAS, "t") + offers(3, MERJOSARI, "m") + offers(11, TUNGGULWULUNG, "w"))
+    post(service, offers(25, TLOGOMAS, "t") + offers(3, MERJOSARI, "m") + offers(16, TUNGGULWULUNG, "w"))
     week = service.client.get("/v1/regions/35.73.05/stats?to=2026-11-29", headers=camat).json()["weeks"][-1]
     html = service.client.get("/v1/regions/35.73.05/report.html?to=2026-11-29", headers=camat)
     assert html.status_code == 200 and "Lowokwaru" in html.text
-    assert week["accounts_detected"]["display"] == "26" and ">26<" in html.text
+    assert week["accounts_detected"]["display"] == "44" and ">44<" in html.text
     assert "https://" not in html.text and "http://" not in html.text  # nothing loads from the internet
     pdf = service.client.get("/v1/regions/35.73.05/report.pdf?to=2026-11-29", headers=camat)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
@@ -191,7 +192,7 @@ def test_weekly_report_numbers_match_the_stats_endpoint(service: Service, camat:
         path.write_bytes(pdf.content)
         text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
                               check=True).stdout
-        assert "26" in text and "SAPA 129" in text
+        assert "44" in text and "SAPA 129" in text
         for prefix in ("t-acc", "m-acc", "w-acc", "open BO"):
             assert prefix not in text
 
@@ -242,19 +243,19 @@ def _week(service: Service, code: str, headers: dict[str, str], to: str = "2026-
 
 def test_a_figure_hidden_in_the_kecamatan_stays_hidden_in_the_kelurahan(service: Service,
                                                                         camat: dict[str, str]) -> None:
-    """3 accounts in one kelurahan are hidden, so a second one (12) is hidden beside them; asking for
-    that kelurahan on its own must not give 12 back (50 − 15 − 20 − 12 = 3)."""
-    post(service, offers(3, TUNGGULWULUNG, "a") + offers(12, MERJOSARI, "b") + offers(15, TLOGOMAS, "c")
-         + offers(20, "35.73.05.1004", "d"))
+    """3 accounts in one kelurahan are hidden, so a second one (16) is hidden beside them; asking for
+    that kelurahan on its own must not give 16 back (74 − 25 − 30 − 16 = 3)."""
+    post(service, offers(3, TUNGGULWULUNG, "a") + offers(16, MERJOSARI, "b") + offers(25, TLOGOMAS, "c")
+         + offers(30, "35.73.05.1004", "d"))
     kecamatan = _week(service, "35.73.05", camat)
-    assert kecamatan["weeks"][0]["accounts_detected"]["display"] == "50"
+    assert kecamatan["weeks"][0]["accounts_detected"]["display"] == "74"
     shown = {c["code"]: c["weeks"][0]["accounts_detected"] for c in kecamatan["children"]}
     assert shown[TUNGGULWULUNG]["display"] == "< 10"
     assert shown[MERJOSARI]["display"] == "< 10" and shown[MERJOSARI]["complementary"] is True
-    assert shown[TLOGOMAS]["display"] == "15" and shown["35.73.05.1004"]["display"] == "20"
+    assert shown[TLOGOMAS]["display"] == "25" and shown["35.73.05.1004"]["display"] == "30"
     own = _week(service, MERJOSARI, camat)["weeks"][0]["accounts_detected"]
-    assert own["suppressed"] is True and own["display"] == "< 10" and "12" not in json.dumps(own)
-    assert _week(service, TLOGOMAS, camat)["weeks"][0]["accounts_detected"]["display"] == "15"
+    assert own["suppressed"] is True and own["display"] == "< 10" and "16" not in json.dumps(own)
+    assert _week(service, TLOGOMAS, camat)["weeks"][0]["accounts_detected"]["display"] == "25"
 
 
 def test_weeks_are_whole_so_no_daily_figure_can_be_subtracted(service: Service, camat: dict[str, str]) -> None:

@@ -3,6 +3,7 @@ and failed deliveries can be sent again."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -128,3 +129,43 @@ def test_an_upheld_appeal_reaches_the_account_and_the_referral_note_stays_beside
     assert "platform_note" not in escalation["statement_of_reasons"]
     hide = by_type[("pantau.action", "acc-4")]
     assert hide["statement_of_reasons"]["en"]["decision"].endswith(" WIB.")  # the end of the hide, in WIB
+
+
+def test_a_failed_delivery_holds_back_the_accounts_later_ones_until_sent_again(settings: Settings,
+                                                                              pipeline: Pipeline,
+                                                                              receiver: Receiver) -> None:
+    """Sending a failed hide again after its restore had gone would leave the account hidden for good:
+    nothing overtakes an undelivered action, failed ones included."""
+    svc = Service(settings.model_copy(update={"webhook_url": receiver.url}), pipeline)
+    moderator = svc.headers(Role.MODERATOR)
+    [hidden] = svc.client.post("/v1/events/batch", json={"events": [_offer("acc-6")]},
+                               headers=svc.headers(Role.PLATFORM)).json()["decisions"]
+    with transaction(svc.sessions) as session:
+        session.execute(update(WebhookDelivery).values(status="failed", attempts=MAX_ATTEMPTS))
+    case = hidden["case_id"]
+    svc.client.post(f"/v1/cases/{case}/claim", headers=moderator)
+    svc.client.post(f"/v1/cases/{case}/decide", headers=moderator, json={"decision": "dismiss", "reason": "lama"})
+    deliver_pending(svc.sessions, svc.settings)
+    assert receiver.calls == []  # the restore waits behind the failed hide
+    with transaction(svc.sessions) as session:
+        assert retry_failed(session, "test") == 1
+    deliver_pending(svc.sessions, svc.settings)
+    assert [a["action"] for a in receiver.actions()] == ["hide_nearby", "restore"]
+    assert receiver.actions()[1]["lifts_action_ids"] == [receiver.actions()[0]["action_id"]]
+
+
+def test_every_action_in_a_child_safety_case_tells_the_platform_so(settings: Settings, pipeline: Pipeline,
+                                                                    receiver: Receiver) -> None:
+    svc = Service(settings.model_copy(update={"webhook_url": receiver.url}), pipeline)
+    officer = svc.headers(Role.CHILD_SAFETY_OFFICER)
+    report = {"event_id": "r-kid", "kind": "user_report", "occurred_at": NOW, "reporter_id": "u-1",
+              "reported_account_id": "acc-7", "reason": "kid_safety", "text": "akun ini mencurigakan"}
+    case = svc.client.post("/v1/events", json=report, headers=svc.headers(Role.PLATFORM)).json()["case_id"]
+    svc.client.post(f"/v1/cases/{case}/claim", headers=officer)
+    r = svc.client.post(f"/v1/cases/{case}/decide", headers=officer,
+                        json={"decision": "confirm", "action": "suspend", "reason": "bukti cukup"})
+    assert r.status_code == 200, r.text
+    deliver_pending(svc.sessions, svc.settings)
+    [suspend] = receiver.actions()
+    assert suspend["action"] == "suspend" and "child-protection officer" in suspend["platform_note"]["en"]
+    assert "bukti cukup" not in json.dumps(suspend["statement_of_reasons"])

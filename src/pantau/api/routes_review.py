@@ -113,7 +113,8 @@ def _holder(case: Case) -> int | None:
     return review.claim_holder(case, datetime.now(UTC))
 
 
-@router.get("/v1/cases", response_model=list[CaseOut], summary="The review queue: child safety first, then score",
+@router.get("/v1/cases", response_model=list[CaseOut],
+            summary="The review queue: child safety first (oldest first), then score",
             description="The open cases the caller works (a child-protection officer: child-safety cases; a "
                         "moderator: the others; an admin: all), in queue order; page with `offset`. The "
                         "`X-Total-Count` header gives how many there are.")

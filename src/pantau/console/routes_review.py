@@ -48,7 +48,7 @@ def _case_signals(db: Session, case_ids: list[int]) -> dict[int, list[str]]:
 QUEUE_PAGE = 100
 
 
-@router.get("/review", summary="The review queue: child safety first, then score")
+@router.get("/review", summary="The review queue: child safety first (oldest first), then score")
 def queue_page(request: Request, st: State, found: Reviewer,
                page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1) -> Response:
     now = datetime.now(UTC)
@@ -67,15 +67,20 @@ def _visible_case(db: Session, case_id: int, found: Viewer) -> Case:
     return review.visible_case(db, case_id, found.who)  # as GET /v1/cases/{id}
 
 
-def _history(db: Session, account_id: str) -> dict[str, Any]:
-    """Earlier human decisions and every action on the account, across its cases."""
+def _history(db: Session, account_id: str, found: Viewer) -> dict[str, Any]:
+    """Earlier human decisions and every action on the account, across the cases the viewer works
+    (a moderator never sees what was decided in a child-safety case, nor its escalation)."""
     names = {u.id: u.name for u in db.execute(select(User)).scalars()}
+    cases = {c.id: c for c in db.execute(select(Case).where(Case.account_id == account_id)).scalars()}
+    mine = {i for i, c in cases.items() if review.in_remit(c, found.who)}
     reviews = db.execute(select(Review, Case.id).join(Case, Case.id == Review.case_id)
                          .where(Case.account_id == account_id).order_by(Review.at)).all()
     actions = db.execute(select(ActionRecord).where(ActionRecord.account_id == account_id)
                          .order_by(ActionRecord.created_at)).scalars()
     return {"reviews": [{"review": r, "case_id": cid, "by": names.get(r.user_id, str(r.user_id))}
-                        for r, cid in reviews], "actions": list(actions)}
+                        for r, cid in reviews if cid in mine],
+            "actions": [a for a in actions if a.case_id in mine or (a.case_id is None and
+                                                                  a.type != "escalate_child_safety")]}
 
 
 @router.get("/cases/{case_id}", summary="A case: events with highlighted signals, history, decision buttons")
@@ -88,7 +93,7 @@ def case_page(request: Request, case_id: RowId, st: State, found: Reviewer) -> R
         reports = [e for e in events if e.kind == "user_report"]
         holder = review.claim_holder(case, datetime.now(UTC))
         return page(request, "case.html", who=found.who, csrf=found.csrf, flash=found.session.take_flash(),
-                    case=case, events=shown, reports=reports, history=_history(db, case.account_id),
+                    case=case, events=shown, reports=reports, history=_history(db, case.account_id, found),
                     mine=holder == found.who.id, taken=holder not in (None, found.who.id), buttons=BUTTONS)
 
 

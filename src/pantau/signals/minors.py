@@ -29,10 +29,12 @@ _WORD = "|".join(sorted((w.replace(" ", r"\s*") for w in _WORD_AGES), key=len, r
 _NUM = rf"(?P<n>\d{{1,2}}|(?<![a-z])(?:{_WORD})(?![a-z]))"
 _NOT_A_NUMBER_AFTER = r"(?![.,]?\d)"  # "umur 15, …" is an age; "15.000" and "1,5" are not
 _UNIT_AFTER = r"\s*(?:k|rb|ribu|jt|juta|jam|menit|hari|bulan|orang|ekor|kg|cm|ratus|puluh)(?![a-z])"
+_MONEY_AFTER = r"\s*(?:k|rb|ribu|jt|juta|ratus|puluh)(?![a-z])"
 _AGE_PATTERNS = (
     # umur 15, usia: 16, age 14, umurku 13, umur lima belas
+    # (after umur/usia only money rules a number out: "umur 15 hari ini", "usia 16 jam 9 malam" are ages)
     re.compile(rf"(?<![a-z])(?:umur|usia|umurnya|usianya|umurku|usiaku|age|aged)\s*[:=]?\s*(?:baru\s*|masih\s*)?"
-               rf"{_NUM}{_NOT_A_NUMBER_AFTER}(?!{_UNIT_AFTER})"),
+               rf"{_NUM}{_NOT_A_NUMBER_AFTER}(?!{_MONEY_AFTER})"),
     # 16th, 15 tahun, 14 thn, 17yo, 13 y.o, 15 years old, enam belas tahun
     re.compile(rf"(?<![\d.,]){_NUM}\s*(?:th|thn|thun|tahun|taun|tahunan|yo|y\.o|y/o|years?\s*old|yrs?)(?![a-z])"),
     # baru 15, masih 16 (followed by nothing number-like)
@@ -41,7 +43,7 @@ _AGE_PATTERNS = (
     re.compile(rf"(?<![\d./,]){_NUM}\s*/\s*1[3-9]\d\s*/\s*\d{{2,3}}(?![\d/])(?!\s*(?:cm|mm|m|meter)(?![a-z]))"),
     # abg 16, dedek 15, bocil 14, gadis 15, cewek 16
     re.compile(rf"(?<![a-z])(?:abg|abege|dedek|adik|bocil|gadis|cewek|cewe|siswi|pelajar|remaja|anak)\s*{_NUM}"
-               rf"{_NOT_A_NUMBER_AFTER}(?!{_UNIT_AFTER})"),
+               rf"{_NOT_A_NUMBER_AFTER}(?!{_MONEY_AFTER}|\s*(?:jam|menit)(?![a-z]))"),
 )
 # lahir 2010, kelahiran th 2009, born in 2011, YOB 2010, 2009 lahir
 _BIRTH_YEAR = re.compile(
