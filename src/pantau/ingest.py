@@ -34,6 +34,7 @@ from pantau.api.schemas import (
     StatusPostEvent,
     UserReportEvent,
 )
+from pantau.errors import ConflictError
 from pantau.masking import mask_spans
 from pantau.models import Action, Signal, SignalGroup, Verdict
 from pantau.pipeline import Pipeline
@@ -216,6 +217,11 @@ class CaseClosedMeanwhile(Exception):
     """A case the batch joined was closed (by a reviewer) between reading it and locking it."""
 
 
+def _identity(event: EventIn) -> tuple[str, str | None, str]:
+    """What a replay of an event must repeat: its kind, its account and its text."""
+    return event.kind, subject_account(event), event_text(event)
+
+
 def _needs_case(event: EventIn, verdict: Verdict) -> bool:
     return verdict.decision.action is not Action.ALLOW or isinstance(event, UserReportEvent)
 
@@ -279,7 +285,10 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
     ids = [e.event_id for e in events]
     firsts: dict[str, EventIn] = {}
     for e in events:  # the first occurrence of each id, in order
-        firsts.setdefault(e.event_id, e)
+        first = firsts.setdefault(e.event_id, e)
+        if _identity(first) != _identity(e):
+            raise ConflictError(f"event_id {e.event_id!r} appears twice in the batch with different content: an "
+                                "event id names one event (a replay must repeat it exactly)")
     facts = {i: field_signals(e) for i, e in firsts.items() if isinstance(e, ProfileEvent)}
     verdicts = {v.id: v for v in pipeline.run_batch([(i, event_text(e)) for i, e in firsts.items()], facts)}
     places = dict(zip(firsts, _places(list(firsts.values()), regions), strict=True))
@@ -295,6 +304,10 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
 
     existing = {e.event_id: e for e in session.execute(select(Event).where(among(Event.event_id, ids, dialect)))
                 .scalars()}
+    for event_id, stored_event in existing.items():
+        if (stored_event.kind, stored_event.account_id, stored_event.text) != _identity(firsts[event_id]):
+            raise ConflictError(f"event_id {event_id!r} was already used for a different event (kind, account or "
+                                "text differ): a replay must repeat the event exactly, a new event needs a new id")
     unique = [e for i, e in firsts.items() if i not in existing]
 
     account_ids = {a for a in (case_account(e, verdicts[e.event_id]) for e in unique) if a is not None}

@@ -64,7 +64,7 @@ def test_replay_returns_the_original_decision_and_stores_nothing(service: Servic
     h = service.headers(Role.PLATFORM)
     first = service.client.post("/v1/events", json=profile("e1", "ready VCS 100k"), headers=h).json()
     before = counts(service)
-    again = service.client.post("/v1/events", json=profile("e1", "something else entirely"), headers=h).json()
+    again = service.client.post("/v1/events", json=profile("e1", "ready VCS 100k"), headers=h).json()
     assert again["replayed"] is True
     assert {k: v for k, v in again.items() if k != "replayed"} == {k: v for k, v in first.items() if k != "replayed"}
     assert counts(service) == before
@@ -556,3 +556,21 @@ def test_platform_events_cannot_use_the_field_report_account_namespace(service: 
     body = profile("fr-x", "open BO") | {"account_id": "field-report:fr-0123"}
     r = service.client.post("/v1/events", json=body, headers=service.headers(Role.PLATFORM))
     assert r.status_code == 422 and "pantau's own" in r.text
+
+
+def test_an_event_id_reused_for_a_different_event_is_a_conflict(service: Service) -> None:
+    """A replay returns the stored decision; the same id with other content was answered "replayed"
+    and the new event silently dropped (an offer never stored)."""
+    headers = service.headers(Role.PLATFORM)
+    first = profile("dup-1", "halo semua") | {"account_id": "acc-dup-1"}
+    assert service.client.post("/v1/events", json=first, headers=headers).status_code == 200
+    again = service.client.post("/v1/events", json=first, headers=headers)
+    assert again.status_code == 200 and again.json()["replayed"] is True
+    other = profile("dup-1", "open BO ST 300 LT 700") | {"account_id": "acc-dup-2"}
+    r = service.client.post("/v1/events", json=other, headers=headers)
+    assert r.status_code == 409 and "dup-1" in r.json()["error"]
+    batch = [profile("dup-2", "halo"), profile("dup-2", "open BO ST 300")]
+    r = service.client.post("/v1/events/batch", json={"events": batch}, headers=headers)
+    assert r.status_code == 409 and "twice in the batch" in r.json()["error"]
+    with service.sessions() as session:
+        assert session.get(Event, "dup-2") is None  # nothing of the refused batch is stored
