@@ -390,8 +390,32 @@ def build_referral(session: Session, case_id: int, who: Principal) -> Any:
         decisions=tuple(sorted(decided, key=lambda d: d["at"])),
         prepared_by=who.name, prepared_at=now,
     )
-    record.exported_at = now
-    if record.status == "open":  # a dismissed escalation stays dismissed, whoever exports it later
-        record.status = "referred"
-    audit.record(session, who.actor, "child_safety.export", f"case:{case_id}", {"items": len(events)})
+    from pantau.referral import referral_json
+
+    record.exported_at = now  # downloading is not referring: an officer marks that (``mark_referred``)
+    digest = referral_json(referral)["integrity"]["package_sha256"]
+    audit.record(session, who.actor, "child_safety.export", f"case:{case_id}",
+                 {"items": len(events), "package_sha256": digest})
     return referral
+
+
+def mark_referred(session: Session, case_id: int, who: Principal, channel: str) -> ChildSafetyRecord:
+    """An officer says the case was handed to the authorities, and through which channel."""
+    if who.role not in CHILD_SAFETY_DECIDERS:
+        raise ForbiddenError("a child-protection officer marks an escalation referred")
+    channel = channel.strip()
+    if not 1 <= len(channel) <= 200:
+        raise InputError("say through which channel it was referred (1–200 characters), e.g. SAPA 129")
+    record = session.execute(select(ChildSafetyRecord).where(ChildSafetyRecord.case_id == case_id)
+                             .with_for_update()).scalar()
+    if record is None:
+        raise NotFoundError(f"case {case_id} has no child-safety escalation")
+    if record.status == "dismissed":
+        raise ConflictError(f"the escalation of case {case_id} was dismissed; escalate the case again first")
+    if record.referred_at is not None:
+        raise ConflictError(f"the escalation of case {case_id} was already marked referred "
+                            f"({record.referred_via}, {_aware(record.referred_at).isoformat()})")  # type: ignore[union-attr]
+    now = datetime.now(UTC)
+    record.status, record.referred_at, record.referred_via, record.referred_by = "referred", now, channel, who.id
+    audit.record(session, who.actor, "child_safety.referred", f"case:{case_id}", {"channel": channel})
+    return record

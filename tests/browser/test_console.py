@@ -187,7 +187,15 @@ def test_child_safety_desk_exports_the_referral_package(console: Console, open_a
     assert document["format"] == "pantau.child_safety_referral" and document["case"]["case_id"] == case_id
     with transaction(console.sessions) as db:
         record = db.execute(select(ChildSafetyRecord).where(ChildSafetyRecord.case_id == case_id)).scalar_one()
-        assert record.status == "referred" and record.exported_at is not None
+        assert record.status == "open" and record.exported_at is not None  # downloaded, not yet referred
+    page.goto("/console/child-safety")
+    page.locator(f"#via-{case_id}").fill("SAPA 129")
+    page.get_by_role("button", name=re.compile(f"Tandai sudah dirujuk.*{case_id}")).click()
+    expect(page.locator(".flash")).to_contain_text(f"Kasus {case_id} ditandai sudah dirujuk")
+    with transaction(console.sessions) as db:
+        record = db.execute(select(ChildSafetyRecord).where(ChildSafetyRecord.case_id == case_id)).scalar_one()
+        assert record.status == "referred" and record.referred_via == "SAPA 129"
+    page.goto("/console/child-safety")
     page.locator(f'a[href="/console/cases/{case_id}"]').click()  # the preserved evidence
     expect(page.locator("article.event").first).to_be_visible()
 

@@ -38,6 +38,7 @@ MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("POST", "/v1/appeals/{appeal_id}/decide"): {Role.MODERATOR, Role.CHILD_SAFETY_OFFICER, Role.ADMIN},
     ("GET", "/v1/child-safety"): {Role.CHILD_SAFETY_OFFICER, Role.ADMIN},
     ("GET", "/v1/child-safety/{case_id}/referral.json"): {Role.CHILD_SAFETY_OFFICER, Role.ADMIN},
+    ("POST", "/v1/child-safety/{case_id}/referred"): {Role.CHILD_SAFETY_OFFICER, Role.ADMIN},
     ("GET", "/v1/child-safety/{case_id}/referral.pdf"): {Role.CHILD_SAFETY_OFFICER, Role.ADMIN},
     ("GET", "/v1/regions/{code}/stats"): {Role.REGIONAL_OFFICIAL, Role.ADMIN},
     ("GET", "/v1/regions/{code}/hotspots"): {Role.REGIONAL_OFFICIAL, Role.ADMIN},

@@ -41,6 +41,7 @@ MATRIX: dict[tuple[str, str], set[Role] | None] = {
     ("GET", "/console/child-safety"): OFFICERS,
     ("GET", "/console/child-safety/{case_id}/referral.pdf"): OFFICERS,
     ("GET", "/console/child-safety/{case_id}/referral.json"): OFFICERS,
+    ("POST", "/console/child-safety/{case_id}/referred"): OFFICERS,
     ("GET", "/console/regions"): REGIONAL,
     ("GET", "/console/regions/{code}"): REGIONAL,
     ("GET", "/console/regions/{code}/report.pdf"): REGIONAL,

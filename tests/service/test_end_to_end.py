@@ -189,9 +189,20 @@ def test_referral_package_exports_and_is_audited(service: Service) -> None:
     assert service.client.get(f"/v1/child-safety/{case_id}/referral.pdf",
                               headers=service.headers(Role.MODERATOR)).status_code == 403
     records = service.client.get("/v1/child-safety", headers=officer).json()
-    assert records[0]["status"] == "referred" and records[0]["exported_at"] is not None
-    actions = [e["action"] for e in service.client.get("/v1/audit", headers=service.headers(Role.AUDITOR)).json()]
-    assert actions.count("child_safety.export") == 2
+    # downloading is not referring: the record stays open until an officer marks it, naming the channel
+    assert records[0]["status"] == "open" and records[0]["exported_at"] is not None
+    marked = service.client.post(f"/v1/child-safety/{case_id}/referred", headers=officer,
+                                 json={"channel": "SAPA 129"})
+    assert marked.status_code == 200 and marked.json()["status"] == "referred"
+    assert marked.json()["referred_via"] == "SAPA 129" and marked.json()["referred_at"] is not None
+    again = service.client.post(f"/v1/child-safety/{case_id}/referred", headers=officer, json={"channel": "x"})
+    assert again.status_code == 409 and "already marked referred" in again.json()["error"]
+    assert service.client.post(f"/v1/child-safety/{case_id}/referred", headers=service.headers(Role.MODERATOR),
+                               json={"channel": "x"}).status_code == 403
+    entries = service.client.get("/v1/audit", headers=service.headers(Role.AUDITOR)).json()
+    exports = [e for e in entries if e["action"] == "child_safety.export"]
+    assert len(exports) == 2 and exports[0]["details"]["package_sha256"] == doc["integrity"]["package_sha256"]
+    assert [e["details"] for e in entries if e["action"] == "child_safety.referred"] == [{"channel": "SAPA 129"}]
 
 
 def test_a_slow_webhook_receiver_does_not_hold_up_ingest(settings: Settings, pipeline: Pipeline,

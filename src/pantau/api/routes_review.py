@@ -97,10 +97,18 @@ class AppealDecideIn(BaseModel):
 
 class EscalationOut(BaseModel):
     case_id: int
-    status: str
+    status: str  # open | referred | dismissed
     created_at: UtcTime
     retention_until: UtcTime
-    exported_at: UtcTime | None
+    exported_at: UtcTime | None  # the last download of its referral package
+    referred_at: UtcTime | None = None  # when an officer marked it referred
+    referred_via: str | None = None  # the channel they named
+
+
+class ReferredIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    channel: str = Field(min_length=1, max_length=200, examples=["SAPA 129", "UPTD PPA Kota Malang"],
+                         description="through which channel the package was handed over")
 
 
 def _case_out(case: Case, who: Principal, now_claim: int | None) -> dict[str, Any]:
@@ -179,6 +187,12 @@ def decide_appeal(appeal_id: RowId, body: AppealDecideIn, who: Reviewer, session
 def list_escalations(who: Officer, session: DB) -> list[ChildSafetyRecord]:
     query = select(ChildSafetyRecord).order_by(ChildSafetyRecord.created_at.desc()).limit(200)
     return list(session.execute(query).scalars())
+
+
+@router.post("/v1/child-safety/{case_id}/referred", response_model=EscalationOut,
+             summary="Mark an escalation referred to the authorities, naming the channel")
+def mark_referred(case_id: RowId, body: ReferredIn, who: Officer, session: DB) -> ChildSafetyRecord:
+    return review.mark_referred(session, case_id, who, body.channel)
 
 
 @router.get("/v1/child-safety/{case_id}/referral.json", summary="Referral package (JSON, with integrity digests)")

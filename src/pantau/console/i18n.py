@@ -124,7 +124,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cs_empty": ("Tidak ada eskalasi.", "No escalations."),
     "escalated": ("Dieskalasi", "Escalated"),
     "retained_until": ("Bukti disimpan sampai", "Evidence kept until"),
-    "exported": ("Diekspor", "Exported"),
+    "exported": ("Diunduh terakhir", "Last downloaded"),
+    "record_open": ("terbuka", "open"),
+    "record_referred": ("sudah dirujuk", "referred"),
+    "record_dismissed": ("dihentikan", "dismissed"),
+    "referred_via": ("Dirujuk lewat (mis. SAPA 129)", "Referred through (e.g. SAPA 129)"),
+    "mark_referred": ("Tandai sudah dirujuk", "Mark referred"),
+    "referral_note": ("Mengunduh paket belum berarti merujuk: setelah menyerahkannya lewat jalur resmi, tandai "
+                      "kasus sebagai sudah dirujuk dan sebutkan jalurnya.",
+                      "Downloading a package is not referring it: once it is handed over through an official "
+                      "channel, mark the case referred and name the channel."),
+    "marked_referred": ("Kasus {id} ditandai sudah dirujuk.", "Case {id} marked referred."),
     "evidence_items": ("Item bukti", "Evidence items"),
     "referral_pdf": ("Paket rujukan (PDF)", "Referral package (PDF)"),
     "referral_json": ("Paket rujukan (JSON)", "Referral package (JSON)"),

@@ -1,8 +1,9 @@
 """The child-safety desk: escalations, their preserved evidence, and the referral package.
 
 Roles as in /v1: child-safety officers and admins. The evidence itself is read on the case page
-(``/console/cases/{id}``); downloading a referral package marks the escalation referred and is
-audited (``review.build_referral``), exactly as through the API.
+(``/console/cases/{id}``); downloading a referral package is audited with its digest
+(``review.build_referral``), and an officer marks the escalation referred, naming the channel
+(``review.mark_referred``), exactly as through the API.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy import func, select
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from pantau import review
 from pantau.api.routes_review import RowId
-from pantau.console.deps import ConsoleRoute, State, Viewer, allow
+from pantau.console.deps import ConsoleRoute, Form, State, Viewer, allow
+from pantau.console.i18n import for_request
 from pantau.console.render import OFFICERS, page
 from pantau.referral import referral_json, referral_pdf
 from pantau.store.db import transaction
@@ -33,7 +35,8 @@ def desk(request: Request, st: State, found: Officer) -> Response:
         records = list(records.scalars())
         items = dict(db.execute(select(Event.case_id, func.count()).where(
             Event.case_id.in_([r.case_id for r in records])).group_by(Event.case_id)).all()) if records else {}
-        return page(request, "child_safety.html", who=found.who, csrf=found.csrf, records=records, items=items)
+        return page(request, "child_safety.html", who=found.who, csrf=found.csrf, records=records, items=items,
+                    flash=found.session.take_flash())
 
 
 @router.get("/child-safety/{case_id}/referral.pdf", summary="Referral package (PDF, Bahasa Indonesia + English)")
@@ -52,3 +55,11 @@ def referral_as_json(case_id: RowId, st: State, found: Officer) -> Response:
     return Response(body, media_type="application/json",
                     headers={"Content-Disposition": f'attachment; filename="rujukan-kasus-{case_id}.json"',
                              "Cache-Control": "no-store"})
+
+
+@router.post("/child-safety/{case_id}/referred", summary="Mark an escalation referred, naming the channel")
+def referred(request: Request, case_id: RowId, st: State, found: Officer, form: Form) -> Response:
+    with transaction(st.sessions) as db:
+        review.mark_referred(db, case_id, found.who, form.get("channel", ""))
+    found.session.flash_next(for_request(request)("marked_referred", id=case_id))
+    return RedirectResponse("/console/child-safety", status_code=303)

@@ -194,8 +194,11 @@ class ChildSafetyRecord(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     retention_until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    status: Mapped[str] = mapped_column(String(20), default="open")  # open | referred | closed
-    exported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | referred | dismissed
+    exported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # last package download
+    referred_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # marked by an officer
+    referred_via: Mapped[str | None] = mapped_column(String(200))  # the channel: SAPA 129, UPTD PPA, …
+    referred_by: Mapped[int | None] = mapped_column(Integer)
 
 
 class FrozenEvidenceError(RuntimeError):
