@@ -17,7 +17,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -26,12 +26,12 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from pantau import audit
 from pantau.config import Settings
+from pantau.regions import WIB
 from pantau.store.schema import ActionRecord, Case, WebhookDelivery, as_utc
 
 log = logging.getLogger(__name__)
 
 ACTION_TYPES = ("hide_nearby", "warn", "suspend", "escalate_child_safety", "restore")
-WIB = timezone(timedelta(hours=7), "WIB")  # how a statement gives times to the account holder
 # Sending is retried with back-off (2, 4, 8 … seconds, at most an hour apart) for about 29 hours
 # (40 attempts) before a delivery is marked failed; `pantau webhooks retry` or the console's admin page
 # sends failed ones again.

@@ -28,7 +28,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -48,7 +48,7 @@ from pantau.config import Settings
 from pantau.errors import InputError, PantauError
 from pantau.ingest import ingest_batch
 from pantau.pipeline import Pipeline
-from pantau.regions import Centroid, children, lineage, load_centroids, region_name
+from pantau.regions import WIB, Centroid, children, lineage, load_centroids, region_name
 from pantau.store.schema import ActionRecord, Case, ChildSafetyRecord, Event, RegionPolygon, User
 
 DEFAULT_EVENTS = 5000
@@ -56,7 +56,6 @@ DEFAULT_SEED = 3573
 MIN_EVENTS = 100
 BATCH = 500
 ACTOR = "cli:demo"
-WIB = timezone(timedelta(hours=7), "WIB")
 TLOGOMAS, LOWOKWARU, KLOJEN = "35.73.05.1003", "35.73.05", "35.73.02"
 #: Where the shared boundary files usually live, relative to the project (or the working directory).
 SHARED_GEOJSON = Path("shared") / "data" / "wilayah-boundaries" / "geojson"

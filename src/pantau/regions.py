@@ -749,6 +749,7 @@ _WITA = frozenset({"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "
 _WIT = frozenset({"81", "82", "91", "92", "93", "94", "95", "96", "97"})
 _ZONES = {"WIB": timezone(timedelta(hours=7), "WIB"), "WITA": timezone(timedelta(hours=8), "WITA"),
           "WIT": timezone(timedelta(hours=9), "WIT")}
+WIB = _ZONES["WIB"]  # where a time is shown without a region (statements, the console): most users' zone
 
 
 def time_zone(code: str | None) -> tuple[str, tzinfo]:

@@ -228,7 +228,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                    "Head hash (record it elsewhere to prove the log was not cut short)"),
     "chain_bad": ("Rantai hash RUSAK pada entri {seq}: {problem}", "Hash chain BROKEN at entry {seq}: {problem}"),
     "at": ("Waktu", "Time"),
-    "actor": ("Pelaku", "Actor"),
+    "actor": ("Oleh", "Actor"),
     "action": ("Tindakan", "Action"),
     "subject": ("Subjek", "Subject"),
     "details": ("Rincian", "Details"),

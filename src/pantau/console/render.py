@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse
 
 from pantau.auth import Principal, Role
 from pantau.console.i18n import Lang, language, translator
+from pantau.regions import WIB
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -53,10 +54,12 @@ def age(then: datetime | None, lang: Lang) -> str:
 
 
 def when(value: datetime | None) -> str:
+    """A stored time as the console shows it: in WIB, the zone of most of its users (and of the
+    statements and referral packages), with the zone named."""
     if value is None:
         return "-"
     value = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return value.astimezone(WIB).strftime("%Y-%m-%d %H:%M WIB")
 
 
 @cache

@@ -17,13 +17,13 @@ from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
 from pantau import review
-from pantau.actions import WIB
 from pantau.api.routes_review import RowId
 from pantau.console.deps import ConsoleError, ConsoleRoute, Form, State, Viewer, allow
 from pantau.console.highlight import pieces
 from pantau.console.i18n import for_request
 from pantau.console.render import REVIEWERS, page
 from pantau.normalize import normalize
+from pantau.regions import WIB
 from pantau.store.db import transaction
 from pantau.store.schema import ActionRecord, Case, Event, Review, User
 
@@ -34,6 +34,10 @@ DECISIONS = {"confirm:hide_nearby": ("confirm", "hide_nearby"), "confirm:warn": 
 # (form value, label key, shortcut key): the buttons of a claimed case, common path first
 BUTTONS = (("confirm:hide_nearby", "act_hide_nearby", "1"), ("confirm:warn", "act_warn", "2"),
            ("confirm:suspend", "act_suspend", "3"), ("dismiss", "act_dismiss", "4"), ("escalate", "act_escalate", "5"))
+# A child-safety case: the escalation already restricts the account with no end date (a hide would
+# end it, a warning would tell the account), so an officer suspends, escalates again or dismisses.
+CHILD_SAFETY_BUTTONS = (("confirm:suspend", "act_suspend", "1"), ("escalate", "act_escalate", "2"),
+                        ("dismiss", "act_dismiss", "3"))
 
 
 def _case_signals(db: Session, case_ids: list[int]) -> dict[int, list[str]]:
@@ -94,7 +98,8 @@ def case_page(request: Request, case_id: RowId, st: State, found: Reviewer) -> R
         holder = review.claim_holder(case, datetime.now(UTC))
         return page(request, "case.html", who=found.who, csrf=found.csrf, flash=found.session.take_flash(),
                     case=case, events=shown, reports=reports, history=_history(db, case.account_id, found),
-                    mine=holder == found.who.id, taken=holder not in (None, found.who.id), buttons=BUTTONS)
+                    mine=holder == found.who.id, taken=holder not in (None, found.who.id),
+                    buttons=CHILD_SAFETY_BUTTONS if case.child_safety else BUTTONS)
 
 
 @router.post("/cases/{case_id}/claim", summary="Claim a case and open it")
