@@ -455,6 +455,9 @@ def _cmd_users_disable(args: argparse.Namespace) -> int:
         user = session.execute(select(User).where(User.name == args.name)).scalar()
         if user is None:
             raise InputError(f"no user named {args.name!r} (see `pantau users list`)")
+        if user.disabled == disable:
+            _say(f"{args.name!r} is already {'disabled' if disable else 'enabled'}; nothing changed")
+            return EXIT_OK
         user.disabled = disable
         audit.record(session, "cli", "user.disable" if disable else "user.enable", f"user:{user.id}", {})
     _say(f"{args.name!r} is {'disabled: its token is refused' if disable else 'enabled again'} (a running server "
@@ -481,11 +484,21 @@ def _cmd_webhooks_status(_: argparse.Namespace) -> int:
 
 
 def _cmd_webhooks_retry(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
     from pantau.actions import retry_failed
+    from pantau.store.schema import WebhookDelivery
 
     with _store_transaction(existing=True) as session:
+        known = {d.id: d.status for d in session.execute(select(WebhookDelivery).where(
+            WebhookDelivery.id.in_(args.ids))).scalars()} if args.ids else {}
         queued = retry_failed(session, "cli", args.ids)
     _say(f"{queued:,} failed deliveries queued to be sent again" if queued else "no failed deliveries to send again")
+    others = [f"#{i} {known[i]}" if i in known else f"#{i} does not exist"
+              for i in args.ids if known.get(i) != "failed"]
+    if others:
+        _say("not sent again (only failed deliveries are): " + ", ".join(others))
+        return EXIT_INPUT
     return EXIT_OK
 
 

@@ -249,6 +249,8 @@ def period(from_: date | None, to: date | None, weeks: int = 8, zone: tzinfo = U
         raise InputError(f"{to.isoformat()} is in the future: figures exist up to today ({today.isoformat()})")
     if from_ is not None and to is not None and from_ > to:
         raise InputError("'from' must not be after 'to'")
+    if from_ is not None and from_ > today:
+        raise InputError(f"{from_.isoformat()} is in the future: figures exist up to today ({today.isoformat()})")
     if whole_weeks:
         this_monday = today - timedelta(days=today.weekday())  # the running week is not shown
         end_day = min((to or today) - timedelta(days=(to or today).weekday()) + timedelta(weeks=1), this_monday)

@@ -99,6 +99,9 @@ def test_cli_lists_users_disables_them_and_refuses_a_missing_database(tmp_path: 
     status = run("webhooks", "status")
     assert status.returncode == 0 and "failed 0" in status.stdout
     assert "no failed deliveries" in run("webhooks", "retry").stderr
+    unknown_id = run("webhooks", "retry", "99999")
+    assert unknown_id.returncode == 1 and "#99999 does not exist" in unknown_id.stderr
+    assert "already disabled" in run("users", "disable", "rina").stderr
 
 
 def test_an_upheld_appeal_reaches_the_account_and_the_referral_note_stays_beside_the_statement(
