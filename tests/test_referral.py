@@ -276,6 +276,10 @@ def test_pdf_survives_hostile_text(referral: Referral) -> None:
     item = dataclasses.replace(referral.evidence[0], text=nasty, signals=(("s", 0, 5, nasty[:5]),))
     pdf = referral_pdf(dataclasses.replace(referral, evidence=(item,) * 30))
     assert pdf.startswith(b"%PDF-")
+    # the account holder writes an appeal's statement: a long one must not stop the package
+    appeal = {"at": "2026-11-29T10:00:00Z", "by": "officer", "decision": "appeal upheld", "reason": "x",
+              "statement": "x\n" * 80 + "y" * 5000}
+    assert referral_pdf(dataclasses.replace(referral, decisions=(appeal,))).startswith(b"%PDF-")
 
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (Debian poppler-utils) is not installed")

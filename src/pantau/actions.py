@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from pantau import audit
@@ -244,9 +244,10 @@ def deliver_pending(sessions: sessionmaker[Session], settings: Settings, *, limi
                     client: httpx.Client | None = None) -> int:
     """Send due deliveries; returns how many were delivered. Safe to run from several processes.
 
-    An account's actions reach the platform in the order they were taken: a delivery waits while an
-    earlier one for the same account has not arrived (being retried, or failed until someone sends it
-    again), so a restore never overtakes the hide it lifts. Each delivery is claimed in a short
+    What lifts and what restricts reach the platform in the order they were taken: a restore waits
+    while an earlier delivery for the same account has not arrived (being retried, or failed until
+    someone sends it again), and so does anything after a restore; so a restore never overtakes the
+    hide it lifts, and a later hide never arrives before the restore it follows. Each delivery is claimed in a short
     transaction (its next attempt moved ``CLAIM_SECONDS`` ahead, so no other sender takes it), sent
     with no transaction open, and its outcome recorded in a second short one: a slow receiver never
     holds the database (on SQLite, its only write lock). A sender that dies between claim and record
@@ -296,13 +297,17 @@ def _send(sessions: sessionmaker[Session], url: str, secret: str, http: httpx.Cl
 
 
 def _earlier_undelivered() -> Any:
-    """An earlier delivery for the same account that has not arrived (pending, or failed for good:
-    nothing overtakes it until it is sent again), as an EXISTS over ``WebhookDelivery``'s row."""
+    """An earlier delivery for the same account that has not arrived (pending, or failed for good)
+    and must arrive first, as an EXISTS over ``WebhookDelivery``'s row: a ``restore`` waits for
+    everything before it, and everything waits for a ``restore`` before it — what lifts and what
+    restricts must not change places. Restrictions among themselves need no order, so a hide the
+    receiver keeps refusing never holds back a later escalation."""
     earlier = aliased(WebhookDelivery)
     earlier_action = aliased(ActionRecord)
     return (select(earlier.id).join(earlier_action, earlier_action.id == earlier.action_id)
             .where(earlier_action.account_id == ActionRecord.account_id, earlier.status.in_(("pending", "failed")),
-                   earlier.id < WebhookDelivery.id)).exists()
+                   earlier.id < WebhookDelivery.id,
+                   or_(ActionRecord.type == "restore", earlier_action.type == "restore"))).exists()
 
 
 def _due(now: datetime) -> Select[tuple[int]]:

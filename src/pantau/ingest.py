@@ -159,6 +159,9 @@ def _automatic_action(existing: _Existing, event_id: str, account_id: str, case_
     kind = _AUTOMATIC.get(verdict.decision.action)
     if kind is None or (case_id, kind) in existing.actions:
         return None
+    if kind == "hide_nearby" and ((case_id, "escalate_child_safety") in existing.actions
+                                  or case_id in existing.child_safety):
+        return None  # escalated: restricted with no end date already; a 7-day hide would read as its end
     existing.actions.add((case_id, kind))
     return ActionSpec(account_id=account_id, case_id=case_id, action=kind, automated=True, decided_by=None,
                       rule=verdict.decision.rule_id, policy_version=verdict.decision.policy_version,
@@ -179,11 +182,15 @@ def _child_safety_record(session: Session, existing: _Existing, actor: str, even
 # word by word, so "minority_hate" is not one. Over-calling sends a case to an officer, who can
 # dismiss it; missing one leaves a child's case among the ordinary ones.
 CHILD_REPORT_WORDS = frozenset({
-    "child", "children", "kid", "kids", "minor", "minors", "underage", "anak", "abg", "bocil", "pedo", "pedofil",
-    "pedophile", "pedophilia", "paedophile", "loli", "lolicon", "grooming", "groomer", "predator", "csam", "csa",
-    "csae", "cse", "ocse", "teen", "teens", "remaja", "pelajar", "siswi",
+    "kid", "kids", "minor", "minors", "abg", "bocil", "teen", "teens", "remaja", "pelajar", "siswi", "cse", "csa",
+    "ocse", "predator",
 })
+# ... and parts of a word that say it whatever is joined to them ("childSafety", "eksploitasianak",
+# "childporn", "pedofilia", "CSEA").
+CHILD_REPORT_STEMS = ("child", "anak", "pedo", "paedo", "loli", "csam", "csea", "csae", "groom", "underage",
+                      "bawahumur", "under18")
 _BELOW_AGE = re.compile(r"bawah[\s_-]*umur|under[\s_-]*(?:age|18)|\bu18\b", re.IGNORECASE)
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 def child_report(event: EventIn, verdict: Verdict) -> bool:
@@ -192,9 +199,10 @@ def child_report(event: EventIn, verdict: Verdict) -> bool:
     platform on a report alone — an officer decides."""
     if not isinstance(event, UserReportEvent):
         return False
-    reason = event.reason.lower()
+    reason = _CAMEL.sub(" ", event.reason).lower()
+    words = [w for w in re.split(r"[^a-z0-9]+", reason) if w]
     return (verdict.decision.action is Action.ESCALATE_CHILD_SAFETY or bool(_BELOW_AGE.search(reason))
-            or not CHILD_REPORT_WORDS.isdisjoint(re.split(r"[^a-z0-9]+", reason)))
+            or not CHILD_REPORT_WORDS.isdisjoint(words) or any(s in w for w in words for s in CHILD_REPORT_STEMS))
 
 
 def _count(cases: dict[str, Case], owners: dict[str, str], verdicts: dict[str, Verdict],

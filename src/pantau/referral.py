@@ -788,7 +788,10 @@ class _Pdf:
             at = _show(parsed, zone) if parsed is not None and parsed.tzinfo is not None else d["at"]
             wrote = d.get("statement")
             said = f"\nPernyataan pemilik akun / the account holder wrote: {wrote}" if wrote else ""
-            rows.append((at, d["by"], d["decision"], d["reason"] + said))
+            # the account holder's words can be long (and are theirs to make long): rows of a page each
+            first, *rest = _chunks(d["reason"] + said) or [""]
+            rows.append((at, d["by"], d["decision"], first))
+            rows += [("", "", "(lanjutan / continued)", piece) for piece in rest]
         self.table((28, 30, 26, 96), ("Waktu / At", "Oleh / By", "Keputusan / Decision", "Alasan / Reason"), rows)
 
 

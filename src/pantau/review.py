@@ -219,9 +219,10 @@ def _escalation_record(session: Session, case_id: int) -> ChildSafetyRecord | No
 
 
 def _end_escalation(session: Session, case_id: int) -> None:
-    """An open escalation record becomes ``dismissed``; one already referred stays ``referred``."""
+    """The escalation record becomes ``dismissed`` (an officer found no child at risk, or restored
+    the account on appeal); a referral it had keeps its ``referred_at``/``referred_via`` as history."""
     record = _escalation_record(session, case_id)
-    if record is not None and record.status == "open":
+    if record is not None and record.status != "dismissed":
         record.status = "dismissed"
 
 
@@ -306,8 +307,9 @@ def decide_appeal(session: Session, appeal_id: int, who: Principal, outcome: Lit
     if who.id in _involved(session, action):
         raise ForbiddenError("an appeal must be decided by a different reviewer from the one who decided the action")
     if not _in_remit(session, who, action):
-        raise ForbiddenError("an appeal in a child-safety case is decided by a child-protection officer, and an "
-                             "officer decides only those")
+        if who.role is not Role.CHILD_SAFETY_OFFICER:  # as if it did not exist: a 403 would tell it apart
+            raise NotFoundError(f"appeal {appeal_id} does not exist")
+        raise ForbiddenError("a child-protection officer decides only appeals in child-safety cases")
     if outcome == "restore" and under_escalation(session, appeal.account_id, besides=action.case_id):
         raise ConflictError("the account is under a child-safety escalation in another case: a restore would "
                             "lift it too; decide that case first (or uphold this appeal)")

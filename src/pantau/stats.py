@@ -158,7 +158,10 @@ def protect(total: Cell | None, parts: dict[str, Cell | None], k: int, hide_tota
             # big enough to show) and that a small one stands for 1 to k−1: what that leaves a small
             # part must still be anything from 1 to k−1 (A = 1, B = 10* of a sum 11 gave A away).
             slack = hidden_accounts - k * complements - (len(hidden) - complements - 1)
-            if len(hidden) >= 2 and hidden_accounts >= k and slack >= k - 1:
+            # With no complement, each small part is also at least the sum less k−1 for every other
+            # one: 9 and 9 beside a total of 18 are both 9. The least must stay 1.
+            least = hidden_accounts - (k - 1) * (len(hidden) - 1) if not complements else 1
+            if len(hidden) >= 2 and hidden_accounts >= k and slack >= k - 1 and least <= 1:
                 break
             candidates = sorted((parts[c].value, c) for c, s in shown.items()  # type: ignore[union-attr]
                                 if not s["suppressed"] and parts[c] is not None and parts[c].value > 0)  # type: ignore[union-attr]

@@ -309,7 +309,7 @@ def test_child_safety_appeals_go_to_officers_and_an_action_is_appealed_once(serv
     assert [a["id"] for a in service.client.get("/v1/appeals", headers=officer).json()] == [child_appeal]
     refused = service.client.post(f"/v1/appeals/{child_appeal}/decide", headers=moderator,
                                   json={"outcome": "restore", "reason": "x"})
-    assert refused.status_code == 403 and "child-protection officer" in refused.json()["error"]
+    assert refused.status_code == 404  # as if it did not exist: nothing tells a moderator it is a child's case
     assert service.client.post(f"/v1/appeals/{plain_appeal}/decide", headers=officer,
                                json={"outcome": "uphold", "reason": "x"}).status_code == 403
     assert service.client.post(f"/v1/appeals/{child_appeal}/decide", headers=second_officer,
@@ -441,3 +441,27 @@ def test_the_referral_package_keeps_a_declared_age_and_the_appellants_words(serv
                                  headers=service.headers(Role.CHILD_SAFETY_OFFICER)).json()
     assert package["evidence"][0]["details"]["declared_age"] == 15
     assert package["format_version"] == 3
+
+
+def test_an_escalated_case_gets_no_seven_day_hide_and_a_referred_one_can_still_end(service: Service) -> None:
+    """A later offer in an escalated case took an automatic 7-day hide, which reads as the end of the
+    open-ended restriction; and a referred escalation, once dismissed, kept its account 'under
+    escalation' for good."""
+    officer, admin = service.headers(Role.CHILD_SAFETY_OFFICER), service.headers(Role.ADMIN)
+    case_id = _child_case(service, "cs-h1", "acc-h1")
+    later = {"event_id": "cs-h2", "kind": "status_post", "occurred_at": NOW, "account_id": "acc-h1",
+             "text": "open BO 300 include room"}
+    joined = service.client.post("/v1/events", json=later, headers=service.headers(Role.PLATFORM)).json()
+    assert joined["case_id"] == case_id
+    types = [a["type"] for a in service.client.get(f"/v1/cases/{case_id}", headers=admin).json()["actions"]]
+    assert types == ["escalate_child_safety"]
+    service.client.post(f"/v1/child-safety/{case_id}/referred", headers=officer, json={"channel": "SAPA 129"})
+    service.client.post(f"/v1/cases/{case_id}/claim", headers=officer)
+    assert service.client.post(f"/v1/cases/{case_id}/decide", headers=officer,
+                               json={"decision": "dismiss", "reason": "polisi: bukan anak"}).status_code == 200
+    [record] = service.client.get("/v1/child-safety", headers=officer).json()
+    assert record["status"] == "dismissed" and record["referred_via"] == "SAPA 129"  # history kept
+    with service.sessions() as session:
+        from pantau.review import under_escalation
+
+        assert under_escalation(session, "acc-h1") is False

@@ -172,3 +172,22 @@ def test_every_action_in_a_child_safety_case_tells_the_platform_so(settings: Set
     [suspend] = receiver.actions()
     assert suspend["action"] == "suspend" and "child-protection officer" in suspend["platform_note"]["en"]
     assert "bukti cukup" not in json.dumps(suspend["statement_of_reasons"])
+
+
+def test_a_refused_hide_never_holds_back_a_later_escalation(settings: Settings, pipeline: Pipeline,
+                                                            receiver: Receiver) -> None:
+    svc = Service(settings.model_copy(update={"webhook_url": receiver.url}), pipeline)
+    platform, moderator = svc.headers(Role.PLATFORM), svc.headers(Role.MODERATOR)
+    [hidden] = svc.client.post("/v1/events/batch", json={"events": [_offer("acc-8")]},
+                               headers=platform).json()["decisions"]
+    with transaction(svc.sessions) as session:
+        session.execute(update(WebhookDelivery).values(status="failed", attempts=MAX_ATTEMPTS))
+    svc.client.post(f"/v1/cases/{hidden['case_id']}/claim", headers=moderator)
+    svc.client.post(f"/v1/cases/{hidden['case_id']}/decide", headers=moderator,
+                    json={"decision": "confirm", "action": "hide_nearby", "reason": "tarif jelas"})
+    child = {"event_id": "e-child-8", "kind": "status_post", "occurred_at": NOW, "account_id": "acc-8",
+             "text": "open bo adik masih 15 thn sma kelas 1, ST 500"}
+    assert svc.client.post("/v1/events", json=child, headers=platform).json()["action"] == "escalate_child_safety"
+    deliver_pending(svc.sessions, svc.settings)
+    # the confirmed hide and the escalation go out; only the failed first hide waits to be sent again
+    assert [a["action"] for a in receiver.actions()] == ["hide_nearby", "escalate_child_safety"]
