@@ -51,6 +51,6 @@ def test_region_map_titles_and_fallbacks() -> None:
     assert [s.hatched for s in drawn.shapes if s.title.startswith("Tunggulwulung")] == [True]
     assert all(s.d.startswith("M") and s.d.endswith("Z") for s in drawn.shapes)
     assert ("< 10", SUPPRESSED_FILL, True) in drawn.legend
-    cells = region_map({}, rows, [("A", {"h3": "888d85c055fffff", "accounts": "10–19", "accounts_at_least": 10})], 10)
-    assert cells.mode == "cells" and [s.title for s in cells.shapes] == ["A: 10–19"]  # a band, not a count
+    cells = region_map({}, rows, [("A", {"h3": "888d85c055fffff", "accounts": "≥ 10", "accounts_at_least": 10})], 10)
+    assert cells.mode == "cells" and [s.title for s in cells.shapes] == ["A: ≥ 10"]  # k or more, not a count
     assert region_map({}, rows, [], 10).mode == "none"

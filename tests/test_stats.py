@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pantau.stats import Cell, iso_week, protect, weeks_between
+from pantau.stats import Cell, iso_week, protect, protect_view, weeks_between
 
 
 @pytest.mark.parametrize(
@@ -82,3 +82,27 @@ def test_iso_weeks() -> None:
     assert iso_week(datetime(2026, 11, 29, tzinfo=UTC)) == "2026-W48"
     assert weeks_between(datetime(2026, 11, 23, tzinfo=UTC), datetime(2026, 12, 7, tzinfo=UTC)) == [
         "2026-W48", "2026-W49"]
+
+
+def _ids(prefix: str, n: int) -> frozenset[str]:
+    return frozenset(f"{prefix}{i}" for i in range(n))
+
+
+def test_accounts_in_two_hidden_parts_count_once() -> None:
+    """The same 5 accounts in two small kelurahan: 25 − 20 told exactly 5 people, though the two
+    hidden figures (5 + 5) looked like 10."""
+    both, big = _ids("x", 5), _ids("y", 20)
+    parts = {"a": Cell(5, 5, both), "b": Cell(5, 5, both), "c": Cell(20, 20, big)}
+    shown_total, shown = protect(Cell(25, 25, both | big), parts, k=10)
+    assert shown["c"]["suppressed"] or shown_total["suppressed"]
+
+
+def test_a_part_hidden_in_one_figure_is_hidden_in_every_figure_of_the_view() -> None:
+    """Hides shown for a kelurahan whose count of accounts was hidden bounded that count."""
+    totals = {"accounts": Cell(63, 63), "hides": Cell(35, 35)}
+    parts = {"accounts": {"a": Cell(40, 40), "b": Cell(20, 20), "c": Cell(3, 3)},
+             "hides": {"a": Cell(10, 10), "b": Cell(25, 25), "c": Cell(0, 0)}}
+    _, shown = protect_view(totals, parts, 10, {})
+    assert shown["accounts"]["b"]["suppressed"] and shown["accounts"]["c"]["suppressed"]
+    assert shown["hides"]["b"]["suppressed"]  # hidden beside c in the accounts figure: hidden here too
+    assert shown["hides"]["c"] == {"value": 0, "display": "0", "suppressed": False}  # zeros stay facts

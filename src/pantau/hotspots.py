@@ -3,12 +3,12 @@
 For the week that ends the period, distinct accounts with a solicitation verdict are counted per
 stored H3 cell (resolution 8). Cells standing for fewer than k accounts are merged into their
 parent cell, level by level, down to resolution ``MIN_RESOLUTION``; what is still smaller is not
-shown (only how many such accounts were left out). Counts are shown as bands (k–2k−1, 2k–5k−1,
-≥ 5k: the report's map classes), never exactly: cells cut across kelurahan, and an exact cell count
-beside a kelurahan's suppressed figure would give the hidden figure away by subtraction. Each
-shown cell carries last week's band (or "< k"), whether it moved up or down a band, and an
-**emerging** flag: a one-sided Poisson test of this week's count against the cell's own mean over
-the previous weeks (p < 0.01 and at least k accounts). Weeks are ISO weeks in the region's zone.
+shown. A shown cell says only "k or more": cells cut across kelurahan, and any count beyond that —
+exact, or in bands (a band's floor of 20 beside a kelurahan's "< 10*" gave its neighbour's 1 away)
+— is a bound on a figure the stats hide. Each shown cell carries last week's state ("0", "< k" or
+"k or more"), and is flagged **emerging** when it reached k this week after being below k in each
+of the previous ``HISTORY_WEEKS`` weeks (an exact test on exact past counts gave a hidden count
+away). ``accounts_not_shown`` always reads the same. Weeks are ISO weeks in the region's zone.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 import h3
-from scipy.stats import poisson
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -26,13 +25,11 @@ from pantau.stats import LEVEL_COLUMN, iso_week, level_of
 from pantau.store.schema import Event, as_utc
 
 MIN_RESOLUTION = 5
-HISTORY_WEEKS = 8
-ALPHA = 0.01
+HISTORY_WEEKS = 4
 METHOD = (
     "Distinct accounts with a solicitation verdict per H3 cell and ISO week; cells below k accounts merge into "
-    "their parent (down to resolution 5) and are hidden if still below k; counts are shown in bands (k to 2k-1, "
-    "2k to 5k-1, 5k or more). Emerging: P(X >= this week | Poisson(mean of the previous weeks, at least 0.5)) "
-    "< 0.01 and this week >= k."
+    "their parent (down to resolution 5) and are hidden if still below k; a shown cell says only 'k or more'. "
+    "Emerging: k or more this week after fewer than k in each of the previous 4 weeks."
 )
 
 
@@ -55,20 +52,9 @@ def _count_in(cell: str, by_cell: dict[str, set[str]]) -> int:
     return len({a for c, accounts in by_cell.items() if h3.cell_to_parent(c, res) == cell for a in accounts})
 
 
-def band(count: int, k: int) -> tuple[int, str]:
-    """A count's band (0: none, 1: below k, 2: k–2k−1, 3: 2k–5k−1, 4: 5k or more) and how it reads."""
-    if count == 0:
-        return 0, "0"
-    if count < k:
-        return 1, f"< {k}"
-    if count < 2 * k:
-        return 2, f"{k}–{2 * k - 1}"
-    if count < 5 * k:
-        return 3, f"{2 * k}–{5 * k - 1}"
-    return 4, f"≥ {5 * k}"
-
-
-_CHANGE = {1: "naik / up", 0: "tetap / same", -1: "turun / down"}
+def state(count: int, k: int) -> str:
+    """How a cell's count reads: "0", "< k" or "≥ k" — nothing finer (see the module notes)."""
+    return "0" if count == 0 else f"< {k}" if count < k else f"≥ {k}"
 
 
 def hotspots(session: Session, code: str, end: datetime, k: int, zone: tzinfo = UTC) -> dict[str, Any]:
@@ -88,22 +74,18 @@ def hotspots(session: Session, code: str, end: datetime, k: int, zone: tzinfo = 
     this_week = week_of(end - timedelta(seconds=1))
     previous = week_of(end - timedelta(weeks=1, seconds=1))
     history = [week_of(end - timedelta(weeks=i, seconds=1)) for i in range(1, HISTORY_WEEKS + 1)]
-    shown, hidden = _coarsen(weeks.get(this_week, {}), k)
+    shown, _ = _coarsen(weeks.get(this_week, {}), k)
     cells = []
-    for cell, accounts in sorted(shown.items(), key=lambda kv: -len(kv[1])):
+    for cell, accounts in sorted(shown.items()):  # by cell id: an order by count would rank them
         now_count = len(accounts)
         past = [_count_in(cell, weeks.get(w, {})) for w in history]
         last = past[0]
-        mean = max(sum(past) / len(past), 0.5)
-        p_value = float(poisson.sf(now_count - 1, mean))
-        now_band, now_display = band(now_count, k)
-        last_band, last_display = band(last, k)
         cells.append({
-            "h3": cell, "resolution": h3.get_resolution(cell), "accounts": now_display,
-            "accounts_at_least": k * (1, 2, 5)[now_band - 2],
-            "previous_week": {"display": last_display, "suppressed": last_band == 1},
-            "change": _CHANGE[(now_band > last_band) - (now_band < last_band)],
-            "emerging": p_value < ALPHA and now_count >= k,
+            "h3": cell, "resolution": h3.get_resolution(cell), "accounts": state(now_count, k),
+            "accounts_at_least": k,
+            "previous_week": {"display": state(last, k), "suppressed": 0 < last < k},
+            "change": "tetap / same" if last >= k else "naik / up",
+            "emerging": all(n < k for n in past),
         })
     return {"code": code, "k": k, "week": this_week, "previous_week": previous, "cells": cells,
-            "accounts_not_shown": f"< {k} per cell" if hidden else "0", "method": METHOD}
+            "accounts_not_shown": f"cells below {k} accounts are not shown", "method": METHOD}

@@ -58,10 +58,12 @@ def level_of(code: str) -> int:
 
 @dataclass(frozen=True)
 class Cell:
-    """One figure: the count and the distinct accounts behind it (never returned to callers)."""
+    """One figure: the count and the distinct sources behind it — accounts, or for field reports the
+    officials who filed them (never returned to callers)."""
 
     value: int
     accounts: int
+    sources: frozenset[str] = frozenset()
 
 
 def raw_cells(session: Session, codes: Sequence[str], start: datetime, end: datetime, bucket: str = "week",
@@ -87,19 +89,24 @@ def raw_cells(session: Session, codes: Sequence[str], start: datetime, end: date
     for level, level_codes in by_level.items():
         column = LEVEL_COLUMN[level]
         rows = session.execute(
-            select(column, Event.occurred_at, Event.kind, Event.account_id, Event.solicitation, Event.action)
+            select(column, Event.occurred_at, Event.kind, Event.account_id, Event.solicitation, Event.action,
+                   Event.details)
             .where(column.in_(level_codes), Event.occurred_at >= start, Event.occurred_at < end)
         ).all()
         seen_detected: set[tuple[str, str, str]] = set()
-        for code, occurred, kind, account, solicitation, action in rows:
+        anonymous = 0
+        for code, occurred, kind, account, solicitation, action, details in rows:
             week = key(occurred)
             if solicitation and account is not None and (code, week, account) not in seen_detected:
                 seen_detected.add((code, week, account))
                 add(code, week, "accounts_detected", account)
             if action == "escalate_child_safety":
                 add(code, week, "child_safety_escalations", account)
-            if kind == "field_report":
-                add(code, week, "field_reports", None)
+            if kind == "field_report":  # its source is the official who filed it (one padding the count is one)
+                reporter = (details or {}).get("reported_by_user")
+                anonymous += 1  # sent by the platform, with no official named: each report its own source
+                source = f"reporter:{reporter}" if reporter is not None else f"report:{anonymous}"
+                add(code, week, "field_reports", source)
             if kind == "profile":
                 add(code, week, "profiles_seen", account)
                 if action != "allow":
@@ -113,8 +120,7 @@ def raw_cells(session: Session, codes: Sequence[str], start: datetime, end: date
             if kind in ("hide_nearby", "warn", "suspend", "escalate_child_safety"):
                 add(code, key(created), f"actions_{kind}", account)
     for (code, week, metric), (count, accounts) in groups.items():
-        # Field reports name no account: each report counts as its own source.
-        out[code][week][metric] = Cell(count, len(accounts) if metric != "field_reports" else count)
+        out[code][week][metric] = Cell(count, len(accounts), frozenset(accounts))
     return out
 
 
@@ -130,8 +136,8 @@ def _hidden(k: int) -> dict[str, Any]:
     return {"value": None, "display": f"< {k}", "suppressed": True, "complementary": True}
 
 
-def protect(total: Cell | None, parts: dict[str, Cell | None], k: int, hide_total: bool = False
-            ) -> tuple[dict[str, Any], dict[str, dict]]:
+def protect(total: Cell | None, parts: dict[str, Cell | None], k: int, hide_total: bool = False,
+            also_hide: Iterable[str] = ()) -> tuple[dict[str, Any], dict[str, dict]]:
     """Suppress small cells, then complementary cells, so no part can be recovered from the total.
 
     After primary suppression, if the total is shown and the suppressed parts' sum is recoverable
@@ -140,10 +146,19 @@ def protect(total: Cell | None, parts: dict[str, Cell | None], k: int, hide_tota
     hidden part anywhere from 1 to k−1 even to a reader who knows each complement stands for k or
     more. ``hide_total``: the total is
     hidden elsewhere (in the parent region's view), so it is hidden here too, and parts are hidden
-    by the same rule so that the shown ones do not add up to it.
+    by the same rule so that the shown ones do not add up to it. ``also_hide``: parts hidden in
+    another figure of the same view, hidden here too (``protect_view``).
+
+    Sources are counted distinct: accounts active in two hidden parts count once, and those also in
+    a shown part not at all (what a reader learns from a sum is the accounts found only in the
+    hidden parts).
     """
     shown_total = _shown(total, k)
     shown = {code: _shown(cell, k) for code, cell in parts.items()}
+    for code in also_hide:
+        cell = parts.get(code)
+        if cell is not None and cell.value and not shown[code]["suppressed"]:
+            shown[code] = _hidden(k)
     forced = hide_total and not shown_total["suppressed"]
     if forced:
         shown_total = _hidden(k)
@@ -152,7 +167,7 @@ def protect(total: Cell | None, parts: dict[str, Cell | None], k: int, hide_tota
             hidden = [c for c, s in shown.items() if s["suppressed"]]
             if not hidden and not forced:
                 break
-            hidden_accounts = sum(parts[c].accounts for c in hidden if parts[c] is not None)  # type: ignore[union-attr]
+            hidden_accounts = _only_in(hidden, parts, shown)
             complements = sum(1 for c in hidden if shown[c].get("complementary"))
             # A reader knows the hidden parts' sum, that a complement stands for k or more (it was
             # big enough to show) and that a small one stands for 1 to k−1: what that leaves a small
@@ -170,6 +185,30 @@ def protect(total: Cell | None, parts: dict[str, Cell | None], k: int, hide_tota
                 break
             shown[candidates[0][1]] = _hidden(k)
     return shown_total, shown
+
+
+def _only_in(hidden: list[str], parts: dict[str, Cell | None], shown: dict[str, dict[str, Any]]) -> int:
+    """Distinct sources of the hidden parts that no shown part has."""
+    cells = [(code, cell) for code, cell in parts.items() if cell is not None]
+    if not any(cell.sources for _, cell in cells):  # figures given without their sources: counts as they are
+        return sum(cell.accounts for code, cell in cells if code in hidden)
+    inside = set().union(*(cell.sources for code, cell in cells if code in hidden))
+    outside = set().union(*(cell.sources for code, cell in cells if code not in hidden))
+    return len(inside - outside)
+
+
+def protect_view(totals: dict[str, Cell | None], parts: dict[str, dict[str, Cell | None]], k: int,
+                 hide_total: dict[str, bool]) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, dict]]]:
+    """``protect`` for every figure of one view (metric → total, metric → parts), with one set of
+    hidden parts for all of them: a part hidden in one figure but shown in another gave it away
+    (hides shown for a kelurahan bound its hidden count of accounts)."""
+    hidden: set[str] = set()
+    while True:
+        out = {m: protect(totals[m], parts[m], k, hide_total.get(m, False), hidden) for m in totals}
+        now = {c for _, shown in out.values() for c, s in shown.items() if s["suppressed"]}
+        if now <= hidden:
+            return {m: t for m, (t, _) in out.items()}, {m: p for m, (_, p) in out.items()}
+        hidden |= now
 
 
 def weeks_between(start: datetime, end: datetime, bucket: str = "week", zone: tzinfo = UTC) -> list[str]:
@@ -201,20 +240,22 @@ def region_stats(session: Session, code: str, children: Iterable[str], start: da
     for week in weeks:
         row: dict[str, Any] = {bucket: week}
         child_rows: dict[str, dict[str, Any]] = {c: {bucket: week} for c in children}
-        for metric in METRICS:
-            def cell(region: str, week: str = week, metric: str = metric) -> Cell | None:
-                return cells[region].get(week, {}).get(metric)
 
-            hidden_above = False
-            for (ancestor, siblings), step in zip(chain, path, strict=True):
-                _, above = protect(cell(ancestor), {c: cell(c) for c in siblings}, k, hidden_above)
-                hidden_above = bool(above.get(step, {}).get("suppressed"))
-            total = cell(code)
-            parts = {c: cell(c) for c in children}
-            shown_total, shown_parts = protect(total, parts, k, hidden_above)
-            row[metric] = shown_total
+        def cell(region: str, metric: str, week: str = week) -> Cell | None:
+            return cells[region].get(week, {}).get(metric)
+
+        hidden_above: dict[str, bool] = {}
+        for (ancestor, siblings), step in zip(chain, path, strict=True):
+            _, above = protect_view({m: cell(ancestor, m) for m in METRICS},
+                                    {m: {c: cell(c, m) for c in siblings} for m in METRICS}, k, hidden_above)
+            hidden_above = {m: bool(above[m].get(step, {}).get("suppressed")) for m in METRICS}
+        shown_totals, shown_parts = protect_view({m: cell(code, m) for m in METRICS},
+                                                 {m: {c: cell(c, m) for c in children} for m in METRICS}, k,
+                                                 hidden_above)
+        for metric in METRICS:
+            row[metric] = shown_totals[metric]
             for c in children:
-                child_rows[c][metric] = shown_parts[c]
+                child_rows[c][metric] = shown_parts[metric][c]
         _share(row)
         region_weeks.append(row)
         for c in children:
