@@ -97,12 +97,17 @@ def test_accounts_in_two_hidden_parts_count_once() -> None:
     assert shown["c"]["suppressed"] or shown_total["suppressed"]
 
 
-def test_a_part_hidden_in_one_figure_is_hidden_in_every_figure_of_the_view() -> None:
-    """Hides shown for a kelurahan whose count of accounts was hidden bounded that count."""
-    totals = {"accounts": Cell(63, 63), "hides": Cell(35, 35)}
-    parts = {"accounts": {"a": Cell(40, 40), "b": Cell(20, 20), "c": Cell(3, 3)},
-             "hides": {"a": Cell(10, 10), "b": Cell(25, 25), "c": Cell(0, 0)}}
-    _, shown = protect_view(totals, parts, 10, {})
-    assert shown["accounts"]["b"]["suppressed"] and shown["accounts"]["c"]["suppressed"]
-    assert shown["hides"]["b"]["suppressed"]  # hidden beside c in the accounts figure: hidden here too
-    assert shown["hides"]["c"] == {"value": 0, "display": "0", "suppressed": False}  # zeros stay facts
+def test_a_part_hidden_in_accounts_detected_is_hidden_in_the_figures_counted_from_them() -> None:
+    """Hides shown for a kelurahan whose count of accounts was hidden bounded that count; the other
+    way round is not needed, and would let a figure with few counts everywhere hide the whole view."""
+    totals = {"accounts_detected": Cell(63, 63), "actions_hide_nearby": Cell(35, 35),
+              "child_safety_escalations": Cell(3, 3)}
+    parts = {"accounts_detected": {"a": Cell(40, 40), "b": Cell(20, 20), "c": Cell(3, 3)},
+             "actions_hide_nearby": {"a": Cell(10, 10), "b": Cell(25, 25), "c": Cell(0, 0)},
+             "child_safety_escalations": {"a": Cell(1, 1), "b": Cell(1, 1), "c": Cell(1, 1)}}
+    shown_totals, shown = protect_view(totals, parts, 10, {})
+    assert shown["accounts_detected"]["b"]["suppressed"] and shown["accounts_detected"]["c"]["suppressed"]
+    assert shown["actions_hide_nearby"]["b"]["suppressed"]  # hidden in accounts detected: hidden here too
+    assert shown["actions_hide_nearby"]["c"] == {"value": 0, "display": "0", "suppressed": False}  # a zero is a fact
+    assert shown_totals["accounts_detected"]["display"] == "63"
+    assert not shown["accounts_detected"]["a"]["suppressed"]  # three small escalation counts hide nothing else

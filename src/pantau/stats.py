@@ -149,9 +149,8 @@ def protect(total: Cell | None, parts: dict[str, Cell | None], k: int, hide_tota
     by the same rule so that the shown ones do not add up to it. ``also_hide``: parts hidden in
     another figure of the same view, hidden here too (``protect_view``).
 
-    Sources are counted distinct: accounts active in two hidden parts count once, and those also in
-    a shown part not at all (what a reader learns from a sum is the accounts found only in the
-    hidden parts).
+    Sources are counted distinct across the hidden parts: accounts active in two of them count once
+    (the same five accounts in two small kelurahan are five people, not ten).
     """
     shown_total = _shown(total, k)
     shown = {code: _shown(cell, k) for code, cell in parts.items()}
@@ -167,7 +166,7 @@ def protect(total: Cell | None, parts: dict[str, Cell | None], k: int, hide_tota
             hidden = [c for c, s in shown.items() if s["suppressed"]]
             if not hidden and not forced:
                 break
-            hidden_accounts = _only_in(hidden, parts, shown)
+            hidden_accounts = _only_in(hidden, parts)
             complements = sum(1 for c in hidden if shown[c].get("complementary"))
             # A reader knows the hidden parts' sum, that a complement stands for k or more (it was
             # big enough to show) and that a small one stands for 1 to k−1: what that leaves a small
@@ -187,28 +186,33 @@ def protect(total: Cell | None, parts: dict[str, Cell | None], k: int, hide_tota
     return shown_total, shown
 
 
-def _only_in(hidden: list[str], parts: dict[str, Cell | None], shown: dict[str, dict[str, Any]]) -> int:
-    """Distinct sources of the hidden parts that no shown part has."""
-    cells = [(code, cell) for code, cell in parts.items() if cell is not None]
-    if not any(cell.sources for _, cell in cells):  # figures given without their sources: counts as they are
-        return sum(cell.accounts for code, cell in cells if code in hidden)
-    inside = set().union(*(cell.sources for code, cell in cells if code in hidden))
-    outside = set().union(*(cell.sources for code, cell in cells if code not in hidden))
-    return len(inside - outside)
+def _only_in(hidden: list[str], parts: dict[str, Cell | None]) -> int:
+    """Distinct sources of the hidden parts (an account active in two of them counts once)."""
+    cells = [cell for code, cell in parts.items() if cell is not None and code in hidden]
+    if not any(cell.sources for cell in cells):  # figures given without their sources: counts as they are
+        return sum(cell.accounts for cell in cells)
+    return len(set().union(*(cell.sources for cell in cells)))
+
+
+# Figures that count (a subset of) the accounts detected: a sub-region hidden in accounts detected
+# is hidden in these too, or a shown count of hides in it would bound its hidden count of accounts.
+# Not the other way round: a figure with few counts everywhere (escalations) would hide everything.
+MAIN_METRIC = "accounts_detected"
+DERIVED_METRICS = ("actions_hide_nearby", "actions_warn", "actions_suspend", "actions_escalate_child_safety",
+                   "child_safety_escalations", "profiles_flagged")
 
 
 def protect_view(totals: dict[str, Cell | None], parts: dict[str, dict[str, Cell | None]], k: int,
                  hide_total: dict[str, bool]) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, dict]]]:
-    """``protect`` for every figure of one view (metric → total, metric → parts), with one set of
-    hidden parts for all of them: a part hidden in one figure but shown in another gave it away
-    (hides shown for a kelurahan bound its hidden count of accounts)."""
-    hidden: set[str] = set()
-    while True:
-        out = {m: protect(totals[m], parts[m], k, hide_total.get(m, False), hidden) for m in totals}
-        now = {c for _, shown in out.values() for c, s in shown.items() if s["suppressed"]}
-        if now <= hidden:
-            return {m: t for m, (t, _) in out.items()}, {m: p for m, (_, p) in out.items()}
-        hidden |= now
+    """``protect`` for every figure of one view (metric → total, metric → parts): the figures derived
+    from the accounts detected hide at least the sub-regions that figure hides."""
+    out = {MAIN_METRIC: protect(totals[MAIN_METRIC], parts[MAIN_METRIC], k, hide_total.get(MAIN_METRIC, False))}
+    main_hidden = {c for c, shown in out[MAIN_METRIC][1].items() if shown["suppressed"]}
+    for metric in totals:
+        if metric != MAIN_METRIC:
+            out[metric] = protect(totals[metric], parts[metric], k, hide_total.get(metric, False),
+                                  main_hidden if metric in DERIVED_METRICS else ())
+    return {m: t for m, (t, _) in out.items()}, {m: p for m, (_, p) in out.items()}
 
 
 def weeks_between(start: datetime, end: datetime, bucket: str = "week", zone: tzinfo = UTC) -> list[str]:
