@@ -138,3 +138,16 @@ def test_worker_status_with_no_nats_is_a_quick_clear_error(tmp_path: Path) -> No
     done = subprocess.run([PANTAU, "worker", "status"], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "cannot reach NATS at nats://127.0.0.1:9" in done.stderr
     assert "Traceback" not in done.stderr and time.monotonic() - started < 30
+
+
+def test_a_database_without_pantaus_schema_is_a_clear_error(tmp_path: Path) -> None:
+    """Commands on a server database that was never migrated printed UndefinedTable tracebacks."""
+    import sqlalchemy
+
+    from pantau.errors import ConfigError
+    from pantau.store.db import check_ready
+
+    with pytest.raises(ConfigError, match="has no pantau schema: run `pantau db upgrade` first"):
+        check_ready(sqlalchemy.create_engine(f"sqlite:///{tmp_path / 'empty.db'}"))
+    with pytest.raises(ConfigError, match="cannot use the database"):
+        check_ready(sqlalchemy.create_engine(f"sqlite:///{tmp_path / 'no' / 'such' / 'dir.db'}"))

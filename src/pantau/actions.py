@@ -360,6 +360,8 @@ def _record(sessions: sessionmaker[Session], delivery_id: int, attempts: int, st
         if d is None or d.status != "pending" or d.attempts != attempts:
             return 0  # the claim lapsed and another sender has taken it since: its outcome stands
         d.last_status, d.last_error = status, error
+        if not ok:  # a receiver that refuses or is down shows in the logs at once, not after ~29 hours
+            log.warning("webhook delivery %d (attempt %d) not accepted: %s", delivery_id, attempts, error)
         if ok:
             d.status, d.delivered_at = "delivered", datetime.now(UTC)
         elif attempts >= MAX_ATTEMPTS:

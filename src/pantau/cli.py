@@ -318,12 +318,25 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     from pantau.api.app import create_app
     from pantau.api.processes import check_port_free, serve
-    from pantau.store.db import make_engine, upgrade
+    from pantau.store.db import check_ready, make_engine, upgrade
 
     settings = _service_settings()
     check_port_free(args.host, args.port)  # a clear message now, not a traceback from a server process
+    engine = make_engine(settings)
     if settings.embedded:
-        upgrade(make_engine(settings))  # the embedded default migrates itself
+        upgrade(engine)  # the embedded default migrates itself
+    check_ready(engine)  # a server database that is missing or not migrated: a message, not a traceback
+    _refuse_demo_with_webhooks(engine, settings)
+    _warn_if_readable(settings)
+    if settings.ingest == "stream":  # NATS unreachable: one line now, not a traceback from the server
+        import asyncio
+
+        from pantau.stream import connect
+
+        async def probe() -> None:
+            await (await connect(settings, "pantau-serve-check")).close()
+
+        asyncio.run(probe())
     where = "SQLite in " + str(settings.data_dir.resolve()) if settings.embedded else "PostgreSQL"
     processes = f"{args.workers} server processes" if args.workers > 1 else "one process"
     _say(f"serving on http://{args.host}:{args.port} ({processes}; storage: {where}); API docs at /docs")
@@ -333,16 +346,45 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return serve(args.host, args.port, args.workers)  # each process builds its app from the same environment
 
 
+def _refuse_demo_with_webhooks(engine: Any, settings: Any) -> None:
+    """A data directory filled by `pantau demo` must never send its simulated actions to a platform."""
+    if not settings.webhook_url:
+        return
+    from sqlalchemy import select
+
+    from pantau.store.schema import Event
+
+    with engine.connect() as connection:
+        demo = connection.execute(select(Event.event_id).where(Event.event_id.like("demo-r%")).limit(1)).first()
+    if demo is not None:
+        raise PantauError("this database holds `pantau demo`'s simulated week (events demo-r…) and PANTAU_WEBHOOK_URL "
+                          "is set: its simulated actions would reach the platform. Use a new PANTAU_DATA_DIR (or "
+                          "database) for real use, or unset PANTAU_WEBHOOK_URL to look at the demo")
+
+
+def _warn_if_readable(settings: Any) -> None:
+    """The embedded database holds texts and decisions: warn when others on the machine can read it."""
+    if not settings.embedded:
+        return
+    for path in (settings.data_dir, settings.data_dir / "pantau.db"):
+        if path.exists() and path.stat().st_mode & 0o077:
+            _say(f"warning: {path} can be read by other users of this machine (mode "
+                 f"{path.stat().st_mode & 0o777:o}); run `chmod -R go-rwx {settings.data_dir}`")
+            return
+
+
 def _cmd_worker(args: argparse.Namespace) -> int:
     import asyncio
 
     from pantau import worker
     from pantau.logs import configure_json
-    from pantau.store.db import make_engine, upgrade
+    from pantau.store.db import check_ready, make_engine, upgrade
 
     settings = _service_settings()
+    engine = make_engine(settings)
     if settings.embedded:
-        upgrade(make_engine(settings))
+        upgrade(engine)
+    check_ready(engine)
     configure_json()
     asyncio.run(worker.run(settings, metrics_port=args.metrics_port))
     return EXIT_OK
@@ -388,10 +430,19 @@ def _port(value: str) -> int:
 
 
 def _cmd_db_upgrade(_: argparse.Namespace) -> int:
+    from sqlalchemy.exc import OperationalError
+
+    from pantau.errors import ConfigError
     from pantau.store.db import make_engine, upgrade
 
     settings = _service_settings()
-    upgrade(make_engine(settings))
+    engine = make_engine(settings)
+    try:
+        upgrade(engine)
+    except OperationalError as exc:
+        raise ConfigError(f"cannot use the database at {engine.url.render_as_string(hide_password=True)}: "
+                          f"{str(exc.orig or exc).strip().splitlines()[0]} (create it first, e.g. `createdb`)"
+                          ) from None
     _say("database schema is at the latest version (migrations applied where needed)")
     return EXIT_OK
 
@@ -402,7 +453,7 @@ def _store_transaction(*, existing: bool = False) -> Iterator[Any]:
     the command only reads or changes what is there, so an embedded database that does not exist
     yet is an error (rather than a new empty one, with new secrets, that says "0 entries")."""
     from pantau.config import Settings
-    from pantau.store.db import make_engine, session_factory, transaction, upgrade
+    from pantau.store.db import check_ready, make_engine, session_factory, transaction, upgrade
 
     if existing:
         plain = Settings()
@@ -413,6 +464,7 @@ def _store_transaction(*, existing: bool = False) -> Iterator[Any]:
     engine = make_engine(settings)
     if settings.embedded:
         upgrade(engine)
+    check_ready(engine)
     with transaction(session_factory(engine)) as session:
         yield session
 
@@ -476,7 +528,14 @@ def _cmd_webhooks_status(_: argparse.Namespace) -> int:
         failed = list(session.execute(select(WebhookDelivery).where(WebhookDelivery.status == "failed")
                                       .order_by(WebhookDelivery.id.desc()).limit(10)).scalars())
         lines = [f"  #{d.id} action {d.action_id}, {d.attempts} attempts: {d.last_error or '-'}" for d in failed]
+        retrying = list(session.execute(select(WebhookDelivery).where(
+            WebhookDelivery.status == "pending", WebhookDelivery.last_error.is_not(None))
+            .order_by(WebhookDelivery.id.desc()).limit(10)).scalars())
+        waiting = [f"  #{d.id} action {d.action_id}, {d.attempts} attempts so far: {d.last_error}" for d in retrying]
     print(", ".join(f"{s} {counts.get(s, 0):,}" for s in ("pending", "delivered", "failed")))
+    if waiting:
+        print("being retried (the receiver refused or was unreachable):")
+        print("\n".join(waiting))
     if lines:
         print("latest failed (send again with `pantau webhooks retry`):")
         print("\n".join(lines))

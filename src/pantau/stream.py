@@ -80,8 +80,11 @@ async def connect(settings: Settings, name: str) -> Client:
                           "start nats-server with JetStream (-js) or set PANTAU_NATS_URL") from None
 
 
-async def ensure_streams(js: JetStreamContext, settings: Settings) -> Names:
-    """Create (or bring up to date) the event and dead-letter streams and the workers' consumer."""
+async def ensure_streams(js: JetStreamContext, settings: Settings, *, owner: bool = True) -> Names:
+    """Create (or, for the ``owner`` — the API, which publishes — bring up to date) the event and
+    dead-letter streams, and the workers' consumer. A worker only creates what is missing: its own
+    PANTAU_STREAM_MAX_MESSAGES (say, the default) must not reset the limit the API set, which turned
+    backpressure off."""
     names = Names.of(settings)
     events = StreamConfig(
         name=names.events_stream, subjects=[names.events_subjects], retention=RetentionPolicy.WORK_QUEUE,
@@ -93,7 +96,8 @@ async def ensure_streams(js: JetStreamContext, settings: Settings) -> Names:
     for config in (events, dead):
         try:
             await js.stream_info(config.name)  # type: ignore[arg-type]
-            await js.update_stream(config)
+            if owner:
+                await js.update_stream(config)
         except NotFoundError:
             await js.add_stream(config)
     consumer = ConsumerConfig(

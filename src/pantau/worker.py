@@ -213,7 +213,7 @@ async def run(settings: Settings, *, metrics_port: int | None = None, stop: asyn
         regions = build_index(session)
     nc = await connect(settings, "pantau-worker")
     js = nc.jetstream()
-    names = await ensure_streams(js, settings)
+    names = await ensure_streams(js, settings, owner=False)
     metrics = WorkerMetrics.create(metrics_port)
     worker = Worker(settings, sessions, Pipeline.default(), regions, nc, js, names, metrics, stop)
     sub = await js.pull_subscribe(names.events_subjects, durable=names.consumer, stream=names.events_stream)

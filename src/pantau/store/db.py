@@ -207,3 +207,24 @@ def alembic_config(engine: Engine) -> Config:
 def upgrade(engine: Engine) -> None:
     """Apply every migration (``pantau db upgrade``; also run by ``serve`` on the embedded default)."""
     command.upgrade(alembic_config(engine), "head")
+
+
+def check_ready(engine: Engine) -> None:
+    """A clear ConfigError unless the database answers and has pantau's latest schema (a server
+    database is migrated by ``pantau db upgrade``, never by a command that only uses it)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from pantau.errors import ConfigError
+
+    try:
+        with engine.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
+    except SQLAlchemyError as exc:
+        raise ConfigError(f"cannot use the database at {engine.url.render_as_string(hide_password=True)}: "
+                          f"{str(exc.orig or exc).strip().splitlines()[0]}") from None
+    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    if current != head:
+        state = "has no pantau schema" if current is None else f"is at schema {current}, pantau needs {head}"
+        raise ConfigError(f"the database {state}: run `pantau db upgrade` first")
