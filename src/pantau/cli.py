@@ -352,25 +352,24 @@ def _refuse_demo_with_webhooks(engine: Any, settings: Any) -> None:
         return
     from sqlalchemy import select
 
-    from pantau.store.schema import Event
+    from pantau.demo import DEMO_USERS
+    from pantau.store.schema import User
 
-    with engine.connect() as connection:
-        demo = connection.execute(select(Event.event_id).where(Event.event_id.like("demo-r%")).limit(1)).first()
+    with engine.connect() as connection:  # the demo's users mark it (the users table is small, events not)
+        demo = connection.execute(select(User.id).where(User.name.in_([u.name for u in DEMO_USERS])).limit(1)).first()
     if demo is not None:
-        raise PantauError("this database holds `pantau demo`'s simulated week (events demo-r…) and PANTAU_WEBHOOK_URL "
+        raise PantauError("this database holds `pantau demo`'s simulated week (its demo users) and PANTAU_WEBHOOK_URL "
                           "is set: its simulated actions would reach the platform. Use a new PANTAU_DATA_DIR (or "
                           "database) for real use, or unset PANTAU_WEBHOOK_URL to look at the demo")
 
 
 def _warn_if_readable(settings: Any) -> None:
-    """The embedded database holds texts and decisions: warn when others on the machine can read it."""
-    if not settings.embedded:
-        return
-    for path in (settings.data_dir, settings.data_dir / "pantau.db"):
-        if path.exists() and path.stat().st_mode & 0o077:
-            _say(f"warning: {path} can be read by other users of this machine (mode "
-                 f"{path.stat().st_mode & 0o777:o}); run `chmod -R go-rwx {settings.data_dir}`")
-            return
+    """The embedded database holds texts and decisions: warn when others on the machine can enter
+    its data directory (one made by an older version may be 0755; the file inside a 0700 directory
+    is out of their reach whatever its own mode)."""
+    if settings.database_url is None and settings.data_dir.exists() and settings.data_dir.stat().st_mode & 0o077:
+        _say(f"warning: {settings.data_dir} can be read by other users of this machine (mode "
+             f"{settings.data_dir.stat().st_mode & 0o777:o}); run `chmod -R go-rwx {settings.data_dir}`")
 
 
 def _cmd_worker(args: argparse.Namespace) -> int:
@@ -385,6 +384,7 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     if settings.embedded:
         upgrade(engine)
     check_ready(engine)
+    _refuse_demo_with_webhooks(engine, settings)  # a worker sends webhooks too
     configure_json()
     asyncio.run(worker.run(settings, metrics_port=args.metrics_port))
     return EXIT_OK
@@ -440,9 +440,10 @@ def _cmd_db_upgrade(_: argparse.Namespace) -> int:
     try:
         upgrade(engine)
     except OperationalError as exc:
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        hint = " (create it first, e.g. `createdb`)" if "does not exist" in reason else ""
         raise ConfigError(f"cannot use the database at {engine.url.render_as_string(hide_password=True)}: "
-                          f"{str(exc.orig or exc).strip().splitlines()[0]} (create it first, e.g. `createdb`)"
-                          ) from None
+                          f"{reason}{hint}") from None
     _say("database schema is at the latest version (migrations applied where needed)")
     return EXIT_OK
 

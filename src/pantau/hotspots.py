@@ -76,7 +76,10 @@ def hotspots(session: Session, code: str, end: datetime, k: int, zone: tzinfo = 
     history = [week_of(end - timedelta(weeks=i, seconds=1)) for i in range(1, HISTORY_WEEKS + 1)]
     shown, _ = _coarsen(weeks.get(this_week, {}), k)
     cells = []
-    for cell, accounts in sorted(shown.items()):  # by cell id: an order by count would rank them
+    # emerging cells first (a report lists a dozen), then by cell id: an order by count would rank them
+    emerging_first = sorted(shown.items(), key=lambda kv: (not all(
+        _count_in(kv[0], weeks.get(w, {})) < k for w in history), kv[0]))
+    for cell, accounts in emerging_first:
         now_count = len(accounts)
         past = [_count_in(cell, weeks.get(w, {})) for w in history]
         last = past[0]

@@ -248,12 +248,12 @@ def report_view(data: ReportData) -> ReportView:
     generated = data.generated_at if data.generated_at.tzinfo else data.generated_at.replace(tzinfo=UTC)
     local = generated.astimezone(zone)
 
-    not_shown = str(data.hotspots.get("accounts_not_shown", "0"))
     hotspots_note = (
         f"Sel H3 (heksagon ±0,7 km² pada resolusi 8, lebih besar bila digabung) dengan sedikitnya {k} akun "
         "terdeteksi pada minggu ini. Sel yang lebih kecil digabung ke sel induknya; yang tetap di bawah "
-        f"{k} akun tidak ditampilkan (akun di sel yang tidak ditampilkan: {not_shown}). "
-        "“Baru muncul” = jauh di atas rata-rata sel itu selama 8 minggu sebelumnya (uji Poisson, p < 0,01)."
+        f"{k} akun tidak ditampilkan. Jumlah per sel tidak disebut, hanya “≥ {k}”: angka yang lebih rinci "
+        "bisa membuka angka kelurahan yang disembunyikan. “Baru muncul” = mencapai "
+        f"{k} akun minggu ini setelah di bawah {k} pada 4 minggu sebelumnya."
     )
     if data.hotspots.get("week") and data.hotspots.get("week") != data.week:
         hotspots_note += f" Catatan: titik rawan dihitung untuk minggu {data.hotspots['week']}."

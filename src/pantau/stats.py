@@ -58,8 +58,8 @@ def level_of(code: str) -> int:
 
 @dataclass(frozen=True)
 class Cell:
-    """One figure: the count and the distinct sources behind it — accounts, or for field reports the
-    officials who filed them (never returned to callers)."""
+    """One figure: the count and the distinct sources behind it — accounts, or each field report
+    (never returned to callers)."""
 
     value: int
     accounts: int
@@ -89,24 +89,21 @@ def raw_cells(session: Session, codes: Sequence[str], start: datetime, end: date
     for level, level_codes in by_level.items():
         column = LEVEL_COLUMN[level]
         rows = session.execute(
-            select(column, Event.occurred_at, Event.kind, Event.account_id, Event.solicitation, Event.action,
-                   Event.details)
+            select(column, Event.occurred_at, Event.kind, Event.account_id, Event.solicitation, Event.action)
             .where(column.in_(level_codes), Event.occurred_at >= start, Event.occurred_at < end)
         ).all()
         seen_detected: set[tuple[str, str, str]] = set()
         anonymous = 0
-        for code, occurred, kind, account, solicitation, action, details in rows:
+        for code, occurred, kind, account, solicitation, action in rows:
             week = key(occurred)
             if solicitation and account is not None and (code, week, account) not in seen_detected:
                 seen_detected.add((code, week, account))
                 add(code, week, "accounts_detected", account)
             if action == "escalate_child_safety":
                 add(code, week, "child_safety_escalations", account)
-            if kind == "field_report":  # its source is the official who filed it (one padding the count is one)
-                reporter = (details or {}).get("reported_by_user")
-                anonymous += 1  # sent by the platform, with no official named: each report its own source
-                source = f"reporter:{reporter}" if reporter is not None else f"report:{anonymous}"
-                add(code, week, "field_reports", source)
+            if kind == "field_report":  # a report names no account: each report is its own source
+                anonymous += 1
+                add(code, week, "field_reports", f"report:{anonymous}")
             if kind == "profile":
                 add(code, week, "profiles_seen", account)
                 if action != "allow":

@@ -197,13 +197,14 @@ def test_a_refused_hide_never_holds_back_a_later_escalation(settings: Settings, 
 def test_serve_refuses_to_send_a_demos_actions_to_a_platform(service: Service) -> None:
     """A data directory filled by `pantau demo`, served with a real webhook URL, sent 40 simulated
     hides and escalations to the platform."""
+    from pantau.auth import add_user
     from pantau.cli import _refuse_demo_with_webhooks
     from pantau.errors import PantauError
 
-    event = {"event_id": "demo-r1-s7-000001", "kind": "status_post", "occurred_at": NOW, "account_id": "demo-acc-1",
-             "text": "open BO ST 300"}
-    assert service.client.post("/v1/events", json=event, headers=service.headers(Role.PLATFORM)).status_code == 200
     engine = service.sessions.kw["bind"]
+    _refuse_demo_with_webhooks(engine, service.settings.model_copy(update={"webhook_url": "http://127.0.0.1:9/h"}))
+    with transaction(service.sessions) as session:  # what `pantau demo` leaves behind: its demo users
+        add_user(session, "demo-platform", Role.PLATFORM)
     _refuse_demo_with_webhooks(engine, service.settings)  # no webhook URL: looking at the demo is fine
     with_hook = service.settings.model_copy(update={"webhook_url": "http://127.0.0.1:9/hook"})
     with pytest.raises(PantauError, match="simulated actions would reach the platform"):

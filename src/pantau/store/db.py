@@ -223,7 +223,7 @@ def check_ready(engine: Engine) -> None:
             current = MigrationContext.configure(connection).get_current_revision()
     except SQLAlchemyError as exc:
         raise ConfigError(f"cannot use the database at {engine.url.render_as_string(hide_password=True)}: "
-                          f"{str(exc.orig or exc).strip().splitlines()[0]}") from None
+                          f"{str(getattr(exc, 'orig', None) or exc).strip().splitlines()[0]}") from None
     head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
     if current != head:
         state = "has no pantau schema" if current is None else f"is at schema {current}, pantau needs {head}"
