@@ -300,16 +300,16 @@ def decide_appeal(session: Session, appeal_id: int, who: Principal, outcome: Lit
     appeal = session.get(Appeal, appeal_id)
     if appeal is None:
         raise NotFoundError(f"appeal {appeal_id} does not exist")
-    if appeal.status != "open":
-        raise ConflictError(f"appeal {appeal_id} is already decided ({appeal.status})")
     action = session.get(ActionRecord, appeal.action_id)
     assert action is not None
-    if who.id in _involved(session, action):
-        raise ForbiddenError("an appeal must be decided by a different reviewer from the one who decided the action")
-    if not _in_remit(session, who, action):
-        if who.role is not Role.CHILD_SAFETY_OFFICER:  # as if it did not exist: a 403 would tell it apart
+    if not _in_remit(session, who, action):  # first: any other answer would tell a moderator it exists
+        if who.role is not Role.CHILD_SAFETY_OFFICER:
             raise NotFoundError(f"appeal {appeal_id} does not exist")
         raise ForbiddenError("a child-protection officer decides only appeals in child-safety cases")
+    if appeal.status != "open":
+        raise ConflictError(f"appeal {appeal_id} is already decided ({appeal.status})")
+    if who.id in _involved(session, action):
+        raise ForbiddenError("an appeal must be decided by a different reviewer from the one who decided the action")
     if outcome == "restore" and under_escalation(session, appeal.account_id, besides=action.case_id):
         raise ConflictError("the account is under a child-safety escalation in another case: a restore would "
                             "lift it too; decide that case first (or uphold this appeal)")
