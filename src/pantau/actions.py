@@ -244,15 +244,12 @@ def deliver_pending(sessions: sessionmaker[Session], settings: Settings, *, limi
                     client: httpx.Client | None = None) -> int:
     """Send due deliveries; returns how many were delivered. Safe to run from several processes.
 
-    What lifts and what restricts reach the platform in the order they were taken: a restore waits
-    while an earlier delivery for the same account has not arrived (being retried, or failed until
-    someone sends it again), and so does anything after a restore; so a restore never overtakes the
-    hide it lifts, and a later hide never arrives before the restore it follows. Each delivery is claimed in a short
-    transaction (its next attempt moved ``CLAIM_SECONDS`` ahead, so no other sender takes it), sent
-    with no transaction open, and its outcome recorded in a second short one: a slow receiver never
-    holds the database (on SQLite, its only write lock). A sender that dies between claim and record
-    leaves the delivery to be sent again once the claim lapses, with the same idempotency key (at
-    least once).
+    What lifts and what restricts reach the platform in the order they were taken
+    (``_earlier_undelivered``). Each delivery is claimed in a short transaction (its next attempt
+    moved ``CLAIM_SECONDS`` ahead, so no other sender takes it), sent with no transaction open, and
+    its outcome recorded in a second short one: a slow receiver never holds the database (on
+    SQLite, its only write lock). A sender that dies between claim and record leaves the delivery to
+    be sent again once the claim lapses, with the same idempotency key (at least once).
     """
     if not settings.webhook_url or settings.webhook_secret is None:
         return 0

@@ -28,14 +28,15 @@ class Classifier(Protocol):
     def score_batch(self, items: Sequence[tuple[NormalizedText, Sequence[Signal]]]) -> list[float]: ...
 
 
-_REPORTING = frozenset({"context.report", "context.warning", "context.news"})
+# Report, warning and news words: a text with them quotes offers rather than makes them.
+REPORTING = frozenset({"context.report", "context.warning", "context.news"})
 
 
 def negated(signals: Sequence[Signal]) -> set[int]:
     """Indexes of offer signals that do not count: covered by an explicit negation ("bukan BO",
     "no VCS"), or quoted inside a report, warning or news item ('ada akun pasang "open BO"')."""
     covers = [(s.start, s.end) for s in signals if s.name == "context.negation"]
-    if any(s.name in _REPORTING for s in signals):
+    if any(s.name in REPORTING for s in signals):
         covers += [(s.start, s.end) for s in signals if s.name == "context.quoted"]
     if not covers:
         return set()

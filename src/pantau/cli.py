@@ -318,14 +318,11 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     from pantau.api.app import create_app
     from pantau.api.processes import check_port_free, serve
-    from pantau.store.db import check_ready, make_engine, upgrade
+    from pantau.store.db import ready_engine
 
     settings = _service_settings()
     check_port_free(args.host, args.port)  # a clear message now, not a traceback from a server process
-    engine = make_engine(settings)
-    if settings.embedded:
-        upgrade(engine)  # the embedded default migrates itself
-    check_ready(engine)  # a server database that is missing or not migrated: a message, not a traceback
+    engine = ready_engine(settings)  # a server database missing or not migrated: a message, not a traceback
     _refuse_demo_with_webhooks(engine, settings)
     _warn_if_readable(settings)
     if settings.ingest == "stream":  # NATS unreachable: one line now, not a traceback from the server
@@ -377,13 +374,10 @@ def _cmd_worker(args: argparse.Namespace) -> int:
 
     from pantau import worker
     from pantau.logs import configure_json
-    from pantau.store.db import check_ready, make_engine, upgrade
+    from pantau.store.db import ready_engine
 
     settings = _service_settings()
-    engine = make_engine(settings)
-    if settings.embedded:
-        upgrade(engine)
-    check_ready(engine)
+    engine = ready_engine(settings)
     _refuse_demo_with_webhooks(engine, settings)  # a worker sends webhooks too
     configure_json()
     asyncio.run(worker.run(settings, metrics_port=args.metrics_port))
@@ -432,18 +426,14 @@ def _port(value: str) -> int:
 def _cmd_db_upgrade(_: argparse.Namespace) -> int:
     from sqlalchemy.exc import OperationalError
 
-    from pantau.errors import ConfigError
-    from pantau.store.db import make_engine, upgrade
+    from pantau.store.db import make_engine, unusable, upgrade
 
     settings = _service_settings()
     engine = make_engine(settings)
     try:
         upgrade(engine)
     except OperationalError as exc:
-        reason = str(exc.orig or exc).strip().splitlines()[0]
-        hint = " (create it first, e.g. `createdb`)" if "does not exist" in reason else ""
-        raise ConfigError(f"cannot use the database at {engine.url.render_as_string(hide_password=True)}: "
-                          f"{reason}{hint}") from None
+        raise unusable(engine, exc, " (create it first, e.g. `createdb`)") from None
     _say("database schema is at the latest version (migrations applied where needed)")
     return EXIT_OK
 
@@ -454,19 +444,14 @@ def _store_transaction(*, existing: bool = False) -> Iterator[Any]:
     the command only reads or changes what is there, so an embedded database that does not exist
     yet is an error (rather than a new empty one, with new secrets, that says "0 entries")."""
     from pantau.config import Settings
-    from pantau.store.db import check_ready, make_engine, session_factory, transaction, upgrade
+    from pantau.store.db import ready_engine, session_factory, transaction
 
     if existing:
         plain = Settings()
         if plain.embedded and plain.database_url is None and not (plain.data_dir / "pantau.db").is_file():
             raise PantauError(f"no pantau database in {plain.data_dir.resolve()}: run the command where `pantau "
                               "serve` keeps its data, or set PANTAU_DATA_DIR (or PANTAU_DATABASE_URL)")
-    settings = _service_settings()
-    engine = make_engine(settings)
-    if settings.embedded:
-        upgrade(engine)
-    check_ready(engine)
-    with transaction(session_factory(engine)) as session:
+    with transaction(session_factory(ready_engine(_service_settings()))) as session:
         yield session
 
 

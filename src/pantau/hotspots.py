@@ -33,7 +33,8 @@ METHOD = (
 )
 
 
-def _coarsen(accounts_by_cell: dict[str, set[str]], k: int) -> tuple[dict[str, set[str]], int]:
+def _coarsen(accounts_by_cell: dict[str, set[str]], k: int) -> dict[str, set[str]]:
+    """The cells of at least k accounts once small ones are merged into their parents."""
     cells = dict(accounts_by_cell)
     while True:
         small = [c for c, a in cells.items() if len(a) < k and h3.get_resolution(c) > MIN_RESOLUTION]
@@ -42,8 +43,7 @@ def _coarsen(accounts_by_cell: dict[str, set[str]], k: int) -> tuple[dict[str, s
         for cell in small:
             parent = h3.cell_to_parent(cell, h3.get_resolution(cell) - 1)
             cells.setdefault(parent, set()).update(cells.pop(cell))
-    hidden = {a for c, accounts in cells.items() if len(accounts) < k for a in accounts}
-    return {c: a for c, a in cells.items() if len(a) >= k}, len(hidden)
+    return {c: a for c, a in cells.items() if len(a) >= k}
 
 
 def _count_in(cell: str, by_cell: dict[str, set[str]]) -> int:
@@ -66,6 +66,7 @@ def hotspots(session: Session, code: str, end: datetime, k: int, zone: tzinfo = 
                Event.account_id.is_not(None), Event.occurred_at >= start, Event.occurred_at < end)
     ).all()
     weeks: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+
     def week_of(moment: datetime) -> str:
         return iso_week(as_utc(moment).astimezone(zone))
 
@@ -74,21 +75,18 @@ def hotspots(session: Session, code: str, end: datetime, k: int, zone: tzinfo = 
     this_week = week_of(end - timedelta(seconds=1))
     previous = week_of(end - timedelta(weeks=1, seconds=1))
     history = [week_of(end - timedelta(weeks=i, seconds=1)) for i in range(1, HISTORY_WEEKS + 1)]
-    shown, _ = _coarsen(weeks.get(this_week, {}), k)
+    shown = _coarsen(weeks.get(this_week, {}), k)
+    past = {cell: [_count_in(cell, weeks.get(w, {})) for w in history] for cell in shown}
     cells = []
     # emerging cells first (a report lists a dozen), then by cell id: an order by count would rank them
-    emerging_first = sorted(shown.items(), key=lambda kv: (not all(
-        _count_in(kv[0], weeks.get(w, {})) < k for w in history), kv[0]))
-    for cell, accounts in emerging_first:
-        now_count = len(accounts)
-        past = [_count_in(cell, weeks.get(w, {})) for w in history]
-        last = past[0]
+    for cell in sorted(shown, key=lambda c: (not all(n < k for n in past[c]), c)):
+        last = past[cell][0]
         cells.append({
-            "h3": cell, "resolution": h3.get_resolution(cell), "accounts": state(now_count, k),
+            "h3": cell, "resolution": h3.get_resolution(cell), "accounts": state(len(shown[cell]), k),
             "accounts_at_least": k,
             "previous_week": {"display": state(last, k), "suppressed": 0 < last < k},
             "change": "tetap / same" if last >= k else "naik / up",
-            "emerging": all(n < k for n in past),
+            "emerging": all(n < k for n in past[cell]),
         })
     return {"code": code, "k": k, "week": this_week, "previous_week": previous, "cells": cells,
             "accounts_not_shown": f"cells below {k} accounts are not shown", "method": METHOD}

@@ -1,9 +1,10 @@
 """Human review: the prioritised queue, claims with expiry, decisions, and appeals.
 
 Order of the queue: child-safety cases first, oldest first; then the others by the highest score in
-the case, then by reach (how many events the case collected). A reviewer claims a case before deciding; a claim expires
-after ``claim_minutes`` so a case never stays locked by someone who left. An appeal is decided by
-a different reviewer from anyone who decided the appealed action or reviewed its case.
+the case, then by reach (how many events the case collected). A reviewer claims a case before
+deciding; a claim expires after ``claim_minutes`` so a case never stays locked by someone who left.
+An appeal is decided by a different reviewer from anyone who decided the appealed action or
+reviewed its case.
 """
 
 from __future__ import annotations
@@ -24,10 +25,6 @@ from pantau.store.schema import ActionRecord, Appeal, Case, ChildSafetyRecord, E
 
 Decision = Literal["confirm", "dismiss", "escalate"]
 CONFIRM_ACTIONS = ("hide_nearby", "warn", "suspend")
-# Who works a child-safety case (claims and decides it, decides an appeal in it). A moderator's
-# "hide from nearby" closed such a case and replaced the escalation's open-ended restriction with a
-# seven-day one, so moderators keep to ordinary cases.
-CHILD_SAFETY_DECIDERS = (Role.CHILD_SAFETY_OFFICER, Role.ADMIN)
 # In a child-safety case the escalation already restricts the account without an end date: a hide
 # with an end date would lift it, and a warning would tell the account. Suspending adds to it.
 CHILD_SAFETY_ACTIONS = ("suspend",)
@@ -86,10 +83,17 @@ def locked_case(session: Session, case_id: int) -> Case:
     return case
 
 
+def _works(who: Principal, child_safety: bool) -> bool:
+    """Child-safety work (claiming, reading and deciding such a case, its appeals, its referral) is for
+    child-protection officers and admins, the rest for moderators and admins. A moderator's "hide
+    from nearby" had closed a child-safety case and replaced the escalation's open-ended restriction
+    with a seven-day one."""
+    return who.role is Role.ADMIN or child_safety == (who.role is Role.CHILD_SAFETY_OFFICER)
+
+
 def in_remit(case: Case, who: Principal) -> bool:
-    """Whether ``who`` works (and may read) ``case``: child-safety cases are for child-protection
-    officers and admins, the others for moderators and admins."""
-    return who.role is Role.ADMIN or case.child_safety == (who.role is Role.CHILD_SAFETY_OFFICER)
+    """Whether ``who`` works (and may read) ``case``."""
+    return _works(who, case.child_safety)
 
 
 def visible_case(session: Session, case_id: int, who: Principal) -> Case:
@@ -101,10 +105,11 @@ def visible_case(session: Session, case_id: int, who: Principal) -> Case:
 
 
 def _officer_scope(case: Case, who: Principal) -> None:
-    if who.role is Role.CHILD_SAFETY_OFFICER and not case.child_safety:
+    if in_remit(case, who):
+        return
+    if who.role is Role.CHILD_SAFETY_OFFICER:
         raise ForbiddenError(f"case {case.id} is not a child-safety case: a child-protection officer works those only")
-    if case.child_safety and who.role not in CHILD_SAFETY_DECIDERS:  # as reading it: nothing to tell it apart
-        raise NotFoundError(f"case {case.id} does not exist")
+    raise NotFoundError(f"case {case.id} does not exist")  # as reading it: nothing to tell it apart
 
 
 def under_escalation(session: Session, account_id: str, *, besides: int | None = None) -> bool:
@@ -274,19 +279,15 @@ def _child_safety(session: Session, action: ActionRecord) -> bool:
     return bool(case is not None and case.child_safety) or under_escalation(session, action.account_id)
 
 
-def _in_remit(session: Session, who: Principal, action: ActionRecord) -> bool:
-    """Appeals in child-safety cases go to child-protection officers (and admins) only; officers
-    decide only those."""
-    return who.role is Role.ADMIN or _child_safety(session, action) == (who.role is Role.CHILD_SAFETY_OFFICER)
-
-
 def appeals_for(session: Session, who: Principal, *, limit: int = 50) -> list[Appeal]:
     """Open appeals this reviewer may decide (never those of their own decisions)."""
     appeals = session.execute(select(Appeal).where(Appeal.status == "open").order_by(Appeal.id)).scalars()
     out = []
     for appeal in appeals:
         action = session.get(ActionRecord, appeal.action_id)
-        if action is not None and who.id not in _involved(session, action) and _in_remit(session, who, action):
+        if action is None or who.id in _involved(session, action):
+            continue
+        if _works(who, _child_safety(session, action)):
             out.append(appeal)
         if len(out) >= limit:
             break
@@ -302,7 +303,8 @@ def decide_appeal(session: Session, appeal_id: int, who: Principal, outcome: Lit
         raise NotFoundError(f"appeal {appeal_id} does not exist")
     action = session.get(ActionRecord, appeal.action_id)
     assert action is not None
-    if not _in_remit(session, who, action):  # first: any other answer would tell a moderator it exists
+    child_safety = _child_safety(session, action)
+    if not _works(who, child_safety):  # first: any other answer would tell a moderator it exists
         if who.role is not Role.CHILD_SAFETY_OFFICER:
             raise NotFoundError(f"appeal {appeal_id} does not exist")
         raise ForbiddenError("a child-protection officer decides only appeals in child-safety cases")
@@ -317,7 +319,6 @@ def decide_appeal(session: Session, appeal_id: int, who: Principal, outcome: Lit
     appeal.status = "restored" if outcome == "restore" else "upheld"
     appeal.reviewer_id, appeal.reason, appeal.decided_at = who.id, reason, now
     if outcome == "restore":
-        child_safety = _child_safety(session, action)
         take_action(session, actor=who.actor, account_id=appeal.account_id, case_id=action.case_id, action="restore",
                     automated=False, decided_by=who.id, rule="appeal:restore", lifts=(action.id,),
                     policy_version=_policy_version(session, action.case_id) if action.case_id is not None else "-",
@@ -329,7 +330,7 @@ def decide_appeal(session: Session, appeal_id: int, who: Principal, outcome: Lit
             if case is not None and case.status == "open":  # the record is over, so is its case
                 _close(case, now, "restored_on_appeal")
     else:
-        notify_appeal_upheld(session, appeal_id, action, reason, child_safety=_child_safety(session, action))
+        notify_appeal_upheld(session, appeal_id, action, reason, child_safety=child_safety)
     audit.record(session, who.actor, "appeal.decide", f"appeal:{appeal_id}", {"outcome": outcome, "reason": reason})
     return appeal
 
@@ -356,7 +357,7 @@ def labelled_rows(session: Session) -> list[dict[str, Any]]:
 
 def build_referral(session: Session, case_id: int, who: Principal) -> Any:
     """The referral package of a child-safety case, from the stored evidence; marks it referred."""
-    from pantau.referral import EvidenceItem, Referral
+    from pantau.referral import EvidenceItem, Referral, referral_json
 
     case = get_case(session, case_id)
     record = _escalation_record(session, case_id)
@@ -392,8 +393,6 @@ def build_referral(session: Session, case_id: int, who: Principal) -> Any:
         decisions=tuple(sorted(decided, key=lambda d: d["at"])),
         prepared_by=who.name, prepared_at=now,
     )
-    from pantau.referral import referral_json
-
     record.exported_at = now  # downloading is not referring: an officer marks that (``mark_referred``)
     digest = referral_json(referral)["integrity"]["package_sha256"]
     audit.record(session, who.actor, "child_safety.export", f"case:{case_id}",
@@ -403,7 +402,7 @@ def build_referral(session: Session, case_id: int, who: Principal) -> Any:
 
 def mark_referred(session: Session, case_id: int, who: Principal, channel: str) -> ChildSafetyRecord:
     """An officer says the case was handed to the authorities, and through which channel."""
-    if who.role not in CHILD_SAFETY_DECIDERS:
+    if not _works(who, True):
         raise ForbiddenError("a child-protection officer marks an escalation referred")
     channel = channel.strip()
     if not 1 <= len(channel) <= 200:

@@ -141,10 +141,9 @@ def protect(total: Cell | None, parts: dict[str, Cell | None], k: int, hide_tota
     (total minus the shown parts), keep suppressing the smallest shown non-zero parts until at least
     two are suppressed, together they stand for at least k accounts, and the sum leaves every small
     hidden part anywhere from 1 to k−1 even to a reader who knows each complement stands for k or
-    more. ``hide_total``: the total is
-    hidden elsewhere (in the parent region's view), so it is hidden here too, and parts are hidden
-    by the same rule so that the shown ones do not add up to it. ``also_hide``: parts hidden in
-    another figure of the same view, hidden here too (``protect_view``).
+    more. ``hide_total``: the total is hidden elsewhere (in the parent region's view), so it is hidden
+    here too, and parts are hidden by the same rule so that the shown ones do not add up to it.
+    ``also_hide``: parts hidden in another figure of the same view, hidden here too (``protect_view``).
 
     Sources are counted distinct across the hidden parts: accounts active in two of them count once
     (the same five accounts in two small kelurahan are five people, not ten).
@@ -163,7 +162,7 @@ def protect(total: Cell | None, parts: dict[str, Cell | None], k: int, hide_tota
             hidden = [c for c, s in shown.items() if s["suppressed"]]
             if not hidden and not forced:
                 break
-            hidden_accounts = _only_in(hidden, parts)
+            hidden_accounts = _distinct_sources(hidden, parts)
             complements = sum(1 for c in hidden if shown[c].get("complementary"))
             # A reader knows the hidden parts' sum, that a complement stands for k or more (it was
             # big enough to show) and that a small one stands for 1 to k−1: what that leaves a small
@@ -183,7 +182,7 @@ def protect(total: Cell | None, parts: dict[str, Cell | None], k: int, hide_tota
     return shown_total, shown
 
 
-def _only_in(hidden: list[str], parts: dict[str, Cell | None]) -> int:
+def _distinct_sources(hidden: list[str], parts: dict[str, Cell | None]) -> int:
     """Distinct sources of the hidden parts (an account active in two of them counts once)."""
     cells = [cell for code, cell in parts.items() if cell is not None and code in hidden]
     if not any(cell.sources for cell in cells):  # figures given without their sources: counts as they are
@@ -290,12 +289,11 @@ def period(from_: date | None, to: date | None, weeks: int = 8, zone: tzinfo = U
         if day is not None and not FIRST_DAY <= day <= LAST_DAY:
             raise InputError(f"{day.isoformat()} is out of range: days run from {FIRST_DAY} to {LAST_DAY}")
     today = (now or datetime.now(UTC)).astimezone(zone).date()
-    if to is not None and to > today:
-        raise InputError(f"{to.isoformat()} is in the future: figures exist up to today ({today.isoformat()})")
     if from_ is not None and to is not None and from_ > to:
         raise InputError("'from' must not be after 'to'")
-    if from_ is not None and from_ > today:
-        raise InputError(f"{from_.isoformat()} is in the future: figures exist up to today ({today.isoformat()})")
+    for day in (from_, to):
+        if day is not None and day > today:
+            raise InputError(f"{day.isoformat()} is in the future: figures exist up to today ({today.isoformat()})")
     if whole_weeks:
         this_monday = today - timedelta(days=today.weekday())  # the running week is not shown
         end_day = min((to or today) - timedelta(days=(to or today).weekday()) + timedelta(weeks=1), this_monday)

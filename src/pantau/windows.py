@@ -22,13 +22,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pantau.classify import OFFER_GROUPS, effective, outside_hashtags
+from pantau.classify import OFFER_GROUPS, REPORTING, effective, outside_hashtags
 from pantau.models import NormalizedText, Signal
 
 VERSION = "1"
 WORDS_AROUND = 8
 MIN_WORDS = 2 * WORDS_AROUND + 4  # shorter texts are hardly more than one window
-_QUOTING = frozenset({"context.report", "context.warning", "context.news"})
 _WORD = re.compile(r"\S+")
 
 
@@ -45,7 +44,7 @@ class Window:
 def offer_windows(nt: NormalizedText, signals: Sequence[Signal]) -> list[Window]:
     """The windows around the text's offer terms, or none when the text is short, quotes offers or
     has no offer term of its own."""
-    if any(s.name in _QUOTING for s in signals):
+    if any(s.name in REPORTING for s in signals):
         return []
     words = [m.span() for m in _WORD.finditer(nt.text)]
     if len(words) < MIN_WORDS:

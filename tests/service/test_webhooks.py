@@ -28,6 +28,19 @@ def _offer(account: str) -> dict:
             "status": "open BO 300 include room, wa aja"}
 
 
+@pytest.fixture
+def svc(settings: Settings, pipeline: Pipeline, receiver: Receiver) -> Service:
+    """The service, sending its webhooks to the test's receiver."""
+    return Service(settings.model_copy(update={"webhook_url": receiver.url}), pipeline)
+
+
+def _post_offer(svc: Service, account: str) -> dict:
+    """Post one offer for ``account``; its decision."""
+    [decision] = svc.client.post("/v1/events/batch", json={"events": [_offer(account)]},
+                                 headers=svc.headers(Role.PLATFORM)).json()["decisions"]
+    return decision
+
+
 def _fast_forward(svc: Service) -> None:
     """Make every pending delivery due now (skip the back-off)."""
     with transaction(svc.sessions) as session:
@@ -35,12 +48,9 @@ def _fast_forward(svc: Service) -> None:
             row.next_attempt_at = row.next_attempt_at.replace(year=2000)
 
 
-def test_a_restore_never_overtakes_the_hide_it_lifts(settings: Settings, pipeline: Pipeline,
-                                                     receiver: Receiver) -> None:
-    svc = Service(settings.model_copy(update={"webhook_url": receiver.url}), pipeline)
-    platform, moderator = svc.headers(Role.PLATFORM), svc.headers(Role.MODERATOR)
-    [decision] = svc.client.post("/v1/events/batch", json={"events": [_offer("acc-1")]},
-                                 headers=platform).json()["decisions"]
+def test_a_restore_never_overtakes_the_hide_it_lifts(svc: Service, receiver: Receiver) -> None:
+    moderator = svc.headers(Role.MODERATOR)
+    decision = _post_offer(svc, "acc-1")
     assert decision["action"] == "hide_nearby"
     receiver.fail_next = 1
     assert deliver_pending(svc.sessions, svc.settings) == 0  # the hide gets a 503 and waits for its retry
@@ -55,7 +65,7 @@ def test_a_restore_never_overtakes_the_hide_it_lifts(settings: Settings, pipelin
     deliver_pending(svc.sessions, svc.settings)
     assert receiver.calls == []  # the restore waits for the hide, which is still being retried
     # another account's action is not held up
-    svc.client.post("/v1/events/batch", json={"events": [_offer("acc-2")]}, headers=platform)
+    _post_offer(svc, "acc-2")
     deliver_pending(svc.sessions, svc.settings)
     assert [(a["account_id"], a["action"]) for a in receiver.actions()] == [("acc-2", "hide_nearby")]
     _fast_forward(svc)
@@ -64,10 +74,8 @@ def test_a_restore_never_overtakes_the_hide_it_lifts(settings: Settings, pipelin
     assert arrived == [("acc-2", "hide_nearby"), ("acc-1", "hide_nearby"), ("acc-1", "restore")]
 
 
-def test_failed_deliveries_are_sent_again_on_request(settings: Settings, pipeline: Pipeline,
-                                                     receiver: Receiver) -> None:
-    svc = Service(settings.model_copy(update={"webhook_url": receiver.url}), pipeline)
-    svc.client.post("/v1/events/batch", json={"events": [_offer("acc-3")]}, headers=svc.headers(Role.PLATFORM))
+def test_failed_deliveries_are_sent_again_on_request(svc: Service, receiver: Receiver) -> None:
+    _post_offer(svc, "acc-3")
     with transaction(svc.sessions) as session:  # as if every attempt had failed
         session.execute(update(WebhookDelivery).values(status="failed", attempts=MAX_ATTEMPTS))
     assert deliver_pending(svc.sessions, svc.settings) == 0 and receiver.calls == []
@@ -106,11 +114,9 @@ def test_cli_lists_users_disables_them_and_refuses_a_missing_database(tmp_path: 
 
 
 def test_an_upheld_appeal_reaches_the_account_and_the_referral_note_stays_beside_the_statement(
-        settings: Settings, pipeline: Pipeline, receiver: Receiver) -> None:
-    svc = Service(settings.model_copy(update={"webhook_url": receiver.url}), pipeline)
+        svc: Service, receiver: Receiver) -> None:
     platform, moderator = svc.headers(Role.PLATFORM), svc.headers(Role.MODERATOR)
-    [hidden] = svc.client.post("/v1/events/batch", json={"events": [_offer("acc-4")]},
-                               headers=platform).json()["decisions"]
+    hidden = _post_offer(svc, "acc-4")
     [action] = svc.client.get(f"/v1/cases/{hidden['case_id']}", headers=svc.headers(Role.ADMIN)).json()["actions"]
     appeal = svc.client.post("/v1/appeals", headers=platform,
                              json={"action_id": action["id"], "account_id": "acc-4", "statement": "bukan saya"})
@@ -135,15 +141,12 @@ def test_an_upheld_appeal_reaches_the_account_and_the_referral_note_stays_beside
     assert hide["statement_of_reasons"]["en"]["decision"].endswith(" WIB.")  # the end of the hide, in WIB
 
 
-def test_a_failed_delivery_holds_back_the_accounts_later_ones_until_sent_again(settings: Settings,
-                                                                              pipeline: Pipeline,
+def test_a_failed_delivery_holds_back_the_accounts_later_ones_until_sent_again(svc: Service,
                                                                               receiver: Receiver) -> None:
     """Sending a failed hide again after its restore had gone would leave the account hidden for good:
     nothing overtakes an undelivered action, failed ones included."""
-    svc = Service(settings.model_copy(update={"webhook_url": receiver.url}), pipeline)
     moderator = svc.headers(Role.MODERATOR)
-    [hidden] = svc.client.post("/v1/events/batch", json={"events": [_offer("acc-6")]},
-                               headers=svc.headers(Role.PLATFORM)).json()["decisions"]
+    hidden = _post_offer(svc, "acc-6")
     with transaction(svc.sessions) as session:
         session.execute(update(WebhookDelivery).values(status="failed", attempts=MAX_ATTEMPTS))
     case = hidden["case_id"]
@@ -158,9 +161,7 @@ def test_a_failed_delivery_holds_back_the_accounts_later_ones_until_sent_again(s
     assert receiver.actions()[1]["lifts_action_ids"] == [receiver.actions()[0]["action_id"]]
 
 
-def test_every_action_in_a_child_safety_case_tells_the_platform_so(settings: Settings, pipeline: Pipeline,
-                                                                    receiver: Receiver) -> None:
-    svc = Service(settings.model_copy(update={"webhook_url": receiver.url}), pipeline)
+def test_every_action_in_a_child_safety_case_tells_the_platform_so(svc: Service, receiver: Receiver) -> None:
     officer = svc.headers(Role.CHILD_SAFETY_OFFICER)
     report = {"event_id": "r-kid", "kind": "user_report", "occurred_at": NOW, "reporter_id": "u-1",
               "reported_account_id": "acc-7", "reason": "kid_safety", "text": "akun ini mencurigakan"}
@@ -175,12 +176,9 @@ def test_every_action_in_a_child_safety_case_tells_the_platform_so(settings: Set
     assert "bukti cukup" not in json.dumps(suspend["statement_of_reasons"])
 
 
-def test_a_refused_hide_never_holds_back_a_later_escalation(settings: Settings, pipeline: Pipeline,
-                                                            receiver: Receiver) -> None:
-    svc = Service(settings.model_copy(update={"webhook_url": receiver.url}), pipeline)
+def test_a_refused_hide_never_holds_back_a_later_escalation(svc: Service, receiver: Receiver) -> None:
     platform, moderator = svc.headers(Role.PLATFORM), svc.headers(Role.MODERATOR)
-    [hidden] = svc.client.post("/v1/events/batch", json={"events": [_offer("acc-8")]},
-                               headers=platform).json()["decisions"]
+    hidden = _post_offer(svc, "acc-8")
     with transaction(svc.sessions) as session:
         session.execute(update(WebhookDelivery).values(status="failed", attempts=MAX_ATTEMPTS))
     svc.client.post(f"/v1/cases/{hidden['case_id']}/claim", headers=moderator)

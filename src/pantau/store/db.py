@@ -209,6 +209,25 @@ def upgrade(engine: Engine) -> None:
     command.upgrade(alembic_config(engine), "head")
 
 
+def unusable(engine: Engine, exc: Exception, hint: str = "") -> Exception:
+    """A one-line ConfigError for a database that cannot be used: where (no password) and why."""
+    from pantau.errors import ConfigError
+
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    return ConfigError(f"cannot use the database at {engine.url.render_as_string(hide_password=True)}: "
+                       f"{reason}{hint if 'does not exist' in reason else ''}")
+
+
+def ready_engine(settings: Any) -> Engine:
+    """The configured store's engine, ready to use: the embedded default migrated, a server database
+    checked (``check_ready``)."""
+    engine = make_engine(settings)
+    if settings.embedded:
+        upgrade(engine)  # the embedded default migrates itself
+    check_ready(engine)
+    return engine
+
+
 def check_ready(engine: Engine) -> None:
     """A clear ConfigError unless the database answers and has pantau's latest schema (a server
     database is migrated by ``pantau db upgrade``, never by a command that only uses it)."""
@@ -222,8 +241,7 @@ def check_ready(engine: Engine) -> None:
         with engine.connect() as connection:
             current = MigrationContext.configure(connection).get_current_revision()
     except SQLAlchemyError as exc:
-        raise ConfigError(f"cannot use the database at {engine.url.render_as_string(hide_password=True)}: "
-                          f"{str(getattr(exc, 'orig', None) or exc).strip().splitlines()[0]}") from None
+        raise unusable(engine, exc) from None
     head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
     if current != head:
         state = "has no pantau schema" if current is None else f"is at schema {current}, pantau needs {head}"
