@@ -403,6 +403,13 @@ POSITIVES = [
     pytest.param("minor.age", "sixteen years old", "sixteen years old", id="age-english-words"),
     # age/height/weight as ads write them
     pytest.param("minor.age", "ready 16/155/42 wa", "16/155/42", id="age-height-weight"),
+    # digits spaced apart
+    pytest.param("minor.age", "umurku 1 5, open bo", "umurku 1 5", id="age-spaced-digits"),
+    pytest.param("minor.age", "ready bo 1 6 thn", "1 6 thn", id="age-spaced-digits-th"),
+    # school life and a named birthday
+    pytest.param("minor.school", "abis ujian kenaikan kelas, open bo", "kenaikan kelas", id="school-kenaikan-kelas"),
+    pytest.param("minor.slang", "sweet fifteen, open bo", "sweet fifteen", id="slang-sweet-fifteen"),
+    pytest.param("minor.slang", "sweet 16 ready vcs", "sweet 16", id="slang-sweet-16"),
     # ---- rate.service_price ----
     # ST 300
     pytest.param("rate.service_price", "ST 300", "ST 300", id="service_price-st"),
@@ -744,6 +751,9 @@ NEGATIVES = [
     # an adult's birth year; sizes in centimetres
     pytest.param("minor.age", "kelahiran 1990, open bo", id="age-neg-adult-birth-year"),
     pytest.param("minor.age", "kardus 15/150/30 cm", id="age-neg-box-size"),
+    # a decimal or a price with spaced digits is not an age
+    pytest.param("minor.age", "usia 1.5 tahun", id="age-neg-decimal-point"),
+    pytest.param("minor.age", "umur 1 5rb", id="age-neg-spaced-price"),
     # ---- rate.service_price ----
     # plain price is not a service price
     pytest.param("rate.service_price", "harga 1.500.000", id="service_price-neg-harga"),
@@ -840,6 +850,20 @@ def test_birth_year_counts_while_the_person_may_be_under_18() -> None:
                       (f"{this_year - 16} lahir, vcs", "16")):
         assert [s.detail for s in _signals(text) if s.name == "minor.age"] == [age], text
     assert not [s for s in _signals(f"lahir {this_year - 19}, open bo") if s.name == "minor.age"]
+
+
+def test_a_bare_year_is_a_birth_year_only_for_a_teenager_with_no_time_word_before_it() -> None:
+    """ "ready bo thn 2010": a year after th/thn/tahun alone is read as a birth year when it makes the
+    person 12-17; "sejak/dari/pada thn …", a car's or a house's year, "tahun 2010-an" and older or
+    younger years are not."""
+    this_year = date.today().year
+    for text, age in ((f"ready bo thn {this_year - 16} st 300", "16"), (f"open vcs, th. {this_year - 14}", "14"),
+                      (f"tahun {this_year - 18} ready", "17")):
+        assert [s.detail for s in _signals(text) if s.name == "minor.age"] == [age], text
+    for text in (f"open bo dari thn {this_year - 15}", f"sejak tahun {this_year - 15} open bo",
+                 f"mobil th {this_year - 15} ready", f"open bo th {this_year - 8}", f"open bo th {this_year - 25}",
+                 f"lagu tahun {this_year - 16}an", f"pada tahun {this_year - 14} ramai", f"th {this_year - 16}-2020"):
+        assert not [s for s in _signals(text) if s.name == "minor.age"], text
 
 
 @pytest.mark.parametrize(("name", "text", "detail"), DETAILS)

@@ -1,5 +1,6 @@
 """Ages under 18, written any way: 16th, 15 tahun, umur 13, usia 17, 14yo, "baru 15", ABG 16,
-"umur lima belas", "fifteen years old", and birth years ("lahir 2010", "kelahiran 2009").
+"umur lima belas", "fifteen years old", "umurku 1 5" (digits spaced apart), and birth years ("lahir 2010",
+"kelahiran 2009", and "thn 2010" when the year makes the person 12-17 and no time word stands before it).
 
 High recall on purpose. A number counts as an age when a word says so (umur, usia, age, "th",
 "tahun", "yo") and it is below 18; "N tahun" after a duration word (sudah, selama, pengalaman,
@@ -31,6 +32,10 @@ _NOT_A_NUMBER_AFTER = r"(?![.,]?\d)"  # "umur 15, …" is an age; "15.000" and "
 _UNIT_AFTER = r"\s*(?:k|rb|ribu|jt|juta|jam|menit|hari|bulan|orang|ekor|kg|cm|ratus|puluh)(?![a-z])"
 _MONEY_AFTER = r"\s*(?:k|rb|ribu|jt|juta|ratus|puluh)(?![a-z])"
 _AGE_PATTERNS = (
+    # digits spaced apart to slip past a filter: "umurku 1 5", "1 _ 4 th" (first, so "1 6 thn" is not read as 6)
+    re.compile(r"(?<![a-z])(?:umur|usia|umurnya|usianya|umurku|usiaku|age)\s*[:=]?\s*(?:baru\s*|masih\s*)?"
+               rf"(?P<n>1(?:\s+|\s*_\s*)[0-7]){_NOT_A_NUMBER_AFTER}(?!{_MONEY_AFTER})"),
+    re.compile(r"(?<![\d.,])(?P<n>1(?:\s+|\s*_\s*)[0-7])\s*(?:th|thn|thun|tahun|taun|yo|y\.o)(?![a-z])"),
     # umur 15, usia: 16, age 14, umurku 13, umur lima belas
     # (after umur/usia only money rules a number out: "umur 15 hari ini", "usia 16 jam 9 malam" are ages)
     re.compile(rf"(?<![a-z])(?:umur|usia|umurnya|usianya|umurku|usiaku|age|aged)\s*[:=]?\s*(?:baru\s*|masih\s*)?"
@@ -51,6 +56,18 @@ _BIRTH_YEAR = re.compile(
     r"(?P<y>(?:19|20)\d\d)(?!\d)"
     r"|(?<![\d.,])(?P<y2>(?:19|20)\d\d)\s*(?:lahir|kelahiran)(?![a-z])"
 )
+# "ready bo thn 2010": a year after th/thn/tahun alone, taken as a birth year only when it makes the
+# person 12-17 (MIN_BARE_YEAR_AGE) and no time or product word says it is something else
+_BARE_YEAR = re.compile(r"(?<![a-z])(?:th|thn|thun|tahun|taun)\s*[.:']?\s*(?P<y>20[0-2]\d)(?![\d-]|an(?![a-z]))")
+_NOT_A_BIRTH_YEAR_BEFORE = re.compile(
+    r"(?:sejak|dari|pada|di|sampai|hingga|mulai|awal|akhir|pertengahan|s/d|sd|semenjak|selama|kasus|"
+    r"keluaran|produksi|rakitan|model|tipe|type|mobil|motor|rumah|bangun|dibangun|pajak|stnk|bpkb|lulus|"
+    r"lulusan|angkatan|ajaran|anggaran|periode|musim|edisi|versi|seri|terbit|rilis|release|sebelum|setelah)"
+    r"\s*$"
+)
+_NOT_A_BIRTH_YEAR_AFTER = re.compile(r"^\s*(?:lalu|silam|sampai|hingga|s/d|-|ke|an(?![a-z])|kemarin)")
+MIN_BARE_YEAR_AGE = 12
+
 _DURATION_BEFORE = re.compile(
     r"(?:sudah|udah|selama|pengalaman|garansi|lebih dari|kurang dari|sejak|tiap|setiap|per|dalam|kerja|"
     r"menikah|nikah|pacaran|lalu|yang lalu|kontrak|sewa|cicilan|tenor|masa|jalan|berdiri|usaha|"
@@ -64,7 +81,7 @@ _DURATION_AFTER = re.compile(
 
 class MinorAgeExtractor:
     name = "minor_age"
-    version = "3"
+    version = "4"
 
     @property
     def signal_names(self) -> tuple[tuple[str, SignalGroup], ...]:
@@ -79,6 +96,16 @@ class MinorAgeExtractor:
             if 5 <= age <= 18:
                 seen.add(m.span())
                 found.append(make_signal(nt, "minor.age", SignalGroup.MINOR, 0.0, *m.span(), detail=str(min(age, 17))))
+        for m in _BARE_YEAR.finditer(text):
+            age = date.today().year - int(m.group("y"))
+            if not MIN_BARE_YEAR_AGE <= age <= 18 or any(a <= m.start() < b for a, b in seen):
+                continue
+            if _NOT_A_BIRTH_YEAR_BEFORE.search(text[max(0, m.start() - 20) : m.start()]):
+                continue
+            if _NOT_A_BIRTH_YEAR_AFTER.match(text[m.end() : m.end() + 12]):
+                continue
+            seen.add(m.span())
+            found.append(make_signal(nt, "minor.age", SignalGroup.MINOR, 0.0, *m.span(), detail=str(min(age, 17))))
         for pattern in _AGE_PATTERNS:
             for m in pattern.finditer(text):
                 age = _age(m.group("n"))
@@ -97,7 +124,8 @@ class MinorAgeExtractor:
 
 def _age(number: str) -> int:
     """The age a matched number gives: digits, or a number word ("lima belas" → 15)."""
-    if number.isdigit():
-        return int(number)
+    digits = "".join(c for c in number if not c.isspace() and c != "_")
+    if digits.isdigit():
+        return int(digits)
     return _WORD_AGES.get(" ".join(number.split()), _WORD_AGES.get(number, 0)) or next(
         (v for k, v in _WORD_AGES.items() if k.replace(" ", "") == number.replace(" ", "")), 0)
