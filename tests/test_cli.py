@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -151,3 +152,16 @@ def test_a_database_without_pantaus_schema_is_a_clear_error(tmp_path: Path) -> N
         check_ready(sqlalchemy.create_engine(f"sqlite:///{tmp_path / 'empty.db'}"))
     with pytest.raises(ConfigError, match="cannot use the database"):
         check_ready(sqlalchemy.create_engine(f"sqlite:///{tmp_path / 'no' / 'such' / 'dir.db'}"))
+
+
+def test_worker_with_its_metrics_port_taken_is_a_clear_error(tmp_path: Path) -> None:
+    """A taken port, or an address not on this machine, printed an OSError traceback."""
+    env = {**os.environ, "PANTAU_NATS_URL": "nats://127.0.0.1:9", "PANTAU_DATA_DIR": str(tmp_path / "d")}
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([PANTAU, "worker", "--metrics-port", str(port)], env=env, capture_output=True,
+                              text=True, timeout=60)
+    assert done.returncode == 2 and f"cannot serve metrics on 127.0.0.1:{port}: Address already in use" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -380,7 +380,7 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     engine = ready_engine(settings)
     _refuse_demo_with_webhooks(engine, settings)  # a worker sends webhooks too
     configure_json()
-    asyncio.run(worker.run(settings, metrics_port=args.metrics_port))
+    asyncio.run(worker.run(settings, metrics_port=args.metrics_port, metrics_host=args.metrics_host))
     return EXIT_OK
 
 
@@ -435,6 +435,29 @@ def _cmd_db_upgrade(_: argparse.Namespace) -> int:
     except OperationalError as exc:
         raise unusable(engine, exc, " (create it first, e.g. `createdb`)") from None
     _say("database schema is at the latest version (migrations applied where needed)")
+    return EXIT_OK
+
+
+def _cmd_db_rotate_hash_key(_: argparse.Namespace) -> int:
+    from pantau import audit
+    from pantau.store.db import check_ready, make_engine, session_factory, transaction, upgrade
+    from pantau.store.keys import rotate_hash_key
+
+    settings = _service_settings()
+    engine = make_engine(settings)
+    if settings.embedded:
+        upgrade(engine)
+    check_ready(engine)
+    with transaction(session_factory(engine)) as session:
+        changed = rotate_hash_key(session, settings.contact_key)
+        if changed:
+            audit.record(session, "cli", "hash_key.rotate", "store", {})
+    engine.dispose()
+    if not changed:
+        _say("the configured hash key already is this store's key; nothing changed")
+    else:
+        _say("the configured hash key is now this store's key; phone numbers and handles hashed before no longer "
+             "link to new ones. Start every server and worker with this key.")
     return EXIT_OK
 
 
@@ -614,7 +637,10 @@ def _add_service_commands(sub: argparse._SubParsersAction) -> None:  # type: ign
     p.set_defaults(func=_cmd_serve)
 
     p = sub.add_parser("worker", help="score and store events from the NATS JetStream stream (see docs/operations.md)")
-    p.add_argument("--metrics-port", type=int, metavar="PORT", help="serve Prometheus metrics on this port")
+    p.add_argument("--metrics-port", type=_port, metavar="PORT", help="serve Prometheus metrics on this port")
+    p.add_argument("--metrics-host", default="127.0.0.1", metavar="ADDRESS",
+                   help="address the metrics port listens on (default 127.0.0.1; 0.0.0.0 for a Prometheus on "
+                        "another machine: the metrics hold counts only, no texts or accounts)")
     p.set_defaults(func=_cmd_worker)
     wsub = p.add_subparsers(dest="worker_command", metavar="ACTION")
     w = wsub.add_parser("status", help="queue depth, consumer progress and the latest dead letters")
@@ -625,6 +651,8 @@ def _add_service_commands(sub: argparse._SubParsersAction) -> None:  # type: ign
     p = sub.add_parser("db", help="database schema")
     dsub = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     dsub.add_parser("upgrade", help="apply every migration").set_defaults(func=_cmd_db_upgrade)
+    dsub.add_parser("rotate-hash-key", help="make the configured hash key the store's own (links to phone numbers "
+                    "and handles hashed with the old key are lost)").set_defaults(func=_cmd_db_rotate_hash_key)
 
     p = sub.add_parser("users", help="people and systems that may call pantau")
     usub = p.add_subparsers(dest="users_command", required=True, metavar="ACTION")

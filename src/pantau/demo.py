@@ -604,6 +604,7 @@ def run_demo(settings: Settings, *, events: int = DEFAULT_EVENTS, seed: int = DE
     from pantau.region_store import build_index, import_boundaries
     from pantau.stats import region_stats
     from pantau.store.db import make_engine, session_factory, transaction, upgrade
+    from pantau.store.keys import check_hash_key
 
     if events < MIN_EVENTS:
         raise InputError(f"--events must be at least {MIN_EVENTS}")
@@ -622,6 +623,7 @@ def run_demo(settings: Settings, *, events: int = DEFAULT_EVENTS, seed: int = DE
     sessions = session_factory(engine)
     try:
         upgrade(engine)
+        check_hash_key(engine, hash_key, embedded=settings.embedded)
         with transaction(sessions) as session:
             runs = previous_runs(session)
             if runs and not again:

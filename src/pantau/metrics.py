@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
 
+from pantau.errors import ConfigError
+
 
 @dataclass(frozen=True)
 class WorkerMetrics:
@@ -38,5 +40,8 @@ class WorkerMetrics:
         for outcome in ("stored", "replayed"):
             metrics.events.labels(outcome)
         if port is not None:
-            start_http_server(port, addr=host, registry=registry)
+            try:
+                start_http_server(port, addr=host, registry=registry)
+            except OSError as exc:  # port taken, address not on this machine: a message, not a traceback
+                raise ConfigError(f"cannot serve metrics on {host}:{port}: {exc.strerror or exc}") from None
         return metrics

@@ -201,7 +201,8 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0] if text else ''}"[:1000]
 
 
-async def run(settings: Settings, *, metrics_port: int | None = None, stop: asyncio.Event | None = None) -> None:
+async def run(settings: Settings, *, metrics_port: int | None = None, metrics_host: str = "127.0.0.1",
+              stop: asyncio.Event | None = None) -> None:
     """Run one worker until SIGTERM/SIGINT (or ``stop``); the batch in hand is always finished."""
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -211,16 +212,17 @@ async def run(settings: Settings, *, metrics_port: int | None = None, stop: asyn
     sessions = session_factory(engine)
     with sessions() as session:
         regions = build_index(session)
+    metrics = WorkerMetrics.create(metrics_port, metrics_host)  # a taken port: an error before anything starts
     nc = await connect(settings, "pantau-worker")
     js = nc.jetstream()
     names = await ensure_streams(js, settings, owner=False)
-    metrics = WorkerMetrics.create(metrics_port)
     worker = Worker(settings, sessions, Pipeline.default(), regions, nc, js, names, metrics, stop)
     sub = await js.pull_subscribe(names.events_subjects, durable=names.consumer, stream=names.events_stream)
     delivery, delivery_stop = start_delivery(sessions, settings)
     freeze_loaded()  # pipeline and regions live as long as the worker
     log.info("worker started", extra={"stream": names.events_stream, "consumer": names.consumer,
-                                      "batch": settings.worker_batch, "metrics_port": metrics_port})
+                                      "batch": settings.worker_batch, "metrics_port": metrics_port,
+                                      "metrics_host": metrics_host})
     last_lag = 0.0
     try:
         while not stop.is_set():

@@ -220,11 +220,15 @@ def unusable(engine: Engine, exc: Exception, hint: str = "") -> Exception:
 
 def ready_engine(settings: Any) -> Engine:
     """The configured store's engine, ready to use: the embedded default migrated, a server database
-    checked (``check_ready``)."""
+    checked (``check_ready``), and the hash key the one the store's contact hashes were made with
+    (``pantau.store.keys``)."""
+    from pantau.store.keys import check_hash_key
+
     engine = make_engine(settings)
     if settings.embedded:
         upgrade(engine)  # the embedded default migrates itself
     check_ready(engine)
+    check_hash_key(engine, settings.contact_key, embedded=settings.embedded)
     return engine
 
 

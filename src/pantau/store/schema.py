@@ -35,6 +35,15 @@ class User(Base):
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class StoreKey(Base):
+    """The fingerprint of a key the store's data depends on (``pantau.store.keys``), never the key."""
+
+    __tablename__ = "store_keys"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class ConsoleSessionRecord(Base):
     """A signed-in web console session (pantau.console.session); ``key`` is the cookie's SHA-256."""
 
