@@ -318,6 +318,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     from pantau.api.app import create_app
     from pantau.api.processes import check_port_free, serve
+    from pantau.logs import configure_json
     from pantau.store.db import ready_engine
 
     settings = _service_settings()
@@ -337,8 +338,10 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     where = "SQLite in " + str(settings.data_dir.resolve()) if settings.embedded else "PostgreSQL"
     processes = f"{args.workers} server processes" if args.workers > 1 else "one process"
     _say(f"serving on http://{args.host}:{args.port} ({processes}; storage: {where}); API docs at /docs")
+    configure_json()  # one JSON object per line on stderr: each request (pantau.access) and any error
     if args.workers == 1:
-        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning", log_config=None,
+                    access_log=False)
         return EXIT_OK
     return serve(args.host, args.port, args.workers)  # each process builds its app from the same environment
 

@@ -4,6 +4,7 @@ cleanly on SIGTERM."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -83,9 +84,20 @@ def test_two_server_processes_share_one_database(tmp_path: Path) -> None:
         with ThreadPoolExecutor(8) as pool:  # 80 requests, each id twice: replays may meet in either process
             codes = list(pool.map(send, range(80)))
         assert codes == [200] * 80
+        assert httpx.get(f"{base}/v1/cases/1234?who=me", headers={"Authorization": "Bearer wrong-token"}).status_code \
+            == 401
     finally:
         server.send_signal(signal.SIGTERM)
         assert server.wait(timeout=60) == 0
     sessions = session_factory(make_engine(Settings(data_dir=tmp_path)))
     with transaction(sessions) as session:
         assert session.execute(select(func.count()).select_from(Event)).scalar() == 40
+
+    # Each process logs every request as one JSON line: route templates, no ids, tokens or query strings.
+    output = server.stdout.read().decode() if server.stdout else ""
+    access = [json.loads(line) for line in output.splitlines() if '"pantau.access"' in line]
+    posts = [a for a in access if a["method"] == "POST" and a["route"] == "/v1/events"]
+    assert len(posts) == 80 and {a["status"] for a in posts} == {200} and all(a["ms"] >= 0 for a in posts)
+    assert {"method": "GET", "route": "/v1/cases/{case_id}", "status": 401} in [
+        {k: a[k] for k in ("method", "route", "status")} for a in access]
+    assert token not in output and "wrong-token" not in output and "1234" not in output and "who=me" not in output

@@ -25,6 +25,7 @@ from pantau.api import (
     routes_regions,
     routes_review,
 )
+from pantau.api.access_log import AccessLog
 from pantau.api.deps import ServiceState, principal
 from pantau.auth import Principal
 from pantau.config import Settings
@@ -132,6 +133,7 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> FastAPI:
                           f"({type(exc).__name__}); run `pantau db upgrade`") from None
     app.state.pantau = ServiceState(settings, sessions, pipeline or Pipeline.default(), regions)
     app.add_middleware(BodyLimit)
+    app.add_middleware(AccessLog)  # outermost: a 413 is logged too
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

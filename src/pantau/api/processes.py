@@ -50,9 +50,13 @@ def _serve_one(host: str, port: int) -> None:
     """One server process: its own socket on the shared port, the app built from the environment."""
     import uvicorn
 
+    from pantau.logs import configure_json
+
     _stop_with_parent()
+    configure_json()  # like the parent: JSON lines on stderr, one per request (pantau.access)
     sock = _shared_port(host, port)
-    config = uvicorn.Config("pantau.api.app:app_from_environment", factory=True, log_level="warning")
+    config = uvicorn.Config("pantau.api.app:app_from_environment", factory=True, log_level="warning",
+                            log_config=None, access_log=False)
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C reaches every process: stop quietly
         uvicorn.Server(config).run(sockets=[sock])
 
