@@ -67,6 +67,34 @@ def test_minor_with_solicitation_escalates_whatever_the_rules_say() -> None:
     assert decision.reasons[0] == "minor_indicator_with_solicitation"
 
 
+def test_the_rule_score_escalates_only_with_an_offer_term_strong_on_its_own() -> None:
+    """ "Ready jaket pramuka anak SD/SMP, bisa COD": weak words add up to a rule score over 0.3, but a
+    jacket shop is no child-safety case; "ready pelajar, ST 300" is."""
+    ready = sig("solicitation.availability", SignalGroup.SOLICITATION, 0.8)
+    cod = sig("solicitation.pay_terms", SignalGroup.SOLICITATION, 1.4)
+    policy = parse_policy(VALID, "p.yaml")
+    weak = Assessment(score=0.05, signals=(ready, cod, MINOR), classifier_version="t", rule_score=0.6)
+    assert policy.decide(weak).action is Action.ALLOW and not policy.decide(weak).minor_risk
+    rate = sig("rate.service_price", SignalGroup.RATE, 2.5)
+    for strong in (OFFER, rate):
+        assessed = Assessment(score=0.05, signals=(ready, strong, MINOR), classifier_version="t", rule_score=0.6)
+        assert policy.decide(assessed).action is Action.ESCALATE_CHILD_SAFETY
+    assert policy.decide(assess(0.35, ready, cod, MINOR)).action is Action.ESCALATE_CHILD_SAFETY  # the model's
+
+
+def test_a_child_offer_named_in_a_report_goes_to_review_with_minor_risk() -> None:
+    """The writer of "laporkan akun ini, dia nawarin anak SMP open bo" is not the one offering: no
+    escalation of their account, but minor risk (ingest makes the case an officer's)."""
+    report = sig("context.report", SignalGroup.CONTEXT, -2.5)
+    policy = parse_policy(VALID, "p.yaml")
+    named = Assessment(score=0.01, signals=(report, OFFER, MINOR), classifier_version="t", rule_score=0.5)
+    decision = policy.decide(named)
+    assert decision.action is Action.REVIEW and decision.minor_risk and not decision.solicitation
+    assert decision.reasons[0] == "child_offer_named_in_report_warning_or_news"
+    # an ad the model reads as an offer escalates whatever report words it carries ("bukan penipu" aside)
+    assert policy.decide(assess(0.9, report, OFFER, MINOR)).action is Action.ESCALATE_CHILD_SAFETY
+
+
 def test_degraded_goes_to_review_never_to_an_automatic_action() -> None:
     decision = parse_policy(VALID, "p.yaml").decide(assess(0.99, OFFER, degraded=("signal:rates",)))
     assert decision.action is Action.REVIEW

@@ -410,6 +410,27 @@ POSITIVES = [
     pytest.param("minor.school", "abis ujian kenaikan kelas, open bo", "kenaikan kelas", id="school-kenaikan-kelas"),
     pytest.param("minor.slang", "sweet fifteen, open bo", "sweet fifteen", id="slang-sweet-fifteen"),
     pytest.param("minor.slang", "sweet 16 ready vcs", "sweet 16", id="slang-sweet-16"),
+    # the second red-team's forms: u for umur, a name with the age in brackets, a unit run on, a
+    # half year, regional umur words, birth years written every way, "under 17", school life
+    pytest.param("minor.age", "open bo u 16 st 300", "u 16", id="age-u"),
+    pytest.param("minor.age", "0p3n b0 u/ 16, ST 300k", "u/ 16", id="age-u-slash"),
+    pytest.param("minor.age", "ready bo dek rara (15) st", "rara (15)", id="age-name-brackets"),
+    pytest.param("minor.age", "Ready BO umur 15taun", "umur 15", id="age-unit-run-on"),
+    pytest.param("minor.age", "avail bo umur 16,5 thn", "umur 16,5", id="age-half-year"),
+    pytest.param("minor.age", "ready bo, umurnyo 16", "umurnyo 16", id="age-minang"),
+    pytest.param("minor.age", "lhr 2011 open bo", "lhr 2011", id="birth-lhr"),
+    pytest.param("minor.age", "open bo, tgl lahir 12-05-2010", "tgl lahir 12-05-2010", id="birth-date"),
+    pytest.param("minor.age", "ready BO. DOB 03/08/2011", "DOB 03/08/2011", id="birth-dob"),
+    pytest.param("minor.age", "open bo, kelahiran 2k10", "kelahiran 2k10", id="birth-2k"),
+    pytest.param("minor.age", "ready bo, kelahiran 09, st 300", "kelahiran 09", id="birth-two-digits"),
+    pytest.param("minor.age", "open bo, liner 2011", "liner 2011", id="birth-liner"),
+    pytest.param("minor.age", "cewe 2010 open bo", "cewe 2010", id="birth-person-year"),
+    pytest.param("minor.slang", "under 17 open bo", "under 17", id="slang-under-17"),
+    pytest.param("minor.slang", "open bo, baru mens tahun lalu", "baru mens", id="slang-puberty"),
+    pytest.param("minor.school", "ready bo, sekolah di SMPN 4", "SMPN 4", id="school-negeri"),
+    pytest.param("minor.school", "Ready bo, iseh sekolah", "iseh sekolah", id="school-javanese"),
+    pytest.param("minor.virginity", "jual keperawanan, 10jt", "keperawanan", id="virginity-sold"),
+    pytest.param("agency.stock", "ready stok pelajar, include room", "stok pelajar", id="stock-pupils"),
     # ---- rate.service_price ----
     # ST 300
     pytest.param("rate.service_price", "ST 300", "ST 300", id="service_price-st"),
@@ -754,6 +775,16 @@ NEGATIVES = [
     # a decimal or a price with spaced digits is not an age
     pytest.param("minor.age", "usia 1.5 tahun", id="age-neg-decimal-point"),
     pytest.param("minor.age", "umur 1 5rb", id="age-neg-spaced-price"),
+    # brackets after a floor or a number word; an adult's year; a price
+    pytest.param("minor.age", "open bo 25th, lantai (15)", id="age-neg-floor-brackets"),
+    pytest.param("minor.age", "kelahiran 95, open bo", id="age-neg-two-digit-adult"),
+    pytest.param("minor.age", "cewe 2010 rb", id="age-neg-year-as-price"),
+    # an adult saying what she is not
+    pytest.param("minor.slang", "ready BO, bukan ABG, umur 28", id="slang-neg-bukan-abg"),
+    pytest.param("minor.slang", "open bo khusus dewasa, no bocil", id="slang-neg-no-bocil"),
+    pytest.param("minor.school", "bukan anak sekolah ya, 24th", id="school-neg-bukan"),
+    # "open jasa" before a trade is a service
+    pytest.param("solicitation.companion", "Open jasa gambar anime, 20rb/char", id="companion-neg-open-jasa-trade"),
     # ---- rate.service_price ----
     # plain price is not a service price
     pytest.param("rate.service_price", "harga 1.500.000", id="service_price-neg-harga"),
@@ -858,11 +889,17 @@ def test_a_bare_year_is_a_birth_year_only_for_a_teenager_with_no_time_word_befor
     younger years are not."""
     this_year = date.today().year
     for text, age in ((f"ready bo thn {this_year - 16} st 300", "16"), (f"open vcs, th. {this_year - 14}", "14"),
-                      (f"tahun {this_year - 18} ready", "17")):
+                      (f"tahun {this_year - 17} ready", "17"), (f"cewe {this_year - 15} open bo", "15"),
+                      (f"cindi thn {this_year - 16} ketemuan dulu, open bo", "16")):
         assert [s.detail for s in _signals(text) if s.name == "minor.age"] == [age], text
     for text in (f"open bo dari thn {this_year - 15}", f"sejak tahun {this_year - 15} open bo",
                  f"mobil th {this_year - 15} ready", f"open bo th {this_year - 8}", f"open bo th {this_year - 25}",
-                 f"lagu tahun {this_year - 16}an", f"pada tahun {this_year - 14} ramai", f"th {this_year - 16}-2020"):
+                 f"lagu tahun {this_year - 16}an", f"pada tahun {this_year - 14} ramai", f"th {this_year - 16}-2020",
+                 f"open bo th {this_year - 18}",  # 18 this year: only "lahir" says the birthday may be to come
+                 # the year of something else said earlier in the clause (a helper's review of the first cut)
+                 f"janda cerai thn {this_year - 14}, open bo", f"open bo, lulus sma thn {this_year - 14}",
+                 f"open bo, avanza thn {this_year - 14} siap jemput", f"open bo kenal dunia malam thn {this_year - 14}",
+                 f"uu no 35 tahun {this_year - 12} melarang open bo anak", f"open bo 25th {this_year - 16}"):
         assert not [s for s in _signals(text) if s.name == "minor.age"], text
 
 

@@ -53,6 +53,21 @@ def effective(signals: Sequence[Signal]) -> list[Signal]:
     return [s for i, s in enumerate(signals) if i not in drop]
 
 
+# Offer-group words that shops and services use too ("ready", "COD", "promo", "katalog", "new"):
+# beside a child's age or school they make no child-safety case on their own.
+TRADE_WORDS = frozenset({"solicitation.availability", "solicitation.pay_terms", "solicitation.promo",
+                         "agency.persona", "agency.choice"})
+STRONG_RATE_WEIGHT = 1.0  # a rate for a service or per hour, not a bare price
+
+
+def strong_offer(signals: Sequence[Signal]) -> bool:
+    """Whether the signals that count hold an offer word beyond trade words, or a service rate. Trade
+    words add up ("ready" + "COD"), and must not make a jacket shop beside "anak SD/SMP" a
+    child-safety case; "ngamar", "open BO", VCS or "ST 300" do."""
+    return any((s.group in OFFER_GROUPS and s.name not in TRADE_WORDS)
+               or (s.group is SignalGroup.RATE and s.weight >= STRONG_RATE_WEIGHT) for s in effective(signals))
+
+
 class WeightedSignalScorer:
     """log-odds = bias + offer + rate + contact + context + interactions; then the logistic.
 
@@ -60,10 +75,11 @@ class WeightedSignalScorer:
     - rate, contact: the strongest signal of each group;
     - context: sum of distinct risk-lowering weights, floored at ``context_floor``;
     - interactions: an offer with a rate (+1.0) or a contact (+0.5); a minor indicator with any
-      offer (weight ≥ 2) or a rate per time/service (+1.5: children are offered in milder words).
+      offer (weight ≥ 2, trade words such as "ready" or "COD" not counted) or a rate per time/service
+      (+1.5: children are offered in milder words).
     """
 
-    version = "weighted-signals-1"
+    version = "weighted-signals-2"
 
     def __init__(
         self, bias: float = -3.0, offer_cap: float = 9.0, context_floor: float = -6.0, minor_boost: float = 1.5
@@ -91,7 +107,8 @@ class WeightedSignalScorer:
             z += 1.0
         if offer > 0 and contact > 0:
             z += 0.5
-        if minor and (offer >= 2.0 or rate >= 1.0):  # a weak "ready" beside "pulang sekolah" is not enough
+        offered = sum(s.weight for s in best.values() if s.group in OFFER_GROUPS and s.name not in TRADE_WORDS)
+        if minor and (offered >= 2.0 or rate >= 1.0):  # "ready" + "COD" beside "pulang sekolah" is not enough
             z += self.minor_boost
         return z
 

@@ -201,7 +201,7 @@ def fold_chars(original: str) -> _Work:
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g", "@": "a", "$": "s"}
 # Words that mix letters and digits but are numbers with a unit or a label with a number.
 _UNITS = (
-    r"k|rb|ribu|jt|juta|jam|j|th|thn|tahun|yo|y|an|x|h|hr|m|mnt|menit|cm|kg|gb|mb|pm|am|nd|rd|st|cc|"
+    r"k|rb|ribu|jt|juta|jam|j|th|thn|thun|tahun|taun|yo|y|an|x|h|hr|m|mnt|menit|cm|kg|gb|mb|pm|am|nd|rd|st|cc|"
     r"malam|mlm|kali|crot|shot|ronde|menitan|hari|lt|fs|bo|pcs|ml|gr|mg|lbs"
 )
 # A short label run into a price right after a split letter (the t400 of "S.T400"): a number.
@@ -216,8 +216,8 @@ _LABEL_NUMBER = re.compile(
     r"per|cuma|hanya|mulai|harga|hrg|tarif|rate)"
     rf"\d+(?:[.,]\d+)*(?:{_UNITS}|[a-z])?"  # a unit or one letter (kelas12a), not a word (ke73mu)
 )
-# A word with a year run onto it (#bokep2018, pilkada2024): the year is a number, not leet.
-_WITH_YEAR = re.compile(r"[a-z]{3,}(?:19|20)\d\d")
+# A word with a year run onto it (#bokep2018, pilkada2024), or a year written 2k10: a number, not leet.
+_WITH_YEAR = re.compile(r"[a-z]{3,}(?:19|20)\d\d|2k[0-2]\d")
 _ZEROS_AS_O = re.compile(r"\d+(?:[.,]\d+)?(?=[o0]*o)[o0]{2,}(?:k|rb|jt|ribu|juta)?")
 _MIXED_WORD = re.compile(r"(?<![a-z0-9@$])(?=[a-z0-9@$]*[a-z])(?=[a-z0-9@$]*[0-9@$])[a-z0-9@$]+")
 

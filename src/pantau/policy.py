@@ -3,8 +3,11 @@
 Deciding is a pure function of (assessment, policy). Two invariants hold whatever the file says:
 
 1. A degraded assessment (a step failed) is never acted on automatically: it goes to ``review``.
-2. A minor indicator together with solicitation (the model's score or the transparent rule score
-   ≥ ``child_safety.min_score``) always gives ``escalate_child_safety``.
+2. A minor indicator together with solicitation (the model's score ≥ ``child_safety.min_score``, or
+   the transparent rule score ≥ it with an offer word beyond trade words such as "ready" or "COD") always gives
+   ``escalate_child_safety`` — unless the text is a report, a warning or news that the model does not
+   read as an offer ("laporkan akun ini, dia nawarin anak SMP"): then ``review`` with ``minor_risk``,
+   and the case goes to a child-protection officer first without restricting the writer.
 
 Otherwise the rules are tried in order and the first that matches decides; the last rule must
 have no conditions, so every assessment gets exactly one action. The file is validated when
@@ -20,7 +23,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from pantau.classify import effective
+from pantau.classify import REPORTING, effective, strong_offer
 from pantau.errors import PolicyError
 from pantau.models import Action, Assessment, Decision, SignalGroup
 
@@ -90,7 +93,10 @@ class Policy(BaseModel):
         names = frozenset(s.name for s in signals)
         minor = SignalGroup.MINOR in groups
         score = assessment.score
-        minor_risk = minor and max(score, assessment.rule_score) >= self.child_safety.min_score
+        # The model's score, or the rule score when an offer word beyond trade words stands in the text
+        # ("ready" + "COD" add up to a rule score, not to an offer: classify.strong_offer).
+        minor_risk = minor and (score >= self.child_safety.min_score or (
+            assessment.rule_score >= self.child_safety.min_score and strong_offer(signals)))
         solicitation = score >= self.solicitation_threshold or minor_risk
         evidence = _evidence(signals)
         if assessment.window is not None:  # the score is that of the part around an offer term
@@ -98,6 +104,12 @@ class Policy(BaseModel):
         if assessment.degraded:
             reasons = ("degraded_needs_human_review", *(f"failed:{step}" for step in assessment.degraded), *evidence)
             return Decision(Action.REVIEW, "degraded", reasons, solicitation, minor_risk, self.version)
+        if minor_risk and score < self.solicitation_threshold and not names.isdisjoint(REPORTING):
+            # "Laporkan akun ini, dia nawarin anak SMP open bo", news of children rescued: the writer
+            # names a child being offered, by someone else. A child-protection officer sees it first
+            # (ingest makes its case a child-safety case), but nothing restricts the writer's account.
+            reasons = ("child_offer_named_in_report_warning_or_news", *evidence)
+            return Decision(Action.REVIEW, "child-safety-named", reasons, False, True, self.version)
         if minor_risk:
             reasons = ("minor_indicator_with_solicitation", *evidence)
             return Decision(Action.ESCALATE_CHILD_SAFETY, "child-safety", reasons, True, True, self.version)

@@ -31,15 +31,24 @@ _NUM = rf"(?P<n>\d{{1,2}}|(?<![a-z])(?:{_WORD})(?![a-z]))"
 _NOT_A_NUMBER_AFTER = r"(?![.,]?\d)"  # "umur 15, …" is an age; "15.000" and "1,5" are not
 _UNIT_AFTER = r"\s*(?:k|rb|ribu|jt|juta|jam|menit|hari|bulan|orang|ekor|kg|cm|ratus|puluh)(?![a-z])"
 _MONEY_AFTER = r"\s*(?:k|rb|ribu|jt|juta|ratus|puluh)(?![a-z])"
+_AGE_WORD = r"(?:umur|usia|umurnya|usianya|umurku|usiaku|umurnyo|umurnye|umure|usiane|umurne|age|aged)"
 _AGE_PATTERNS = (
     # digits spaced apart to slip past a filter: "umurku 1 5", "1 _ 4 th" (first, so "1 6 thn" is not read as 6)
-    re.compile(r"(?<![a-z])(?:umur|usia|umurnya|usianya|umurku|usiaku|age)\s*[:=]?\s*(?:baru\s*|masih\s*)?"
-               rf"(?P<n>1(?:\s+|\s*_\s*)[0-7]){_NOT_A_NUMBER_AFTER}(?!{_MONEY_AFTER})"),
-    re.compile(r"(?<![\d.,])(?P<n>1(?:\s+|\s*_\s*)[0-7])\s*(?:th|thn|thun|tahun|taun|yo|y\.o)(?![a-z])"),
+    re.compile(rf"(?<![a-z])(?:{_AGE_WORD}|u)\s*[:=/-]?\s*(?:baru\s*|masih\s*)?"
+               rf"(?P<n>1(?:\s+|\s*[_-]\s*)\d)(?![.,/]?\d)(?!{_MONEY_AFTER})"),
+    re.compile(r"(?<![\d.,/])(?P<n>1(?:\s+|\s*_\s*)\d)\s*(?:th|thn|thun|tahun|taun|yo|y\.o)(?![a-z])"),
     # umur 15, usia: 16, age 14, umurku 13, umur lima belas
     # (after umur/usia only money rules a number out: "umur 15 hari ini", "usia 16 jam 9 malam" are ages)
-    re.compile(rf"(?<![a-z])(?:umur|usia|umurnya|usianya|umurku|usiaku|age|aged)\s*[:=]?\s*(?:baru\s*|masih\s*)?"
+    re.compile(rf"(?<![a-z]){_AGE_WORD}\s*[:=]?\s*(?:baru\s*|masih\s*)?"
                rf"{_NUM}{_NOT_A_NUMBER_AFTER}(?!{_MONEY_AFTER})"),
+    # a half year: "umur 16,5 thn", "usia 15.5"
+    re.compile(rf"(?<![a-z]){_AGE_WORD}\s*[:=]?\s*(?P<n>1[0-7])[.,][1-9](?![\d.,])(?!{_MONEY_AFTER})"),
+    # "u 16", "u/16", "u: 15" (u for umur) and a name with the age after it, as news and ads write
+    # it: "dek rara (15)", "Putri (16 th)"
+    re.compile(rf"(?<![a-z])u\s*[:/.]?\s*(?P<n>1[0-7]){_NOT_A_NUMBER_AFTER}(?!{_UNIT_AFTER})"),
+    re.compile(r"(?<![a-z])(?!(?:lantai|no|nomor|nmr|kamar|room|blok|jam|hari|menit|halaman|hal|bab|pasal|ayat|"
+               r"gang|gg|rt|rw|ukuran|size|uk|pcs|isi|total|jumlah|tipe|type|seri|part|episode|eps|ep)\s*\()"
+               r"[a-z]+\s*\(\s*(?P<n>1[0-7])\s*(?:th|thn|tahun|taun|yo|y\.o)?\s*\)"),
     # 16th, 15 tahun, 14 thn, 17yo, 13 y.o, 15 years old, enam belas tahun
     re.compile(rf"(?<![\d.,]){_NUM}\s*(?:th|thn|thun|tahun|taun|tahunan|yo|y\.o|y/o|years?\s*old|yrs?)(?![a-z])"),
     # baru 15, masih 16 (followed by nothing number-like)
@@ -51,21 +60,33 @@ _AGE_PATTERNS = (
                rf"{_NOT_A_NUMBER_AFTER}(?!{_MONEY_AFTER}|\s*(?:jam|menit)(?![a-z]))"),
 )
 # lahir 2010, kelahiran th 2009, born in 2011, YOB 2010, 2009 lahir
+_BORN = (r"(?:lahir|lahiran|kelahiran|klahiran|kelahiran\s*tahun|lhr|lair|born|born in|yob|y\.o\.b|dob|ttl|"
+         r"tgl\s*lahir|tanggal\s*lahir)")
 _BIRTH_YEAR = re.compile(
-    r"(?<![a-z])(?:lahir|lahiran|kelahiran|klahiran|born|born in|yob|y\.o\.b)\s*(?:tahun|thn|th|taun|in)?\s*[:=']?\s*"
-    r"(?P<y>(?:19|20)\d\d)(?!\d)"
+    rf"(?<![a-z]){_BORN}\s*(?:tahun|thn|th|taun|in)?\s*[:=']?\s*"
+    r"(?:[a-z]{3,}\s*,?\s*)?(?:\d{1,2}\s*[-/.\s]\s*(?:\d{1,2}|[a-z]{3,9})\s*[-/.\s]\s*)?"  # a place, a day and month
+    r"(?:(?P<y>(?:19|20)\d\d)(?!\d)|2k(?P<k>[0-2]\d)(?!\d)|'?(?P<yy>[0-2]\d)(?![.,]?\d|\s*(?:rb|k|jt|ribu|juta)(?![a-z])))"
     r"|(?<![\d.,])(?P<y2>(?:19|20)\d\d)\s*(?:lahir|kelahiran)(?![a-z])"
+    # "2010 liner", "liner 2011", "10 liner": people born in that year
+    r"|(?<![\d.,])(?:20)?(?P<l>[01]\d)\s*-?\s*liners?(?![a-z])|(?<![a-z])liners?\s*(?:20)?(?P<l2>[01]\d)(?!\d)"
 )
-# "ready bo thn 2010": a year after th/thn/tahun alone, taken as a birth year only when it makes the
-# person 12-17 (MIN_BARE_YEAR_AGE) and no time or product word says it is something else
-_BARE_YEAR = re.compile(r"(?<![a-z])(?:th|thn|thun|tahun|taun)\s*[.:']?\s*(?P<y>20[0-2]\d)(?![\d-]|an(?![a-z]))")
-_NOT_A_BIRTH_YEAR_BEFORE = re.compile(
-    r"(?:sejak|dari|pada|di|sampai|hingga|mulai|awal|akhir|pertengahan|s/d|sd|semenjak|selama|kasus|"
+# "ready bo thn 2010", "cewe 2010": a year after th/thn/tahun or a word for a person, taken as a birth
+# year only when it makes the person 12-17 (MIN_BARE_YEAR_AGE) and nothing earlier in its clause says
+# the year is something else: a time word (sejak, lulus, cerai, kenal …), a vehicle or a product, a
+# law ("UU no 35 tahun 2014").
+_BARE_YEAR = re.compile(
+    r"(?<![a-z0-9])(?:th|thn|thun|tahun|taun|cewe|cewek|cwe|cwek|aku|ak|gue|gw|gua|saya|anak|adek|adik|dedek|gadis)"
+    r"\s*[.:']?\s*(?P<y>20[0-2]\d)(?![\d-]|an(?![a-z])|\s*(?:rb|k|jt|ribu|juta)(?![a-z]))")
+_NOT_A_BIRTH_YEAR_IN_CLAUSE = re.compile(
+    r"(?<![a-z])(?:sejak|dari|pada|di|sampai|hingga|mulai|awal|akhir|pertengahan|s/d|semenjak|selama|kasus|"
     r"keluaran|produksi|rakitan|model|tipe|type|mobil|motor|rumah|bangun|dibangun|pajak|stnk|bpkb|lulus|"
-    r"lulusan|angkatan|ajaran|anggaran|periode|musim|edisi|versi|seri|terbit|rilis|release|sebelum|setelah)"
-    r"\s*$"
+    r"lulusan|angkatan|ajaran|anggaran|periode|musim|edisi|versi|seri|terbit|rilis|release|sebelum|setelah|"
+    r"cerai|nikah|menikah|kawin|janda|duda|kerja|bekerja|kenal|mengenal|terjun|masuk|pindah|merantau|"
+    r"terakhir|tanggal|tgl|bulan|januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|"
+    r"november|desember|avanza|xenia|innova|brio|jazz|honda|yamaha|toyota|suzuki|daihatsu|mio|beat|vario|"
+    r"nmax|pcx|hp|laptop|iphone|samsung|uu|pp|perda|undang|nomor|no)(?![a-z])"
 )
-_NOT_A_BIRTH_YEAR_AFTER = re.compile(r"^\s*(?:lalu|silam|sampai|hingga|s/d|-|ke|an(?![a-z])|kemarin)")
+_NOT_A_BIRTH_YEAR_AFTER = re.compile(r"^\s*(?:lalu|silam|sampai|hingga|s/d|-|ke(?![a-z])|an(?![a-z])|kemarin)")
 MIN_BARE_YEAR_AGE = 12
 
 _DURATION_BEFORE = re.compile(
@@ -81,7 +102,7 @@ _DURATION_AFTER = re.compile(
 
 class MinorAgeExtractor:
     name = "minor_age"
-    version = "4"
+    version = "5"
 
     @property
     def signal_names(self) -> tuple[tuple[str, SignalGroup], ...]:
@@ -92,15 +113,16 @@ class MinorAgeExtractor:
         found: list[Signal] = []
         seen: set[tuple[int, int]] = set()
         for m in _BIRTH_YEAR.finditer(text):
-            age = date.today().year - int(m.group("y") or m.group("y2"))  # 18 this year may still be 17 today
+            age = date.today().year - _birth_year(m)  # 18 this year may still be 17 today
             if 5 <= age <= 18:
                 seen.add(m.span())
                 found.append(make_signal(nt, "minor.age", SignalGroup.MINOR, 0.0, *m.span(), detail=str(min(age, 17))))
         for m in _BARE_YEAR.finditer(text):
             age = date.today().year - int(m.group("y"))
-            if not MIN_BARE_YEAR_AGE <= age <= 18 or any(a <= m.start() < b for a, b in seen):
+            if not MIN_BARE_YEAR_AGE <= age <= 17 or any(a <= m.start() < b for a, b in seen):
                 continue
-            if _NOT_A_BIRTH_YEAR_BEFORE.search(text[max(0, m.start() - 20) : m.start()]):
+            clause = re.split(r"[,.;:!?\n]", text[max(0, m.start() - 60) : m.start()])[-1]
+            if _NOT_A_BIRTH_YEAR_IN_CLAUSE.search(clause):
                 continue
             if _NOT_A_BIRTH_YEAR_AFTER.match(text[m.end() : m.end() + 12]):
                 continue
@@ -110,6 +132,8 @@ class MinorAgeExtractor:
             for m in pattern.finditer(text):
                 age = _age(m.group("n"))
                 if not 5 <= age < 18:
+                    if age >= 18 and not any(a <= m.start() < b for a, b in seen):
+                        seen.add(m.span())  # "umur 1 8 thn": an adult; its "8 thn" is no age either
                     continue
                 if _DURATION_BEFORE.search(text[max(0, m.start() - 20) : m.start()]):
                     continue
@@ -120,6 +144,15 @@ class MinorAgeExtractor:
                 seen.add(m.span())
                 found.append(make_signal(nt, "minor.age", SignalGroup.MINOR, 0.0, *m.span(), detail=str(age)))
         return found
+
+
+def _birth_year(m: re.Match[str]) -> int:
+    """The four-digit year a birth-year match gives ("2k10", "'09" and "10 liner" are 20xx)."""
+    for name in ("y", "y2"):
+        if m.group(name):
+            return int(m.group(name))
+    short = m.group("k") or m.group("yy") or m.group("l") or m.group("l2")
+    return 2000 + int(short)
 
 
 def _age(number: str) -> int:
