@@ -379,11 +379,13 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     from pantau.logs import configure_json
     from pantau.store.db import ready_engine
 
+    if args.metrics_host is not None and args.metrics_port is None:
+        raise InputError("--metrics-host needs --metrics-port (metrics are served only on a port you name)")
     settings = _service_settings()
     engine = ready_engine(settings)
     _refuse_demo_with_webhooks(engine, settings)  # a worker sends webhooks too
     configure_json()
-    asyncio.run(worker.run(settings, metrics_port=args.metrics_port, metrics_host=args.metrics_host))
+    asyncio.run(worker.run(settings, metrics_port=args.metrics_port, metrics_host=args.metrics_host or "127.0.0.1"))
     return EXIT_OK
 
 
@@ -430,6 +432,7 @@ def _cmd_db_upgrade(_: argparse.Namespace) -> int:
     from sqlalchemy.exc import OperationalError
 
     from pantau.store.db import make_engine, unusable, upgrade
+    from pantau.store.keys import check_hash_key
 
     settings = _service_settings()
     engine = make_engine(settings)
@@ -437,15 +440,18 @@ def _cmd_db_upgrade(_: argparse.Namespace) -> int:
         upgrade(engine)
     except OperationalError as exc:
         raise unusable(engine, exc, " (create it first, e.g. `createdb`)") from None
+    check_hash_key(engine, settings.contact_key, settings.hash_key_source)  # recorded here, by the operator
     _say("database schema is at the latest version (migrations applied where needed)")
     return EXIT_OK
 
 
-def _cmd_db_rotate_hash_key(_: argparse.Namespace) -> int:
-    from pantau import audit
+def _cmd_db_rotate_hash_key(args: argparse.Namespace) -> int:
     from pantau.store.db import check_ready, make_engine, session_factory, transaction, upgrade
     from pantau.store.keys import rotate_hash_key
 
+    if not args.yes:
+        raise InputError("rotating the hash key loses every link between phone numbers and handles hashed before and "
+                         "after; pass --yes if the old key is lost for good (otherwise start every process with it)")
     settings = _service_settings()
     engine = make_engine(settings)
     if settings.embedded:
@@ -453,14 +459,13 @@ def _cmd_db_rotate_hash_key(_: argparse.Namespace) -> int:
     check_ready(engine)
     with transaction(session_factory(engine)) as session:
         changed = rotate_hash_key(session, settings.contact_key)
-        if changed:
-            audit.record(session, "cli", "hash_key.rotate", "store", {})
     engine.dispose()
-    if not changed:
+    if changed is None:
         _say("the configured hash key already is this store's key; nothing changed")
     else:
-        _say("the configured hash key is now this store's key; phone numbers and handles hashed before no longer "
-             "link to new ones. Start every server and worker with this key.")
+        _say(f"the hash key from {settings.hash_key_source} (fingerprint {changed[1]}) is now this store's key, "
+             f"replacing {changed[0] or 'none'}; phone numbers and handles hashed before no longer link to new ones. "
+             "Restart every server and worker with this key: running ones still hash with the old one.")
     return EXIT_OK
 
 
@@ -641,7 +646,7 @@ def _add_service_commands(sub: argparse._SubParsersAction) -> None:  # type: ign
 
     p = sub.add_parser("worker", help="score and store events from the NATS JetStream stream (see docs/operations.md)")
     p.add_argument("--metrics-port", type=_port, metavar="PORT", help="serve Prometheus metrics on this port")
-    p.add_argument("--metrics-host", default="127.0.0.1", metavar="ADDRESS",
+    p.add_argument("--metrics-host", metavar="ADDRESS",
                    help="address the metrics port listens on (default 127.0.0.1; 0.0.0.0 for a Prometheus on "
                         "another machine: the metrics hold counts only, no texts or accounts)")
     p.set_defaults(func=_cmd_worker)
@@ -654,8 +659,10 @@ def _add_service_commands(sub: argparse._SubParsersAction) -> None:  # type: ign
     p = sub.add_parser("db", help="database schema")
     dsub = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     dsub.add_parser("upgrade", help="apply every migration").set_defaults(func=_cmd_db_upgrade)
-    dsub.add_parser("rotate-hash-key", help="make the configured hash key the store's own (links to phone numbers "
-                    "and handles hashed with the old key are lost)").set_defaults(func=_cmd_db_rotate_hash_key)
+    r = dsub.add_parser("rotate-hash-key", help="make the configured hash key the store's own (links to phone "
+                        "numbers and handles hashed with the old key are lost)")
+    r.add_argument("--yes", action="store_true", help="yes, the old key is lost for good")
+    r.set_defaults(func=_cmd_db_rotate_hash_key)
 
     p = sub.add_parser("users", help="people and systems that may call pantau")
     usub = p.add_subparsers(dest="users_command", required=True, metavar="ACTION")

@@ -14,7 +14,7 @@ import secrets
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, PrivateAttr, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from pantau.errors import ConfigError
@@ -46,6 +46,12 @@ class Settings(BaseSettings):
     ack_wait: float = Field(default=60.0, ge=1.0, le=3600.0,
                             description="seconds before an event a worker took but did not ack goes to another")
     worker_batch: int = Field(default=500, ge=1, le=5000, description="events a worker scores and stores at once")
+    #: where the hash key came from, for messages (set by ``load_settings``)
+    _hash_key_source: str = PrivateAttr(default="PANTAU_HASH_KEY")
+
+    @property
+    def hash_key_source(self) -> str:
+        return self._hash_key_source
 
     @property
     def embedded(self) -> bool:
@@ -72,28 +78,47 @@ def load_settings() -> Settings:
     if not settings.embedded:
         names = ", ".join(f"PANTAU_{n.upper()}" for n in missing)
         raise ConfigError(f"{names} must be set to a strong secret (≥ 16 characters) when a server database is used")
-    stored = _embedded_secrets(settings.data_dir)
-    return settings.model_copy(update={name: SecretStr(stored[name]) for name in missing})
+    stored, generated = _embedded_secrets(settings.data_dir)
+    resolved = settings.model_copy(update={name: SecretStr(stored[name]) for name in missing})
+    if "hash_key" in missing:
+        path = settings.data_dir / _SECRETS_FILE
+        resolved._hash_key_source = (f"the secrets file pantau generated just now ({path}: the one before was missing "
+                                     "or unreadable; restore it from a backup if you have one)") if generated else \
+            f"the secrets file {path}"
+    return resolved
 
 
 def _weak(value: SecretStr | None) -> bool:
     return value is None or value.get_secret_value().strip().lower() in _FORBIDDEN or len(value.get_secret_value()) < 16
 
 
-def _embedded_secrets(data_dir: Path) -> dict[str, str]:
-    """Secrets of the embedded default: generated on first start, kept in data_dir (mode 0600)."""
+def _embedded_secrets(data_dir: Path) -> tuple[dict[str, str], bool]:
+    """Secrets of the embedded default, and whether they were generated just now: generated on first
+    start and kept in data_dir (mode 0600). Two processes starting at once on a new data directory
+    agree on one file: it is written whole under another name and linked into place only if none
+    exists yet (the loser reads the winner's)."""
     data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # see store.db.make_engine
     path = data_dir / _SECRETS_FILE
-    if path.exists():
+    for _ in range(3):
+        if path.exists():
+            try:
+                stored = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError) as exc:
+                raise ConfigError(f"{path} is unreadable ({exc}); restore it from a backup, or remove it to generate "
+                                  "new secrets (phone numbers and handles hashed before will no longer link)") from None
+            if all(isinstance(stored.get(k), str) and len(stored[k]) >= 16 for k in ("hash_key", "webhook_secret")):
+                return stored, False
+            path.unlink(missing_ok=True)  # incomplete: made again below
+        stored = {"hash_key": secrets.token_urlsafe(32), "webhook_secret": secrets.token_urlsafe(32)}
+        temporary = data_dir / f".{_SECRETS_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(stored, handle)
         try:
-            stored = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise ConfigError(f"{path} is unreadable ({exc}); remove it to generate new secrets") from None
-        if all(isinstance(stored.get(k), str) and len(stored[k]) >= 16 for k in ("hash_key", "webhook_secret")):
-            return stored
-    stored = {"hash_key": secrets.token_urlsafe(32), "webhook_secret": secrets.token_urlsafe(32)}
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(stored, handle)
-    os.chmod(path, 0o600)
-    return stored
+            os.link(temporary, path)  # fails if another process made the file meanwhile
+        except FileExistsError:
+            continue  # read theirs
+        finally:
+            temporary.unlink(missing_ok=True)
+        return stored, True
+    raise ConfigError(f"could not create {path}; check the data directory")

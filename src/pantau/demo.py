@@ -623,7 +623,7 @@ def run_demo(settings: Settings, *, events: int = DEFAULT_EVENTS, seed: int = DE
     sessions = session_factory(engine)
     try:
         upgrade(engine)
-        check_hash_key(engine, hash_key, embedded=settings.embedded)
+        check_hash_key(engine, hash_key, settings.hash_key_source)
         with transaction(sessions) as session:
             runs = previous_runs(session)
             if runs and not again:

@@ -46,6 +46,7 @@ from pantau.pipeline import Pipeline
 from pantau.region_store import build_index
 from pantau.regions import RegionIndex
 from pantau.store.db import make_engine, session_factory
+from pantau.store.keys import check_hash_key
 from pantau.stream import ERROR_HEADER, Names, connect, ensure_streams
 
 log = logging.getLogger("pantau.worker")
@@ -210,6 +211,7 @@ async def run(settings: Settings, *, metrics_port: int | None = None, metrics_ho
         loop.add_signal_handler(sig, stop.set)
     engine = make_engine(settings)
     sessions = session_factory(engine)
+    check_hash_key(engine, settings.contact_key, settings.hash_key_source)
     with sessions() as session:
         regions = build_index(session)
     metrics = WorkerMetrics.create(metrics_port, metrics_host)  # a taken port: an error before anything starts
@@ -229,6 +231,8 @@ async def run(settings: Settings, *, metrics_port: int | None = None, metrics_ho
             if time.monotonic() - last_lag > LAG_EVERY:
                 last_lag = time.monotonic()
                 await _read_lag(sub, metrics)
+                # the store's key rotated while this worker runs: stop rather than write hashes that never link
+                check_hash_key(engine, settings.contact_key, settings.hash_key_source)
             try:
                 msgs = await sub.fetch(settings.worker_batch, timeout=1.0)
             except TimeoutError:

@@ -4,6 +4,7 @@ never match the stored ones) until the key is rotated on purpose."""
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -13,53 +14,89 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import select
 
-from pantau.config import Settings
+from pantau.api.app import create_app
+from pantau.config import Settings, load_settings
 from pantau.errors import ConfigError
+from pantau.pipeline import Pipeline
 from pantau.store.db import ready_engine, session_factory, transaction
 from pantau.store.keys import fingerprint, rotate_hash_key
-from pantau.store.schema import StoreKey
+from pantau.store.schema import AuditEntry, StoreKey
 
 PANTAU = str(Path(sys.executable).with_name("pantau"))
 
 
-def test_another_key_is_refused_until_rotated(settings: Settings) -> None:
-    ready_engine(settings).dispose()  # the first start records the key
+def test_another_key_is_refused_until_rotated(settings: Settings, pipeline: Pipeline) -> None:
+    ready_engine(settings).dispose()  # the first start records the key, audited
+    engine = ready_engine(settings)
+    with transaction(session_factory(engine)) as session:
+        assert session.execute(select(StoreKey.fingerprint)).scalar_one() == fingerprint(settings.contact_key)
+        recorded = session.execute(select(AuditEntry.details).where(AuditEntry.action == "hash_key.record")).scalar()
+        assert recorded == {"fingerprint": fingerprint(settings.contact_key)[:12]}
     other = settings.model_copy(update={"hash_key": SecretStr("another key, just as long")})
     with pytest.raises(ConfigError, match="not the key this database's phone numbers and handles were hashed"):
         ready_engine(other)
+    with pytest.raises(ConfigError, match="PANTAU_HASH_KEY"):
+        create_app(other, pipeline)  # every server process checks, not only `pantau serve`
     ready_engine(settings).dispose()  # the right key still opens it
 
-    engine = ready_engine(settings)
     with transaction(session_factory(engine)) as session:
-        assert rotate_hash_key(session, other.contact_key)
-        stored = session.execute(select(StoreKey.fingerprint)).scalar_one()
-    assert stored == fingerprint(other.contact_key) and other.contact_key.decode() not in stored
+        assert rotate_hash_key(session, other.contact_key) == (fingerprint(settings.contact_key)[:12],
+                                                               fingerprint(other.contact_key)[:12])
     with transaction(session_factory(engine)) as session:
-        assert not rotate_hash_key(session, other.contact_key)  # already the key: nothing to do
+        assert rotate_hash_key(session, other.contact_key) is None  # already the key: nothing to do
+        rotated = session.execute(select(AuditEntry.details).where(AuditEntry.action == "hash_key.rotate")).scalar()
+        assert rotated == {"from": fingerprint(settings.contact_key)[:12], "to": fingerprint(other.contact_key)[:12]}
     engine.dispose()
     ready_engine(other).dispose()
-    with pytest.raises(ConfigError, match="rotate-hash-key"):
+    with pytest.raises(ConfigError, match="rotate-hash-key --yes"):
         ready_engine(settings)
 
 
-def test_a_regenerated_secrets_file_is_caught_and_rotating_is_audited(tmp_path: Path) -> None:
-    """The embedded default regenerates its secrets when the file is gone: the store says so."""
-    env = {**os.environ, "PANTAU_DATA_DIR": str(tmp_path / "data")}
-    env.pop("PANTAU_DATABASE_URL", None)
+def _secrets_of(data_dir: str, out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    os.environ["PANTAU_DATA_DIR"] = data_dir
+    out.put(load_settings().contact_key)
 
-    def pantau(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([PANTAU, *args], env=env, capture_output=True, text=True, timeout=120, check=False)
+
+def test_processes_starting_at_once_on_a_new_data_directory_agree_on_one_key(tmp_path: Path) -> None:
+    """Each used to write its own secrets.json over the other's: one of them then hashed with a key
+    the store no longer knew."""
+    spawn = multiprocessing.get_context("spawn")
+    for trial in range(3):
+        data_dir, out = str(tmp_path / f"d{trial}"), spawn.Queue()
+        starters = [spawn.Process(target=_secrets_of, args=(data_dir, out)) for _ in range(4)]
+        for p in starters:
+            p.start()
+        keys = {out.get(timeout=60) for _ in starters}
+        for p in starters:
+            p.join(timeout=60)
+        stored = json.loads((Path(data_dir) / "secrets.json").read_text())["hash_key"].encode()
+        assert keys == {stored}
+        assert [f.name for f in Path(data_dir).iterdir()] == ["secrets.json"]  # no temporary file left
+
+
+def test_a_regenerated_secrets_file_is_caught_and_rotating_needs_yes(tmp_path: Path) -> None:
+    """The embedded default regenerates its secrets when the file is gone: the store says so, and
+    says where the key came from."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PANTAU_")}
+    env["PANTAU_DATA_DIR"] = str(tmp_path / "d")
+
+    def pantau(*args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([PANTAU, *args], env=env | extra, capture_output=True, text=True, timeout=120,
+                              check=False)
 
     assert pantau("users", "add", "ana", "--role", "admin").returncode == 0
-    (tmp_path / "data" / "secrets.json").unlink()  # the next command generates new secrets
+    from_env = pantau("users", "list", PANTAU_HASH_KEY="a key typed by hand, long enough")
+    assert from_env.returncode == 2 and "the hash key from PANTAU_HASH_KEY" in from_env.stderr
+    (tmp_path / "d" / "secrets.json").unlink()  # the next command generates new secrets
     refused = pantau("users", "list")
-    assert refused.returncode == 2 and "secrets file (was it deleted or replaced?)" in refused.stderr
+    assert refused.returncode == 2 and "the secrets file pantau generated just now" in refused.stderr
     assert "Traceback" not in refused.stderr
-    rotated = pantau("db", "rotate-hash-key")
-    assert rotated.returncode == 0 and "no longer link" in rotated.stderr
+    assert "the secrets file" in pantau("users", "list").stderr  # the new file, now existing
+    unconfirmed = pantau("db", "rotate-hash-key")
+    assert unconfirmed.returncode == 2 and "pass --yes" in unconfirmed.stderr
+    rotated = pantau("db", "rotate-hash-key", "--yes")
+    assert rotated.returncode == 0 and "no longer link" in rotated.stderr and "Restart every server" in rotated.stderr
     assert "ana" in pantau("users", "list").stdout
-    assert "nothing changed" in pantau("db", "rotate-hash-key").stderr
+    assert "nothing changed" in pantau("db", "rotate-hash-key", "--yes").stderr
     verified = pantau("audit", "verify")
-    assert verified.returncode == 0 and "2 entries" in verified.stdout  # user.add and hash_key.rotate
-    secrets = json.loads((tmp_path / "data" / "secrets.json").read_text())
-    assert secrets["hash_key"] not in (tmp_path / "data" / "pantau.db").read_bytes().decode("latin-1")
+    assert verified.returncode == 0 and "3 entries" in verified.stdout  # key recorded, user added, key rotated

@@ -34,6 +34,7 @@ from pantau.heap import freeze_loaded
 from pantau.pipeline import Pipeline
 from pantau.region_store import build_index
 from pantau.store.db import make_engine, session_factory
+from pantau.store.keys import check_hash_key
 from pantau.stream import connect, ensure_streams
 
 MAX_BODY = 256 * 1024
@@ -131,6 +132,7 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> FastAPI:
     except SQLAlchemyError as exc:
         raise ConfigError(f"the database at {engine.url.render_as_string(hide_password=True)} is not ready "
                           f"({type(exc).__name__}); run `pantau db upgrade`") from None
+    check_hash_key(engine, settings.contact_key, settings.hash_key_source)  # every server process, not only serve's
     app.state.pantau = ServiceState(settings, sessions, pipeline or Pipeline.default(), regions)
     app.add_middleware(BodyLimit)
     app.add_middleware(AccessLog)  # outermost: a 413 is logged too

@@ -228,7 +228,7 @@ def ready_engine(settings: Any) -> Engine:
     if settings.embedded:
         upgrade(engine)  # the embedded default migrates itself
     check_ready(engine)
-    check_hash_key(engine, settings.contact_key, embedded=settings.embedded)
+    check_hash_key(engine, settings.contact_key, settings.hash_key_source)
     return engine
 
 
