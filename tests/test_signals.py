@@ -431,6 +431,17 @@ POSITIVES = [
     pytest.param("minor.school", "Ready bo, iseh sekolah", "iseh sekolah", id="school-javanese"),
     pytest.param("minor.virginity", "jual keperawanan, 10jt", "keperawanan", id="virginity-sold"),
     pytest.param("agency.stock", "ready stok pelajar, include room", "stok pelajar", id="stock-pupils"),
+    # the third red-team's forms
+    pytest.param("minor.age", "umurku limolas, open bo", "umurku limolas", id="age-javanese"),
+    pytest.param("minor.age", "umur lima welas, ready bo", "umur lima welas", id="age-sundanese"),
+    pytest.param("minor.age", "open bo, umur satu lima", "umur satu lima", id="age-digit-words"),
+    pytest.param("minor.age", "butuh om, anak saya 15 siap temenin", "anak saya 15", id="age-own-child"),
+    pytest.param("minor.slang", "masih di bawah 17, ready st 300", "di bawah 17", id="slang-under-comma"),
+    pytest.param("minor.school", "open bo, masih putih abu, st 400", "masih putih abu", id="school-uniform-colour"),
+    pytest.param("minor.school", "ready b-o, kls-9, st-300", "kls-9", id="school-class-dash"),
+    pytest.param("minor.school", "gue masih esempe", "esempe", id="school-spoken"),
+    pytest.param("agency.stock", "perawan smp ready, harga nego", "perawan smp", id="stock-virgin-pupil"),
+    pytest.param("agency.stock", "stok baru: 2 anak smp, dm", "stok baru: 2 anak smp", id="stock-new-pupils"),
     # ---- rate.service_price ----
     # ST 300
     pytest.param("rate.service_price", "ST 300", "ST 300", id="service_price-st"),
@@ -783,6 +794,9 @@ NEGATIVES = [
     pytest.param("minor.slang", "ready BO, bukan ABG, umur 28", id="slang-neg-bukan-abg"),
     pytest.param("minor.slang", "open bo khusus dewasa, no bocil", id="slang-neg-no-bocil"),
     pytest.param("minor.school", "bukan anak sekolah ya, 24th", id="school-neg-bukan"),
+    # a school as a landmark or in one's past
+    pytest.param("minor.school", "open bo, kos belakang SMPN 5, 27 th", id="school-neg-landmark"),
+    pytest.param("minor.school", "ready bo, dulu sekolah di SMA 3, skrg 26", id="school-neg-past"),
     # "open jasa" before a trade is a service
     pytest.param("solicitation.companion", "Open jasa gambar anime, 20rb/char", id="companion-neg-open-jasa-trade"),
     # ---- rate.service_price ----

@@ -25,6 +25,11 @@ _WORD_AGES = {
     "dua belas": 12, "tiga belas": 13, "empat belas": 14, "lima belas": 15, "enam belas": 16, "tujuh belas": 17,
     "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
     "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    # Javanese and Sundanese
+    "sewelas": 11, "rolas": 12, "telulas": 13, "patbelas": 14, "limolas": 15, "nembelas": 16, "pitulas": 17,
+    "tilu welas": 13, "opat welas": 14, "lima welas": 15, "genep welas": 16, "tujuh welas": 17,
+    # digits read one by one: "umur satu lima"
+    "satu dua": 12, "satu tiga": 13, "satu empat": 14, "satu lima": 15, "satu enam": 16, "satu tujuh": 17,
 }
 _WORD = "|".join(sorted((w.replace(" ", r"\s*") for w in _WORD_AGES), key=len, reverse=True))
 _NUM = rf"(?P<n>\d{{1,2}}|(?<![a-z])(?:{_WORD})(?![a-z]))"
@@ -56,7 +61,8 @@ _AGE_PATTERNS = (
     # age/height/weight, as ads give them: 15/160/45, 16 / 155 / 40
     re.compile(rf"(?<![\d./,]){_NUM}\s*/\s*1[3-9]\d\s*/\s*\d{{2,3}}(?![\d/])(?!\s*(?:cm|mm|m|meter)(?![a-z]))"),
     # abg 16, dedek 15, bocil 14, gadis 15, cewek 16
-    re.compile(rf"(?<![a-z])(?:abg|abege|dedek|adik|bocil|gadis|cewek|cewe|siswi|pelajar|remaja|anak)\s*{_NUM}"
+    re.compile(rf"(?<![a-z])(?:abg|abege|dedek|adik|bocil|gadis|cewek|cewe|ciwi|siswi|pelajar|remaja|"
+               rf"anak(?:ku|\s+saya|\s+aku|\s+gue|\s+gw)?)\s*{_NUM}"
                rf"{_NOT_A_NUMBER_AFTER}(?!{_MONEY_AFTER}|\s*(?:jam|menit)(?![a-z]))"),
 )
 # lahir 2010, kelahiran th 2009, born in 2011, YOB 2010, 2009 lahir
@@ -75,7 +81,8 @@ _BIRTH_YEAR = re.compile(
 # the year is something else: a time word (sejak, lulus, cerai, kenal …), a vehicle or a product, a
 # law ("UU no 35 tahun 2014").
 _BARE_YEAR = re.compile(
-    r"(?<![a-z0-9])(?:th|thn|thun|tahun|taun|cewe|cewek|cwe|cwek|aku|ak|gue|gw|gua|saya|anak|adek|adik|dedek|gadis)"
+    r"(?<![a-z0-9])(?:th|thn|thun|tahun|taun|cewe|cewek|cwe|cwek|ciwi|cewi|aku|ak|gue|gw|gua|saya|anak|adek|adik|"
+    r"dedek|gadis)"
     r"\s*[.:']?\s*(?P<y>20[0-2]\d)(?![\d-]|an(?![a-z])|\s*(?:rb|k|jt|ribu|juta)(?![a-z]))")
 _NOT_A_BIRTH_YEAR_IN_CLAUSE = re.compile(
     r"(?<![a-z])(?:sejak|dari|pada|di|sampai|hingga|mulai|awal|akhir|pertengahan|s/d|semenjak|selama|kasus|"
