@@ -797,6 +797,13 @@ NEGATIVES = [
     # a school as a landmark or in one's past
     pytest.param("minor.school", "open bo, kos belakang SMPN 5, 27 th", id="school-neg-landmark"),
     pytest.param("minor.school", "ready bo, dulu sekolah di SMA 3, skrg 26", id="school-neg-past"),
+    # a day and month are no birth year; giving birth is not being born; minutes and menu numbers
+    pytest.param("minor.age", "open bo ttl malang 12 juni, umur 25", id="age-neg-day-month"),
+    pytest.param("minor.age", "aku lahir bulan 12, open bo", id="age-neg-birth-month"),
+    pytest.param("minor.age", "baru lahiran 10 bulan, open bo", id="age-neg-gave-birth"),
+    pytest.param("minor.age", "for u 15 menitan", id="age-neg-minutes"),
+    pytest.param("minor.age", "paket (15) open bo", id="age-neg-package"),
+    pytest.param("minor.age", "Ready Yamaha Mio lahir 2012, surat lengkap", id="age-neg-vehicle-born"),
     # "open jasa" before a trade is a service
     pytest.param("solicitation.companion", "Open jasa gambar anime, 20rb/char", id="companion-neg-open-jasa-trade"),
     # ---- rate.service_price ----
@@ -904,7 +911,9 @@ def test_a_bare_year_is_a_birth_year_only_for_a_teenager_with_no_time_word_befor
     this_year = date.today().year
     for text, age in ((f"ready bo thn {this_year - 16} st 300", "16"), (f"open vcs, th. {this_year - 14}", "14"),
                       (f"tahun {this_year - 17} ready", "17"), (f"cewe {this_year - 15} open bo", "15"),
-                      (f"cindi thn {this_year - 16} ketemuan dulu, open bo", "16")):
+                      (f"cindi thn {this_year - 16} ketemuan dulu, open bo", "16"),
+                      (f"ready bo di hotel thn {this_year - 16}", "16"), (f"open bo no dp thn {this_year - 15}", "15"),
+                      (f"ready bo dari surabaya thn {this_year - 16} wa", "16")):
         assert [s.detail for s in _signals(text) if s.name == "minor.age"] == [age], text
     for text in (f"open bo dari thn {this_year - 15}", f"sejak tahun {this_year - 15} open bo",
                  f"mobil th {this_year - 15} ready", f"open bo th {this_year - 8}", f"open bo th {this_year - 25}",

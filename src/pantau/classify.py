@@ -60,12 +60,19 @@ TRADE_WORDS = frozenset({"solicitation.availability", "solicitation.pay_terms", 
 STRONG_RATE_WEIGHT = 1.0  # a rate for a service or per hour, not a bare price
 
 
+# Minor signals that describe a person ("abg 15th", "perawan"), not a product for children (a school
+# uniform, a school bag): beside trade words alone they are still a child offered ("ready abg 15th cod").
+PERSON_MINOR = frozenset({"minor.age", "minor.slang", "minor.virginity"})
+
+
 def strong_offer(signals: Sequence[Signal]) -> bool:
-    """Whether the signals that count hold an offer word beyond trade words, or a service rate. Trade
-    words add up ("ready" + "COD"), and must not make a jacket shop beside "anak SD/SMP" a
-    child-safety case; "ngamar", "open BO", VCS or "ST 300" do."""
+    """Whether the rule score may stand for solicitation beside a minor sign: an offer word beyond
+    trade words, a service rate, or a minor sign that describes a person. "Ready jaket pramuka anak
+    SD/SMP, bisa COD" (trade words and a school level) is a shop, not a child-safety case."""
+    counted = effective(signals)
     return any((s.group in OFFER_GROUPS and s.name not in TRADE_WORDS)
-               or (s.group is SignalGroup.RATE and s.weight >= STRONG_RATE_WEIGHT) for s in effective(signals))
+               or (s.group is SignalGroup.RATE and s.weight >= STRONG_RATE_WEIGHT)
+               or s.name in PERSON_MINOR for s in counted)
 
 
 class WeightedSignalScorer:
@@ -75,11 +82,10 @@ class WeightedSignalScorer:
     - rate, contact: the strongest signal of each group;
     - context: sum of distinct risk-lowering weights, floored at ``context_floor``;
     - interactions: an offer with a rate (+1.0) or a contact (+0.5); a minor indicator with any
-      offer (weight ≥ 2, trade words such as "ready" or "COD" not counted) or a rate per time/service
-      (+1.5: children are offered in milder words).
+      offer (weight ≥ 2) or a rate per time/service (+1.5: children are offered in milder words).
     """
 
-    version = "weighted-signals-2"
+    version = "weighted-signals-1"
 
     def __init__(
         self, bias: float = -3.0, offer_cap: float = 9.0, context_floor: float = -6.0, minor_boost: float = 1.5
@@ -107,8 +113,7 @@ class WeightedSignalScorer:
             z += 1.0
         if offer > 0 and contact > 0:
             z += 0.5
-        offered = sum(s.weight for s in best.values() if s.group in OFFER_GROUPS and s.name not in TRADE_WORDS)
-        if minor and (offered >= 2.0 or rate >= 1.0):  # "ready" + "COD" beside "pulang sekolah" is not enough
+        if minor and (offer >= 2.0 or rate >= 1.0):  # a weak "ready" beside "pulang sekolah" is not enough
             z += self.minor_boost
         return z
 

@@ -118,6 +118,13 @@ def _embedded_secrets(data_dir: Path) -> tuple[dict[str, str], bool]:
             os.link(temporary, path)  # fails if another process made the file meanwhile
         except FileExistsError:
             continue  # read theirs
+        except OSError:  # a file system without hard links: exclusive creation does the same
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                continue
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(stored, handle)
         finally:
             temporary.unlink(missing_ok=True)
         return stored, True

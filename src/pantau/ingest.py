@@ -159,8 +159,7 @@ def _automatic_action(existing: _Existing, event_id: str, account_id: str, case_
     kind = _AUTOMATIC.get(verdict.decision.action)
     if kind is None or (case_id, kind) in existing.actions:
         return None
-    if kind == "hide_nearby" and ((case_id, "escalate_child_safety") in existing.actions
-                                  or case_id in existing.child_safety):
+    if kind == "hide_nearby" and (case_id, "escalate_child_safety") in existing.actions:
         return None  # escalated: restricted with no end date already; a 7-day hide would read as its end
     existing.actions.add((case_id, kind))
     return ActionSpec(account_id=account_id, case_id=case_id, action=kind, automated=True, decided_by=None,
@@ -246,7 +245,7 @@ def case_account(event: EventIn, verdict: Verdict) -> str | None:
     sees it; other field reports only count in the aggregates."""
     account = subject_account(event)
     if account is None and isinstance(event, FieldReportEvent) and \
-            verdict.decision.action is Action.ESCALATE_CHILD_SAFETY:
+            (verdict.decision.action is Action.ESCALATE_CHILD_SAFETY or verdict.decision.minor_risk):
         return FIELD_REPORT_ACCOUNT + event.event_id
     return account
 

@@ -33,7 +33,8 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from pantau.actions import start_delivery
@@ -231,8 +232,7 @@ async def run(settings: Settings, *, metrics_port: int | None = None, metrics_ho
             if time.monotonic() - last_lag > LAG_EVERY:
                 last_lag = time.monotonic()
                 await _read_lag(sub, metrics)
-                # the store's key rotated while this worker runs: stop rather than write hashes that never link
-                check_hash_key(engine, settings.contact_key, settings.hash_key_source)
+                await _check_key(engine, settings)
             try:
                 msgs = await sub.fetch(settings.worker_batch, timeout=1.0)
             except TimeoutError:
@@ -257,6 +257,15 @@ async def run(settings: Settings, *, metrics_port: int | None = None, metrics_ho
         await sub.unsubscribe()
         await nc.drain()
         engine.dispose()
+
+
+async def _check_key(engine: Engine, settings: Settings) -> None:
+    """Stop (ConfigError) if the store's hash key was rotated while this worker runs: its hashes would
+    never link. A database that does not answer is the batches' concern, not a reason to stop."""
+    try:
+        await asyncio.to_thread(check_hash_key, engine, settings.contact_key, settings.hash_key_source, running=True)
+    except SQLAlchemyError as exc:
+        log.warning("cannot check the hash key", extra={"error": _describe(exc)})
 
 
 async def _read_lag(sub: JetStreamContext.PullSubscription, metrics: WorkerMetrics) -> None:

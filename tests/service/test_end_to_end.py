@@ -413,6 +413,12 @@ def test_a_status_naming_a_child_offer_in_a_report_reaches_an_officer_without_re
     assert [r["case_id"] for r in service.client.get("/v1/child-safety", headers=officer).json()] == [d["case_id"]]
     assert d["case_id"] not in [c["id"] for c in service.client.get("/v1/cases", headers=moderator).json()]
     assert service.client.get(f"/v1/cases/{d['case_id']}", headers=officer).json()["actions"] == []
+    # the record alone restricts nothing: the account's own confident offer later is still hidden
+    own = event | {"event_id": "named-2", "text": "open BO ST 300 LT 700 include room, wa 0812-0000-1234"}
+    d2 = service.client.post("/v1/events", json=own, headers=service.headers(Role.PLATFORM)).json()
+    assert d2["action"] == "hide_nearby" and d2["case_id"] == d["case_id"]
+    actions = service.client.get(f"/v1/cases/{d['case_id']}", headers=officer).json()["actions"]
+    assert [a["type"] for a in actions] == ["hide_nearby"]
 
 
 def test_nothing_lifts_an_account_under_escalation(service: Service) -> None:

@@ -9,13 +9,14 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import SecretStr
 from sqlalchemy import select
 
 from pantau.api.app import create_app
-from pantau.config import Settings, load_settings
+from pantau.config import Settings
 from pantau.errors import ConfigError
 from pantau.pipeline import Pipeline
 from pantau.store.db import ready_engine, session_factory, transaction
@@ -52,9 +53,12 @@ def test_another_key_is_refused_until_rotated(settings: Settings, pipeline: Pipe
         ready_engine(settings)
 
 
-def _secrets_of(data_dir: str, out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+def _secrets_of(data_dir: str, out: multiprocessing.Queue, start: Any) -> None:  # type: ignore[type-arg]
     os.environ["PANTAU_DATA_DIR"] = data_dir
-    out.put(load_settings().contact_key)
+    from pantau import config
+
+    start.wait()  # every process is loaded and waiting: they look for the file at the same moment
+    out.put(config.load_settings().contact_key)
 
 
 def test_processes_starting_at_once_on_a_new_data_directory_agree_on_one_key(tmp_path: Path) -> None:
@@ -62,8 +66,8 @@ def test_processes_starting_at_once_on_a_new_data_directory_agree_on_one_key(tmp
     the store no longer knew."""
     spawn = multiprocessing.get_context("spawn")
     for trial in range(3):
-        data_dir, out = str(tmp_path / f"d{trial}"), spawn.Queue()
-        starters = [spawn.Process(target=_secrets_of, args=(data_dir, out)) for _ in range(4)]
+        data_dir, out, start = str(tmp_path / f"d{trial}"), spawn.Queue(), spawn.Barrier(4)
+        starters = [spawn.Process(target=_secrets_of, args=(data_dir, out, start)) for _ in range(4)]
         for p in starters:
             p.start()
         keys = {out.get(timeout=60) for _ in starters}
@@ -91,7 +95,7 @@ def test_a_regenerated_secrets_file_is_caught_and_rotating_needs_yes(tmp_path: P
     refused = pantau("users", "list")
     assert refused.returncode == 2 and "the secrets file pantau generated just now" in refused.stderr
     assert "Traceback" not in refused.stderr
-    assert "the secrets file" in pantau("users", "list").stderr  # the new file, now existing
+    assert f"the secrets file {tmp_path / 'd' / 'secrets.json'}" in pantau("users", "list").stderr  # now existing
     unconfirmed = pantau("db", "rotate-hash-key")
     assert unconfirmed.returncode == 2 and "pass --yes" in unconfirmed.stderr
     rotated = pantau("db", "rotate-hash-key", "--yes")

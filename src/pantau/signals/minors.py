@@ -34,7 +34,8 @@ _WORD_AGES = {
 _WORD = "|".join(sorted((w.replace(" ", r"\s*") for w in _WORD_AGES), key=len, reverse=True))
 _NUM = rf"(?P<n>\d{{1,2}}|(?<![a-z])(?:{_WORD})(?![a-z]))"
 _NOT_A_NUMBER_AFTER = r"(?![.,]?\d)"  # "umur 15, …" is an age; "15.000" and "1,5" are not
-_UNIT_AFTER = r"\s*(?:k|rb|ribu|jt|juta|jam|menit|hari|bulan|orang|ekor|kg|cm|ratus|puluh)(?![a-z])"
+_UNIT_AFTER = (r"\s*(?:k|rb|ribu|jt|juta|jam|menit|menitan|jaman|hari|harian|bulan|orang|ekor|kg|cm|ratus|puluh)"
+               r"(?![a-z])")
 _MONEY_AFTER = r"\s*(?:k|rb|ribu|jt|juta|ratus|puluh)(?![a-z])"
 _AGE_WORD = r"(?:umur|usia|umurnya|usianya|umurku|usiaku|umurnyo|umurnye|umure|usiane|umurne|age|aged)"
 _AGE_PATTERNS = (
@@ -52,7 +53,8 @@ _AGE_PATTERNS = (
     # it: "dek rara (15)", "Putri (16 th)"
     re.compile(rf"(?<![a-z])u\s*[:/.]?\s*(?P<n>1[0-7]){_NOT_A_NUMBER_AFTER}(?!{_UNIT_AFTER})"),
     re.compile(r"(?<![a-z])(?!(?:lantai|no|nomor|nmr|kamar|room|blok|jam|hari|menit|halaman|hal|bab|pasal|ayat|"
-               r"gang|gg|rt|rw|ukuran|size|uk|pcs|isi|total|jumlah|tipe|type|seri|part|episode|eps|ep)\s*\()"
+               r"gang|gg|rt|rw|ukuran|size|uk|pcs|isi|total|jumlah|tipe|type|seri|part|episode|eps|ep|paket|hemat|"
+               r"promo|harga|diskon|porsi|box|pack|lembar|menu|level|lvl|no)\s*\()"
                r"[a-z]+\s*\(\s*(?P<n>1[0-7])\s*(?:th|thn|tahun|taun|yo|y\.o)?\s*\)"),
     # 16th, 15 tahun, 14 thn, 17yo, 13 y.o, 15 years old, enam belas tahun
     re.compile(rf"(?<![\d.,]){_NUM}\s*(?:th|thn|thun|tahun|taun|tahunan|yo|y\.o|y/o|years?\s*old|yrs?)(?![a-z])"),
@@ -65,34 +67,51 @@ _AGE_PATTERNS = (
                rf"anak(?:ku|\s+saya|\s+aku|\s+gue|\s+gw)?)\s*{_NUM}"
                rf"{_NOT_A_NUMBER_AFTER}(?!{_MONEY_AFTER}|\s*(?:jam|menit)(?![a-z]))"),
 )
-# lahir 2010, kelahiran th 2009, born in 2011, YOB 2010, 2009 lahir
-_BORN = (r"(?:lahir|lahiran|kelahiran|klahiran|kelahiran\s*tahun|lhr|lair|born|born in|yob|y\.o\.b|dob|ttl|"
+# lahir 2010, kelahiran th 2009, born in 2011, YOB 2010, 2009 lahir ("lahiran" is giving birth: not here)
+_BORN = (r"(?:lahir|kelahiran|klahiran|kelahiran\s*tahun|lhr|lair|born|born in|yob|y\.o\.b|dob|ttl|"
          r"tgl\s*lahir|tanggal\s*lahir)")
+_MONTH_AFTER = r"\s*(?:bulan|jan|feb|mar|apr|mei|jun|jul|agu|agt|sep|okt|nov|des)[a-z]*(?![a-z])"
 _BIRTH_YEAR = re.compile(
+    # a full year, after an optional place and day-month: "lahir 2010", "ttl jakarta 12 mei 2010", "DOB 03/08/2011"
     rf"(?<![a-z]){_BORN}\s*(?:tahun|thn|th|taun|in)?\s*[:=']?\s*"
-    r"(?:[a-z]{3,}\s*,?\s*)?(?:\d{1,2}\s*[-/.\s]\s*(?:\d{1,2}|[a-z]{3,9})\s*[-/.\s]\s*)?"  # a place, a day and month
-    r"(?:(?P<y>(?:19|20)\d\d)(?!\d)|2k(?P<k>[0-2]\d)(?!\d)|'?(?P<yy>[0-2]\d)(?![.,]?\d|\s*(?:rb|k|jt|ribu|juta)(?![a-z])))"
+    r"(?:[a-z]{3,}\s*,?\s*)?(?:\d{1,2}\s*[-/.\s]\s*(?:\d{1,2}|[a-z]{3,9})\s*[-/.\s]\s*)?"
+    r"(?:(?P<y>(?:19|20)\d\d)(?!\d)|2k(?P<k>[0-2]\d)(?!\d))"
+    # two digits straight after the word, not a day with its month: "kelahiran 09", "lahir '10"
+    rf"|(?<![a-z]){_BORN}\s*(?:tahun|thn|th|taun)?\s*[:=']?\s*'?(?P<yy>[0-2]\d)"
+    rf"(?![.,]?\d|\s*(?:rb|k|jt|ribu|juta)(?![a-z])|{_MONTH_AFTER})"
     r"|(?<![\d.,])(?P<y2>(?:19|20)\d\d)\s*(?:lahir|kelahiran)(?![a-z])"
     # "2010 liner", "liner 2011", "10 liner": people born in that year
     r"|(?<![\d.,])(?:20)?(?P<l>[01]\d)\s*-?\s*liners?(?![a-z])|(?<![a-z])liners?\s*(?:20)?(?P<l2>[01]\d)(?!\d)"
 )
 # "ready bo thn 2010", "cewe 2010": a year after th/thn/tahun or a word for a person, taken as a birth
-# year only when it makes the person 12-17 (MIN_BARE_YEAR_AGE) and nothing earlier in its clause says
-# the year is something else: a time word (sejak, lulus, cerai, kenal …), a vehicle or a product, a
-# law ("UU no 35 tahun 2014").
+# year only when it makes the person 12-17 (MIN_BARE_YEAR_AGE) and none of the three words before it
+# says the year is something else: a time word (sejak, lulus, cerai …), a vehicle or a product, a law
+# ("UU no 35 tahun 2014"). Words further back ("ready bo di hotel thn 2010") do not count.
 _BARE_YEAR = re.compile(
-    r"(?<![a-z0-9])(?:th|thn|thun|tahun|taun|cewe|cewek|cwe|cwek|ciwi|cewi|aku|ak|gue|gw|gua|saya|anak|adek|adik|"
+    r"(?<![a-z0-9])(?:th|thn|thun|tahun|taun|cewe|cewek|cwe|cwek|ciwi|cewi|aku|ak|gue|gw|gua|saya|adek|adik|"
     r"dedek|gadis)"
     r"\s*[.:']?\s*(?P<y>20[0-2]\d)(?![\d-]|an(?![a-z])|\s*(?:rb|k|jt|ribu|juta)(?![a-z]))")
-_NOT_A_BIRTH_YEAR_IN_CLAUSE = re.compile(
-    r"(?<![a-z])(?:sejak|dari|pada|di|sampai|hingga|mulai|awal|akhir|pertengahan|s/d|semenjak|selama|kasus|"
+_NOT_A_BIRTH_YEAR_BEFORE = re.compile(
+    r"(?<![a-z])(?:awal|akhir|pertengahan|semenjak|selama|kasus|"
     r"keluaran|produksi|rakitan|model|tipe|type|mobil|motor|rumah|bangun|dibangun|pajak|stnk|bpkb|lulus|"
     r"lulusan|angkatan|ajaran|anggaran|periode|musim|edisi|versi|seri|terbit|rilis|release|sebelum|setelah|"
     r"cerai|nikah|menikah|kawin|janda|duda|kerja|bekerja|kenal|mengenal|terjun|masuk|pindah|merantau|"
-    r"terakhir|tanggal|tgl|bulan|januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|"
-    r"november|desember|avanza|xenia|innova|brio|jazz|honda|yamaha|toyota|suzuki|daihatsu|mio|beat|vario|"
-    r"nmax|pcx|hp|laptop|iphone|samsung|uu|pp|perda|undang|nomor|no)(?![a-z])"
+    r"terakhir|avanza|xenia|innova|brio|jazz|honda|yamaha|toyota|suzuki|daihatsu|mio|beat|vario|"
+    r"nmax|pcx|hp|laptop|iphone|samsung|uu|pp|perda|undang|nomor|no\s*\d+)(?![a-z])"
 )
+# a time word right before the year: "dari thn 2015", "sejak tahun 2012" ("dari surabaya thn 2010" is a place)
+_TIME_WORD_JUST_BEFORE = re.compile(r"(?<![a-z])(?:sejak|dari|pada|sampai|hingga|mulai|s/d|di)$")
+# a vehicle's or a device's "lahir 2012" ("Yamaha Mio lahir 2012, surat lengkap")
+_PRODUCT_BEFORE = re.compile(
+    r"(?<![a-z])(?:mobil|motor|avanza|xenia|innova|brio|jazz|honda|yamaha|toyota|suzuki|daihatsu|mio|beat|"
+    r"vario|nmax|pcx|hp|laptop|iphone|samsung|unit|barang)(?![a-z])"
+)
+
+
+def _words_before(text: str, start: int, count: int = 3) -> str:
+    return " ".join(text[max(0, start - 40) : start].split()[-count:])
+
+
 _NOT_A_BIRTH_YEAR_AFTER = re.compile(r"^\s*(?:lalu|silam|sampai|hingga|s/d|-|ke(?![a-z])|an(?![a-z])|kemarin)")
 MIN_BARE_YEAR_AGE = 12
 
@@ -109,7 +128,7 @@ _DURATION_AFTER = re.compile(
 
 class MinorAgeExtractor:
     name = "minor_age"
-    version = "5"
+    version = "6"
 
     @property
     def signal_names(self) -> tuple[tuple[str, SignalGroup], ...]:
@@ -121,15 +140,15 @@ class MinorAgeExtractor:
         seen: set[tuple[int, int]] = set()
         for m in _BIRTH_YEAR.finditer(text):
             age = date.today().year - _birth_year(m)  # 18 this year may still be 17 today
-            if 5 <= age <= 18:
+            if 5 <= age <= 18 and not _PRODUCT_BEFORE.search(_words_before(text, m.start())):
                 seen.add(m.span())
                 found.append(make_signal(nt, "minor.age", SignalGroup.MINOR, 0.0, *m.span(), detail=str(min(age, 17))))
         for m in _BARE_YEAR.finditer(text):
             age = date.today().year - int(m.group("y"))
             if not MIN_BARE_YEAR_AGE <= age <= 17 or any(a <= m.start() < b for a, b in seen):
                 continue
-            clause = re.split(r"[,.;:!?\n]", text[max(0, m.start() - 60) : m.start()])[-1]
-            if _NOT_A_BIRTH_YEAR_IN_CLAUSE.search(clause):
+            if _NOT_A_BIRTH_YEAR_BEFORE.search(_words_before(text, m.start())) or \
+                    _TIME_WORD_JUST_BEFORE.search(_words_before(text, m.start(), 1)):
                 continue
             if _NOT_A_BIRTH_YEAR_AFTER.match(text[m.end() : m.end() + 12]):
                 continue

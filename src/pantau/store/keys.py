@@ -32,9 +32,10 @@ def fingerprint(key: bytes) -> str:
     return hmac.new(key, b"pantau: fingerprint of the contact hash key", hashlib.sha256).hexdigest()
 
 
-def check_hash_key(engine: Engine, key: bytes, source: str = "PANTAU_HASH_KEY") -> None:
+def check_hash_key(engine: Engine, key: bytes, source: str = "PANTAU_HASH_KEY", *, running: bool = False) -> None:
     """Record the key's fingerprint in a store that has none (audited); refuse a key that differs
-    from it, naming ``source`` (where the key came from)."""
+    from it, naming ``source`` (where the key came from). ``running``: the process checked the key
+    at its start, so a difference now means the store's key was rotated since."""
     mine = fingerprint(key)
     stored: tuple[str, datetime] | None = None
     for _ in range(2):  # a second starter may record it at the same moment: then read theirs
@@ -55,6 +56,10 @@ def check_hash_key(engine: Engine, key: bytes, source: str = "PANTAU_HASH_KEY") 
         raise ConfigError("could not record the hash key's fingerprint; try again")
     if hmac.compare_digest(stored[0], mine):
         return
+    if running:
+        raise ConfigError(
+            f"this store's hash key was replaced (fingerprint {stored[0][:SHOWN]}, recorded {stored[1]:%Y-%m-%d}) "
+            f"while this process ran with {mine[:SHOWN]} from {source}: restart it with the new key")
     raise ConfigError(
         f"the hash key from {source} (fingerprint {mine[:SHOWN]}) is not the key this database's phone numbers "
         f"and handles were hashed with (fingerprint {stored[0][:SHOWN]}, recorded {stored[1]:%Y-%m-%d}): its hashes "
