@@ -21,6 +21,6 @@ for name in real-test real-test-surface real-test-surface-nohashtags real-test-n
   evaluate "$name" "$out/$name.jsonl"
 done
 # Written cases by independent authors, never trained or tuned on (corpus/heldout/README.md).
-for set in c d e f g; do
+for set in c d e f g h; do
   evaluate "heldout-independent-$set" "corpus/heldout/independent_$set.jsonl"
 done

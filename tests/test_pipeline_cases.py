@@ -49,8 +49,6 @@ OFFERS = [
     pytest.param("ready open bo malem ini area jaksel, ST 400 LT 1jt, wa aja", id="offer-plain-rates"),
     # massage jargon with a looks-based hint (allowed by an earlier model on the demo feed)
     pytest.param("Pijat plus ++ terapis muda, panggilan hotel & kos", id="offer-pijat-plus"),
-    # selling porn clips is a content sale
-    pytest.param("jual bokep indo 50rb sepuasnya, dm", id="offer-jual-bokep"),
     # mathematical bold capitals
     pytest.param("𝐎𝐏𝐄𝐍 𝐁𝐎 𝐓𝐀𝐍𝐆𝐄𝐑𝐀𝐍𝐆 𝐊𝐎𝐓𝐀 𝐃𝐌 𝐘𝐀", id="offer-math-bold"),
     # mathematical double-struck
@@ -142,6 +140,15 @@ OFFERS = [
     # dotted letters and an 18+ emoji
     pytest.param("o.p.e.n b.o 🔞 dm", id="offer-dotted-18"),
 ]
+
+
+def test_selling_porn_clips_reaches_a_human(pipeline: Pipeline) -> None:
+    """A content sale under our label. The model puts it at the line (0.50 with the twelfth session's
+    model, 0.42 with this one: "bokep" is mostly porn spam in the corpora), so the policy's strong
+    offer words send it to a reviewer whatever the model says (model card, known failure modes)."""
+    v = pipeline.run("case", "jual bokep indo 50rb sepuasnya, dm")
+    assert v.decision.action in OFFER_ACTIONS, _explain(v)
+    assert "online.content_sale" in {s.name for s in v.assessment.signals}, _explain(v)
 
 
 @pytest.mark.parametrize("text", OFFERS)
