@@ -78,28 +78,21 @@ def test_the_rule_score_escalates_only_with_an_offer_term_strong_on_its_own() ->
     assert policy.decide(weak).action is Action.ALLOW and not policy.decide(weak).minor_risk
     rate = sig("rate.service_price", SignalGroup.RATE, 2.5)
     # an offer word beyond trade words, a service rate, or a minor sign that describes a person ("abg 15th")
-    for strong in ((OFFER, school), (rate, school), (MINOR,)):
+    pupil = Signal("minor.school", SignalGroup.MINOR, 0.0, 5, 10, "murid")  # a person, not a level
+    for strong in ((OFFER, school), (rate, school), (MINOR,), (pupil,)):
         assessed = Assessment(score=0.05, signals=(ready, cod, *strong), classifier_version="t", rule_score=0.6)
         assert policy.decide(assessed).action is Action.ESCALATE_CHILD_SAFETY, strong
     assert policy.decide(assess(0.35, ready, cod, school)).action is Action.ESCALATE_CHILD_SAFETY  # the model's
 
 
-def test_a_child_offer_named_in_a_report_goes_to_review_with_minor_risk() -> None:
-    """The writer of "laporkan akun ini, dia nawarin anak SMP open bo" is not the one offering: no
-    escalation of their account, but minor risk (ingest makes the case an officer's)."""
-    report = sig("context.report", SignalGroup.CONTEXT, -2.5, 0, 8)
-    offer = sig("solicitation.open_bo", SignalGroup.SOLICITATION, 4.0, 30, 37)
+def test_report_or_warning_words_do_not_soften_a_child_offer() -> None:
+    """A reviewer showed that a review path for child offers "told as a report" let a seller drop the
+    account's restriction with one word ("hati2 penipu, open bo abg smp 15th"): such texts escalate."""
+    warning = sig("context.warning", SignalGroup.CONTEXT, -2.5, 0, 8)
+    offer = sig("solicitation.open_bo", SignalGroup.SOLICITATION, 4.0, 10, 17)
     policy = parse_policy(VALID, "p.yaml")
-    named = Assessment(score=0.01, signals=(report, offer, MINOR), classifier_version="t", rule_score=0.5)
-    decision = policy.decide(named)
-    assert decision.action is Action.REVIEW and decision.minor_risk and not decision.solicitation
-    assert decision.reasons[0] == "child_offer_named_in_report_warning_or_news"
-    # an ad the model reads as an offer escalates whatever report words it carries
-    assert policy.decide(assess(0.9, report, offer, MINOR)).action is Action.ESCALATE_CHILD_SAFETY
-    # words after the offer are the seller's own: "open bo abg smp 14th, hati2 penipu" escalates
-    after = sig("context.warning", SignalGroup.CONTEXT, -2.5, 40, 46)
-    seller = Assessment(score=0.2, signals=(offer, MINOR, after), classifier_version="t", rule_score=0.5)
-    assert policy.decide(seller).action is Action.ESCALATE_CHILD_SAFETY
+    told = Assessment(score=0.01, signals=(warning, offer, MINOR), classifier_version="t", rule_score=0.5)
+    assert policy.decide(told).action is Action.ESCALATE_CHILD_SAFETY
 
 
 def test_degraded_goes_to_review_never_to_an_automatic_action() -> None:

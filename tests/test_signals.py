@@ -442,6 +442,15 @@ POSITIVES = [
     pytest.param("minor.school", "gue masih esempe", "esempe", id="school-spoken"),
     pytest.param("agency.stock", "perawan smp ready, harga nego", "perawan smp", id="stock-virgin-pupil"),
     pytest.param("agency.stock", "stok baru: 2 anak smp, dm", "stok baru: 2 anak smp", id="stock-new-pupils"),
+    pytest.param("solicitation.companion", "open jasa abg smp 15th", "open jasa", id="companion-open-jasa-person"),
+    pytest.param("solicitation.open_bo", "foto ori no edit, open booking abg 15th", "open booking",
+                 id="open-booking-after-foto"),
+    pytest.param("minor.slang", "open bo bukan abg biasa", "abg", id="slang-bukan-biasa"),
+    pytest.param("minor.school", "ready ngamar, umur sekitar smp", "smp", id="school-sekitar"),
+    pytest.param("minor.age", "stok unit baru, lahir 2010, open bo", "lahir 2010", id="birth-after-unit"),
+    pytest.param("minor.age", "open bo cewek lahiran 2009", "lahiran 2009", id="birth-lahiran"),
+    pytest.param("minor.age", "lahir di tahun 2010 open bo", "lahir di tahun 2010", id="birth-di-tahun"),
+    pytest.param("minor.age", "open bo setelah maghrib, thn 2010", "thn 2010", id="birth-bare-new-clause"),
     # ---- rate.service_price ----
     # ST 300
     pytest.param("rate.service_price", "ST 300", "ST 300", id="service_price-st"),
@@ -797,6 +806,8 @@ NEGATIVES = [
     # a school as a landmark or in one's past
     pytest.param("minor.school", "open bo, kos belakang SMPN 5, 27 th", id="school-neg-landmark"),
     pytest.param("minor.school", "ready bo, dulu sekolah di SMA 3, skrg 26", id="school-neg-past"),
+    # what a seller could add to cancel a child sign must not (a reviewer's list)
+    pytest.param("solicitation.companion", "open jasa desain logo, 50rb", id="companion-neg-open-jasa-desain"),
     # a day and month are no birth year; giving birth is not being born; minutes and menu numbers
     pytest.param("minor.age", "open bo ttl malang 12 juni, umur 25", id="age-neg-day-month"),
     pytest.param("minor.age", "aku lahir bulan 12, open bo", id="age-neg-birth-month"),

@@ -62,7 +62,10 @@ STRONG_RATE_WEIGHT = 1.0  # a rate for a service or per hour, not a bare price
 
 # Minor signals that describe a person ("abg 15th", "perawan"), not a product for children (a school
 # uniform, a school bag): beside trade words alone they are still a child offered ("ready abg 15th cod").
-PERSON_MINOR = frozenset({"minor.age", "minor.slang", "minor.virginity"})
+PERSON_MINOR = frozenset({"minor.age", "minor.slang", "minor.virginity", "minor.declared_age"})
+# School words that name a person, not a level a product is for ("ready murid smp cod", not "jaket anak SD")
+_PUPIL = re.compile(r"(?<![a-z])(?:siswi|siswa|pelajar|murid|santriwati|masih\s+sekolah|anak\s+sekolah(?:an)?)"
+                    r"(?![a-z])")
 
 
 def strong_offer(signals: Sequence[Signal]) -> bool:
@@ -72,7 +75,8 @@ def strong_offer(signals: Sequence[Signal]) -> bool:
     counted = effective(signals)
     return any((s.group in OFFER_GROUPS and s.name not in TRADE_WORDS)
                or (s.group is SignalGroup.RATE and s.weight >= STRONG_RATE_WEIGHT)
-               or s.name in PERSON_MINOR for s in counted)
+               or s.name in PERSON_MINOR or (s.name == "minor.school" and _PUPIL.search(s.text.lower()) is not None)
+               for s in counted)
 
 
 class WeightedSignalScorer:

@@ -5,9 +5,7 @@ Deciding is a pure function of (assessment, policy). Two invariants hold whateve
 1. A degraded assessment (a step failed) is never acted on automatically: it goes to ``review``.
 2. A minor indicator together with solicitation (the model's score ≥ ``child_safety.min_score``, or
    the transparent rule score ≥ it with an offer word beyond trade words such as "ready" or "COD") always gives
-   ``escalate_child_safety`` — unless the text is a report, a warning or news that the model does not
-   read as an offer ("laporkan akun ini, dia nawarin anak SMP"): then ``review`` with ``minor_risk``,
-   and the case goes to a child-protection officer first without restricting the writer.
+   ``escalate_child_safety``.
 
 Otherwise the rules are tried in order and the first that matches decides; the last rule must
 have no conditions, so every assessment gets exactly one action. The file is validated when
@@ -23,7 +21,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from pantau.classify import OFFER_GROUPS, REPORTING, effective, strong_offer
+from pantau.classify import effective, strong_offer
 from pantau.errors import PolicyError
 from pantau.models import Action, Assessment, Decision, SignalGroup
 
@@ -104,12 +102,6 @@ class Policy(BaseModel):
         if assessment.degraded:
             reasons = ("degraded_needs_human_review", *(f"failed:{step}" for step in assessment.degraded), *evidence)
             return Decision(Action.REVIEW, "degraded", reasons, solicitation, minor_risk, self.version)
-        if minor_risk and score < self.solicitation_threshold and _reported(signals):
-            # "Laporkan akun ini, dia nawarin anak SMP open bo", news of children rescued: the writer
-            # names a child being offered, by someone else. A child-protection officer sees it first
-            # (ingest makes its case a child-safety case), but nothing restricts the writer's account.
-            reasons = ("child_offer_named_in_report_warning_or_news", *evidence)
-            return Decision(Action.REVIEW, "child-safety-named", reasons, False, True, self.version)
         if minor_risk:
             reasons = ("minor_indicator_with_solicitation", *evidence)
             return Decision(Action.ESCALATE_CHILD_SAFETY, "child-safety", reasons, True, True, self.version)
@@ -117,15 +109,6 @@ class Policy(BaseModel):
             if rule.matches(score, groups, minor, assessment.body_rule_score, names):
                 return Decision(rule.action, rule.id, (rule.reason, *evidence), solicitation, False, self.version)
         raise AssertionError("unreachable: the last rule is unconditional")  # pragma: no cover
-
-
-def _reported(signals: list[Any]) -> bool:
-    """A report, warning or news cue stands before the first offer sign: the text tells of an offer
-    ("Laporkan akun ini, dia nawarin anak SMP open bo"). After it ("open bo abg smp, hati2 penipu",
-    ", stop nego") the words are the seller's own and do not make the offer someone else's."""
-    cues = [s.start for s in signals if s.name in REPORTING]
-    offers = [s.start for s in signals if s.group in OFFER_GROUPS or s.group is SignalGroup.RATE]
-    return bool(cues) and bool(offers) and min(cues) < min(offers)
 
 
 def _evidence(signals: list[Any]) -> tuple[str, ...]:

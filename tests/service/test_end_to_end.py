@@ -399,28 +399,6 @@ def test_a_user_report_of_a_child_goes_to_child_protection_first(service: Servic
     assert d2["case_id"] in [c["id"] for c in service.client.get("/v1/cases", headers=moderator).json()]
 
 
-def test_a_status_naming_a_child_offer_in_a_report_reaches_an_officer_without_restricting_its_writer(
-        service: Service) -> None:
-    """ "Laporkan akun ini, dia nawarin anak SMP open bo" as someone's status: the writer reports a child
-    being offered by another account. An officer gets the case and an escalation record; the writer's
-    account gets no action (an escalation would have restricted and hidden the one who reported)."""
-    officer, moderator = service.headers(Role.CHILD_SAFETY_OFFICER), service.headers(Role.MODERATOR)
-    event = {"event_id": "named-1", "kind": "status_post", "account_id": "acc-named", "occurred_at": NOW,
-             "text": "Laporkan akun ini, dia nawarin anak SMP open bo"}
-    d = service.client.post("/v1/events", json=event, headers=service.headers(Role.PLATFORM)).json()
-    assert d["action"] == "review" and d["minor_risk"] and d["case_id"] is not None
-    assert d["reasons"][0] == "child_offer_named_in_report_warning_or_news"
-    assert [r["case_id"] for r in service.client.get("/v1/child-safety", headers=officer).json()] == [d["case_id"]]
-    assert d["case_id"] not in [c["id"] for c in service.client.get("/v1/cases", headers=moderator).json()]
-    assert service.client.get(f"/v1/cases/{d['case_id']}", headers=officer).json()["actions"] == []
-    # the record alone restricts nothing: the account's own confident offer later is still hidden
-    own = event | {"event_id": "named-2", "text": "open BO ST 300 LT 700 include room, wa 0812-0000-1234"}
-    d2 = service.client.post("/v1/events", json=own, headers=service.headers(Role.PLATFORM)).json()
-    assert d2["action"] == "hide_nearby" and d2["case_id"] == d["case_id"]
-    actions = service.client.get(f"/v1/cases/{d['case_id']}", headers=officer).json()["actions"]
-    assert [a["type"] for a in actions] == ["hide_nearby"]
-
-
 def test_nothing_lifts_an_account_under_escalation(service: Service) -> None:
     """An appeal on an older hide, or a dismissal of a later ordinary case, must not send a restore
     while a child-safety escalation of the account stands (it would put the account back on the

@@ -172,7 +172,7 @@ def test_field_report_is_classified_counted_and_shows_only_its_status(service: S
     assert service.client.post("/v1/field-reports", json=outside, headers=camat).status_code == 403
     week = service.client.get("/v1/regions/35.73.05/stats?from=2026-11-23&to=2026-11-29", headers=camat).json()
     assert week["weeks"][0]["field_reports"]["display"] == "< 10"  # counted, and small counts stay hidden
-    # told as a report ("lapor: …"), the child is still an officer's case (it had opened none)
+    # told as a report ("lapor: …"), the child is an officer's case too
     told = {"text": "lapor: ada akun pasang status open bo anak smp kelas 8 di Sekitar", "occurred_at": NOW,
             "region_code": TLOGOMAS}
     r = service.client.post("/v1/field-reports", json=told, headers=camat)

@@ -54,9 +54,7 @@ class FieldReportOut(BaseModel):
 
 
 def _out(event: dict[str, Any]) -> dict[str, Any]:
-    # a child named inside a report ("lapor: ada akun … anak smp") is minor risk under review: an officer's too
-    status = "escalate_child_safety" if event.get("minor_risk") else event["action"]
-    status_id, status_en = _STATUS.get(status, _STATUS["review"])
+    status_id, status_en = _STATUS.get(event["action"], _STATUS["review"])
     return {"id": event["event_id"], "occurred_at": event["occurred_at"],
             "place": event["details"].get("place", ""), "status_id": status_id, "status_en": status_en}
 

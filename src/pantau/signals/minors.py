@@ -67,13 +67,13 @@ _AGE_PATTERNS = (
                rf"anak(?:ku|\s+saya|\s+aku|\s+gue|\s+gw)?)\s*{_NUM}"
                rf"{_NOT_A_NUMBER_AFTER}(?!{_MONEY_AFTER}|\s*(?:jam|menit)(?![a-z]))"),
 )
-# lahir 2010, kelahiran th 2009, born in 2011, YOB 2010, 2009 lahir ("lahiran" is giving birth: not here)
-_BORN = (r"(?:lahir|kelahiran|klahiran|kelahiran\s*tahun|lhr|lair|born|born in|yob|y\.o\.b|dob|ttl|"
+# lahir 2010, kelahiran th 2009, lahiran 2009, born in 2011, YOB 2010, 2009 lahir, lahir di tahun 2010
+_BORN = (r"(?:lahir|lahiran|kelahiran|klahiran|kelahiran\s*tahun|lhr|lair|born|born in|yob|y\.o\.b|dob|ttl|"
          r"tgl\s*lahir|tanggal\s*lahir)")
 _MONTH_AFTER = r"\s*(?:bulan|jan|feb|mar|apr|mei|jun|jul|agu|agt|sep|okt|nov|des)[a-z]*(?![a-z])"
 _BIRTH_YEAR = re.compile(
     # a full year, after an optional place and day-month: "lahir 2010", "ttl jakarta 12 mei 2010", "DOB 03/08/2011"
-    rf"(?<![a-z]){_BORN}\s*(?:tahun|thn|th|taun|in)?\s*[:=']?\s*"
+    rf"(?<![a-z]){_BORN}\s*(?:(?:di|pada)\s+)?(?:tahun|thn|th|taun|in)?\s*[:=']?\s*"
     r"(?:[a-z]{3,}\s*,?\s*)?(?:\d{1,2}\s*[-/.\s]\s*(?:\d{1,2}|[a-z]{3,9})\s*[-/.\s]\s*)?"
     r"(?:(?P<y>(?:19|20)\d\d)(?!\d)|2k(?P<k>[0-2]\d)(?!\d))"
     # two digits straight after the word, not a day with its month: "kelahiran 09", "lahir '10"
@@ -88,7 +88,7 @@ _BIRTH_YEAR = re.compile(
 # says the year is something else: a time word (sejak, lulus, cerai …), a vehicle or a product, a law
 # ("UU no 35 tahun 2014"). Words further back ("ready bo di hotel thn 2010") do not count.
 _BARE_YEAR = re.compile(
-    r"(?<![a-z0-9])(?:th|thn|thun|tahun|taun|cewe|cewek|cwe|cwek|ciwi|cewi|aku|ak|gue|gw|gua|saya|adek|adik|"
+    r"(?<![a-z0-9])(?:th|thn|thun|tahun|taun|cewe|cewek|cwe|cwek|ciwi|cewi|aku|ak|gue|gw|gua|saya|anak|adek|adik|"
     r"dedek|gadis)"
     r"\s*[.:']?\s*(?P<y>20[0-2]\d)(?![\d-]|an(?![a-z])|\s*(?:rb|k|jt|ribu|juta)(?![a-z]))")
 _NOT_A_BIRTH_YEAR_BEFORE = re.compile(
@@ -103,13 +103,17 @@ _NOT_A_BIRTH_YEAR_BEFORE = re.compile(
 _TIME_WORD_JUST_BEFORE = re.compile(r"(?<![a-z])(?:sejak|dari|pada|sampai|hingga|mulai|s/d|di)$")
 # a vehicle's or a device's "lahir 2012" ("Yamaha Mio lahir 2012, surat lengkap")
 _PRODUCT_BEFORE = re.compile(
-    r"(?<![a-z])(?:mobil|motor|avanza|xenia|innova|brio|jazz|honda|yamaha|toyota|suzuki|daihatsu|mio|beat|"
-    r"vario|nmax|pcx|hp|laptop|iphone|samsung|unit|barang)(?![a-z])"
+    r"(?<![a-z])(?:mobil|avanza|xenia|innova|brio|jazz|honda|yamaha|toyota|suzuki|daihatsu|mio|beat|"
+    r"vario|nmax|pcx|laptop|iphone|samsung)$"
 )
+# giving birth, not being born: "baru lahiran 10 bulan", "habis lahiran"
+_GAVE_BIRTH_BEFORE = re.compile(r"(?<![a-z])(?:baru|habis|abis|sejak|setelah|pasca|udah|sudah|melahirkan)$")
 
 
 def _words_before(text: str, start: int, count: int = 3) -> str:
-    return " ".join(text[max(0, start - 40) : start].split()[-count:])
+    """Up to ``count`` words before ``start`` within its clause (a comma or a full stop ends the look)."""
+    clause = re.split(r"[,.;:!?\n]", text[max(0, start - 40) : start])[-1]
+    return " ".join(clause.split()[-count:])
 
 
 _NOT_A_BIRTH_YEAR_AFTER = re.compile(r"^\s*(?:lalu|silam|sampai|hingga|s/d|-|ke(?![a-z])|an(?![a-z])|kemarin)")
@@ -128,7 +132,7 @@ _DURATION_AFTER = re.compile(
 
 class MinorAgeExtractor:
     name = "minor_age"
-    version = "6"
+    version = "7"
 
     @property
     def signal_names(self) -> tuple[tuple[str, SignalGroup], ...]:
@@ -140,7 +144,9 @@ class MinorAgeExtractor:
         seen: set[tuple[int, int]] = set()
         for m in _BIRTH_YEAR.finditer(text):
             age = date.today().year - _birth_year(m)  # 18 this year may still be 17 today
-            if 5 <= age <= 18 and not _PRODUCT_BEFORE.search(_words_before(text, m.start())):
+            before = _words_before(text, m.start(), 1)
+            if 5 <= age <= 18 and not _PRODUCT_BEFORE.search(before) and not (
+                    m.group().startswith("lahiran") and _GAVE_BIRTH_BEFORE.search(before)):
                 seen.add(m.span())
                 found.append(make_signal(nt, "minor.age", SignalGroup.MINOR, 0.0, *m.span(), detail=str(min(age, 17))))
         for m in _BARE_YEAR.finditer(text):

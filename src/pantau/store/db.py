@@ -67,8 +67,10 @@ def make_engine(settings: Settings) -> Engine:
     # for the replay lookup, seconds per batch once the table holds 100,000 rows).
     # Per process: `pantau serve --workers N` runs up to 4, so at most 40 connections, under
     # PostgreSQL's default max_connections of 100 with room for workers and tools.
+    # A server that takes connections but never answers must not hang a process forever (a worker's
+    # periodic checks, a start): a connection attempt gives up after 10 s.
     return create_engine(url, pool_size=5, max_overflow=5, pool_pre_ping=True,
-                         connect_args={"prepare_threshold": None}, json_serializer=json_text)
+                         connect_args={"prepare_threshold": None, "connect_timeout": 10}, json_serializer=json_text)
 
 
 def json_text(value: Any) -> str:
