@@ -144,7 +144,7 @@ OFFERS = [
 
 def test_selling_porn_clips_reaches_a_human(pipeline: Pipeline) -> None:
     """A content sale under our label. The model puts it at the line (0.50 with the twelfth session's
-    model, 0.42 with this one: "bokep" is mostly porn spam in the corpora), so the policy's strong
+    model, 0.44 with this one: "bokep" is mostly porn spam in the corpora), so the policy's strong
     offer words send it to a reviewer whatever the model says (model card, known failure modes)."""
     v = pipeline.run("case", "jual bokep indo 50rb sepuasnya, dm")
     assert v.decision.action in OFFER_ACTIONS, _explain(v)
