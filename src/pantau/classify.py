@@ -68,11 +68,11 @@ _PUPIL = re.compile(r"(?<![a-z])(?:siswi|siswa|pelajar|murid|santriwati|masih\s+
                     r"(?![a-z])")
 
 
-def strong_offer(signals: Sequence[Signal]) -> bool:
-    """Whether the rule score may stand for solicitation beside a minor sign: an offer word beyond
-    trade words, a service rate, or a minor sign that describes a person. "Ready jaket pramuka anak
-    SD/SMP, bisa COD" (trade words and a school level) is a shop, not a child-safety case."""
-    counted = effective(signals)
+def strong_offer(counted: Sequence[Signal]) -> bool:
+    """Whether the rule score may stand for solicitation beside a minor sign, given the signals that
+    count (``effective``): an offer word beyond trade words, a service rate, or a minor sign that
+    describes a person. "Ready jaket pramuka anak SD/SMP, bisa COD" (trade words and a school level)
+    is a shop, not a child-safety case."""
     return any((s.group in OFFER_GROUPS and s.name not in TRADE_WORDS)
                or (s.group is SignalGroup.RATE and s.weight >= STRONG_RATE_WEIGHT)
                or s.name in PERSON_MINOR or (s.name == "minor.school" and _PUPIL.search(s.text.lower()) is not None)

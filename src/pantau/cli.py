@@ -446,17 +446,14 @@ def _cmd_db_upgrade(_: argparse.Namespace) -> int:
 
 
 def _cmd_db_rotate_hash_key(args: argparse.Namespace) -> int:
-    from pantau.store.db import check_ready, make_engine, session_factory, transaction, upgrade
+    from pantau.store.db import ready_engine, session_factory, transaction
     from pantau.store.keys import rotate_hash_key
 
     if not args.yes:
         raise InputError("rotating the hash key loses every link between phone numbers and handles hashed before and "
                          "after; pass --yes if the old key is lost for good (otherwise start every process with it)")
     settings = _service_settings()
-    engine = make_engine(settings)
-    if settings.embedded:
-        upgrade(engine)
-    check_ready(engine)
+    engine = ready_engine(settings, check_key=False)
     with transaction(session_factory(engine)) as session:
         changed = rotate_hash_key(session, settings.contact_key)
     engine.dispose()

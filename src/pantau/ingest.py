@@ -193,12 +193,9 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 def child_report(event: EventIn, verdict: Verdict) -> bool:
-    """An event that points to a child being offered without acting on its account: a user report
-    whose reason says so or whose text escalates, or a text that names a child offer inside a report,
-    warning or news (minor risk, action review). It goes to child protection first (a case and an
-    escalation record); nothing is sent to the platform on it alone — an officer decides."""
-    if verdict.decision.minor_risk and verdict.decision.action is Action.REVIEW:
-        return True
+    """A user report that points to a child being offered: its reason says so, or its text escalates.
+    It goes to child protection first (a case and an escalation record); nothing is sent to the
+    platform on a report alone — an officer decides."""
     if not isinstance(event, UserReportEvent):
         return False
     reason = _CAMEL.sub(" ", event.reason).lower()
@@ -245,7 +242,7 @@ def case_account(event: EventIn, verdict: Verdict) -> str | None:
     sees it; other field reports only count in the aggregates."""
     account = subject_account(event)
     if account is None and isinstance(event, FieldReportEvent) and \
-            (verdict.decision.action is Action.ESCALATE_CHILD_SAFETY or verdict.decision.minor_risk):
+            verdict.decision.action is Action.ESCALATE_CHILD_SAFETY:
         return FIELD_REPORT_ACCOUNT + event.event_id
     return account
 
@@ -391,7 +388,7 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
             if account_id is not None and case_id is not None and not isinstance(event, UserReportEvent):
                 spec = _automatic_action(existing_work, event.event_id, account_id, case_id, verdict, now)
                 specs.extend([spec] if spec else [])
-                if verdict.decision.action is Action.ESCALATE_CHILD_SAFETY or event.event_id in children:
+                if verdict.decision.action is Action.ESCALATE_CHILD_SAFETY:
                     _child_safety_record(session, existing_work, actor, event.event_id, case_id, now)
             elif (isinstance(event, FieldReportEvent) or event.event_id in children) and case_id is not None:
                 _child_safety_record(session, existing_work, actor, event.event_id, case_id, now)

@@ -394,6 +394,13 @@ def test_a_user_report_of_a_child_goes_to_child_protection_first(service: Servic
     assert [c["id"] for c in service.client.get("/v1/cases", headers=officer).json()] == [d["case_id"]]
     assert d["case_id"] not in [c["id"] for c in service.client.get("/v1/cases", headers=moderator).json()]
     assert service.client.get(f"/v1/cases/{d['case_id']}", headers=officer).json()["actions"] == []
+    # the record alone restricts nothing, so it must not shield the account: its own offer is hidden
+    own = {"event_id": "ur-own", "kind": "status_post", "account_id": "acc-ur", "occurred_at": NOW,
+           "text": "open BO ST 300 LT 700 include room, wa 0812-0000-1234"}
+    assert service.client.post("/v1/events", json=own, headers=service.headers(Role.PLATFORM)).json()["action"] \
+        == "hide_nearby"
+    actions = service.client.get(f"/v1/cases/{d['case_id']}", headers=officer).json()["actions"]
+    assert [a["type"] for a in actions] == ["hide_nearby"]
     ordinary = report | {"event_id": "ur-2", "reported_account_id": "acc-ur2", "reason": "spam", "text": "spam"}
     d2 = service.client.post("/v1/events", json=ordinary, headers=service.headers(Role.PLATFORM)).json()
     assert d2["case_id"] in [c["id"] for c in service.client.get("/v1/cases", headers=moderator).json()]

@@ -91,21 +91,20 @@ _BARE_YEAR = re.compile(
     r"(?<![a-z0-9])(?:th|thn|thun|tahun|taun|cewe|cewek|cwe|cwek|ciwi|cewi|aku|ak|gue|gw|gua|saya|anak|adek|adik|"
     r"dedek|gadis)"
     r"\s*[.:']?\s*(?P<y>20[0-2]\d)(?![\d-]|an(?![a-z])|\s*(?:rb|k|jt|ribu|juta)(?![a-z]))")
+# vehicles and devices, whose year is not a person's
+_PRODUCTS = (r"mobil|avanza|xenia|innova|brio|jazz|honda|yamaha|toyota|suzuki|daihatsu|mio|beat|vario|nmax|pcx|"
+             r"laptop|iphone|samsung")
 _NOT_A_BIRTH_YEAR_BEFORE = re.compile(
     r"(?<![a-z])(?:awal|akhir|pertengahan|semenjak|selama|kasus|"
-    r"keluaran|produksi|rakitan|model|tipe|type|mobil|motor|rumah|bangun|dibangun|pajak|stnk|bpkb|lulus|"
+    r"keluaran|produksi|rakitan|model|tipe|type|motor|rumah|bangun|dibangun|pajak|stnk|bpkb|lulus|"
     r"lulusan|angkatan|ajaran|anggaran|periode|musim|edisi|versi|seri|terbit|rilis|release|sebelum|setelah|"
     r"cerai|nikah|menikah|kawin|janda|duda|kerja|bekerja|kenal|mengenal|terjun|masuk|pindah|merantau|"
-    r"terakhir|avanza|xenia|innova|brio|jazz|honda|yamaha|toyota|suzuki|daihatsu|mio|beat|vario|"
-    r"nmax|pcx|hp|laptop|iphone|samsung|uu|pp|perda|undang|nomor|no\s*\d+)(?![a-z])"
+    rf"terakhir|{_PRODUCTS}|hp|uu|pp|perda|undang|nomor|no\s*\d+)(?![a-z])"
 )
 # a time word right before the year: "dari thn 2015", "sejak tahun 2012" ("dari surabaya thn 2010" is a place)
 _TIME_WORD_JUST_BEFORE = re.compile(r"(?<![a-z])(?:sejak|dari|pada|sampai|hingga|mulai|s/d|di)$")
 # a vehicle's or a device's "lahir 2012" ("Yamaha Mio lahir 2012, surat lengkap")
-_PRODUCT_BEFORE = re.compile(
-    r"(?<![a-z])(?:mobil|avanza|xenia|innova|brio|jazz|honda|yamaha|toyota|suzuki|daihatsu|mio|beat|"
-    r"vario|nmax|pcx|laptop|iphone|samsung)$"
-)
+_PRODUCT_BEFORE = re.compile(rf"(?<![a-z])(?:{_PRODUCTS})$")
 # giving birth, not being born: "baru lahiran 10 bulan", "habis lahiran"
 _GAVE_BIRTH_BEFORE = re.compile(r"(?<![a-z])(?:baru|habis|abis|sejak|setelah|pasca|udah|sudah|melahirkan)$")
 

@@ -220,17 +220,18 @@ def unusable(engine: Engine, exc: Exception, hint: str = "") -> Exception:
                        f"{reason}{hint if 'does not exist' in reason else ''}")
 
 
-def ready_engine(settings: Any) -> Engine:
+def ready_engine(settings: Any, *, check_key: bool = True) -> Engine:
     """The configured store's engine, ready to use: the embedded default migrated, a server database
     checked (``check_ready``), and the hash key the one the store's contact hashes were made with
-    (``pantau.store.keys``)."""
+    (``pantau.store.keys``; not for ``pantau db rotate-hash-key``, which replaces it)."""
     from pantau.store.keys import check_hash_key
 
     engine = make_engine(settings)
     if settings.embedded:
         upgrade(engine)  # the embedded default migrates itself
     check_ready(engine)
-    check_hash_key(engine, settings.contact_key, settings.hash_key_source)
+    if check_key:
+        check_hash_key(engine, settings.contact_key, settings.hash_key_source)
     return engine
 
 
