@@ -32,6 +32,7 @@ from importlib import resources
 import yaml
 
 from pantau.models import NormalizedText
+from pantau.prefilter import Prefilter
 
 __all__ = ["KNOWN_ACRONYMS", "normalize"]
 
@@ -437,8 +438,11 @@ def _squeeze_word(m: re.Match[str]) -> list[Edit] | None:
     return edits
 
 
+_ANY_TRIPLE = re.compile(r"([a-z])\1\1")  # a stretched word has one: texts without skip the word scan
+
+
 def squeeze(work: _Work) -> _Work:
-    return _rewrite(work, _STRETCH_WORD, _squeeze_word)
+    return _rewrite(work, _STRETCH_WORD, _squeeze_word) if _ANY_TRIPLE.search(work.text) else work
 
 
 # --------------------------------------------------------------------------------------------
@@ -454,8 +458,10 @@ _LETTER_NAMES = {
     "u": "u", "yu": "u", "ve": "v", "fe": "v", "vi": "v", "we": "w", "eks": "x", "ex": "x", "ye": "y",
     "wai": "y", "zet": "z", "zed": "z", "zi": "z",
 }
+# (each letter once or twice: "cc?" rather than "c{1,2}", so the engine can skip a name whose first
+# letter does not fit without entering it)
 _NAME = "(?:" + "|".join(
-    "".join(f"{c}{{1,2}}" for c in name) for name in sorted(_LETTER_NAMES, key=len, reverse=True)
+    "".join(f"{c}{c}?" for c in name) for name in sorted(_LETTER_NAMES, key=len, reverse=True)
 ) + ")(?![a-z0-9])"
 _SPOKEN_RUN = re.compile(rf"(?<![a-z0-9]){_NAME}(?:[ \-.]+{_NAME})+")
 
@@ -487,8 +493,11 @@ def _spoken(m: re.Match[str]) -> list[Edit] | None:
     return edits
 
 
+_ANY_SPOKEN_RUN = Prefilter([_SPOKEN_RUN])  # most texts spell no letters out: one cheap search says so
+
+
 def spoken(work: _Work) -> _Work:
-    return _rewrite(work, _SPOKEN_RUN, _spoken)
+    return _rewrite(work, _SPOKEN_RUN, _spoken) if _ANY_SPOKEN_RUN(work.text) else work
 
 
 # --------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import yaml
 
 from pantau.errors import LexiconError
 from pantau.models import NormalizedText, Signal, SignalGroup
+from pantau.prefilter import Prefilter
 from pantau.signals.base import make_signal
 
 _NAME = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*")
@@ -201,30 +202,38 @@ class LexiconExtractor:
         self._with_regex = tuple(e for e in self.entries if e.regex is not None)
         # One scan finds the word starts where any entry's terms match; only those are tried entry by
         # entry. Every entry's terms in one trie: shared prefixes are tried once, not once per entry.
+        # The character before a word start is consumed rather than looked behind at, so the engine
+        # skips in C to the places where one can stand (see pantau.prefilter); a term at the
+        # very start of the text has no character before it and is tried there on its own.
         phrases = sorted({t for e in self.entries for t in e.phrases})
-        self._candidates = re.compile(rf"(?<![a-z0-9])(?=\S)(?=(?:{_trie_regex(phrases)})(?![a-z]))") \
-            if phrases else None
-        # Likewise one search tells whether any entry's own regex can match at all.
-        patterns = [e.regex.pattern for e in self._with_regex]  # type: ignore[union-attr]
-        combinable = patterns and not any(re.search(r"\\[1-9]|\(\?P[<=]|\(\?\(", p) for p in patterns)
-        self._any_regex = re.compile("|".join(f"(?:{p})" for p in patterns)) if combinable else None
+        at_word = rf"(?=\S)(?=(?:{_trie_regex(phrases)})(?![a-z]))" if phrases else None
+        self._candidates = re.compile(rf"[^a-z0-9]{at_word}") if at_word else None
+        self._candidate_at_start = re.compile(at_word) if at_word else None
+        # Likewise one cheap search tells whether any entry's own regex can match at all.
+        self._any_regex = Prefilter(e.regex for e in self._with_regex if e.regex is not None)
 
     @property
     def signal_names(self) -> tuple[tuple[str, SignalGroup], ...]:
         return tuple((e.name, e.group) for e in self.entries)
+
+    def _word_starts(self, text: str) -> list[int]:
+        """Where a word starts that some entry's terms may begin."""
+        if self._candidates is None or self._candidate_at_start is None:
+            return []
+        starts = [m.end() for m in self._candidates.finditer(text)]
+        return [0, *starts] if self._candidate_at_start.match(text) else starts
 
     def extract(self, nt: NormalizedText) -> Iterable[Signal]:
         text = nt.text
         found: dict[LexiconEntry, list[tuple[int, int]]] = {}
         # Terms can only start where a word starts: try each entry's anchored trie there, and only
         # entries whose terms can begin with that character (much cheaper than scanning per entry).
-        for start in self._candidates.finditer(text) if self._candidates is not None else ():
-            pos = start.start()
+        for pos in self._word_starts(text):
             for entry in self._by_first.get(text[pos], ()):
                 m = entry.terms.match(text, pos)  # type: ignore[union-attr]
                 if m and m.end() > pos:
                     found.setdefault(entry, []).append(m.span())
-        for entry in self._with_regex if self._any_regex is None or self._any_regex.search(text) else ():
+        for entry in self._with_regex if self._any_regex(text) else ():
             for m in entry.regex.finditer(text):  # type: ignore[union-attr]
                 if m.end() > m.start():
                     found.setdefault(entry, []).append(m.span())

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from pantau.models import NormalizedText, Signal, SignalGroup
+from pantau.prefilter import Prefilter
 from pantau.signals.base import make_signal
 
 # Ages written as words (Indonesian and English), as the normaliser leaves them.
@@ -129,6 +130,10 @@ _DURATION_AFTER = re.compile(
 )
 
 
+# Most texts state no age: one cheap search over every pattern above tells which to skip.
+_ANY_AGE = Prefilter([_BIRTH_YEAR, _BARE_YEAR, *_AGE_PATTERNS])
+
+
 class MinorAgeExtractor:
     name = "minor_age"
     version = "7"
@@ -140,6 +145,8 @@ class MinorAgeExtractor:
     def extract(self, nt: NormalizedText) -> Iterable[Signal]:
         text = nt.text
         found: list[Signal] = []
+        if not _ANY_AGE(text):
+            return found
         seen: set[tuple[int, int]] = set()
         for m in _BIRTH_YEAR.finditer(text):
             age = date.today().year - _birth_year(m)  # 18 this year may still be 17 today

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from lokal import parse_rupiah
 
 from pantau.models import NormalizedText, Signal, SignalGroup
+from pantau.prefilter import Prefilter
 from pantau.signals.base import make_signal
 
 _UNIT = r"(?:k|rb|rbu|ribu|ribuan|rban|jt|jeti|juta|jutaan|jtan|m|perak)"
@@ -96,6 +97,8 @@ _SESSION_PER = re.compile(r"(?:jam|sesi|shot|crot|ronde|hour|hr|menit|mnt|main|s
 # Every rate holds an amount, and every amount a digit, a scale word or a slang amount: texts
 # without any skip the three patterns (most texts, as most statuses name no price).
 _ANY_AMOUNT = re.compile(rf"\d|{_SCALE}|{_SLANG}")
+# Of the texts with a number, most name no rate either: one cheap search over the three tells.
+_ANY_RATE = Prefilter(pattern for _, _, pattern in _SIGNALS)
 
 # Land and building sizes in property ads (LT 120 LB 90) are not long-time prices.
 _PROPERTY = re.compile(r"(?<![a-z])(?:lb\s*\d|luas tanah|luas bangunan|shm|hgb|sertifikat|carport|lantai|lift)")
@@ -129,7 +132,7 @@ class RateExtractor:
     def extract(self, nt: NormalizedText) -> Iterable[Signal]:
         text = nt.text
         found: list[Signal] = []
-        if _ANY_AMOUNT.search(text) is None:
+        if _ANY_AMOUNT.search(text) is None or not _ANY_RATE(text):
             return found
         taken: list[tuple[int, int]] = []
         property_ad = _PROPERTY.search(text) is not None
