@@ -83,3 +83,19 @@ def test_every_shipped_prefilter_agrees_with_its_patterns_on_the_written_corpus(
         wrong = [t for t in texts if prefilter(t) != any(p.search(t) for p in patterns)]
         assert not wrong, (name, wrong[:3])
         assert any(prefilter(t) for t in texts), name  # and it does say yes where a pattern matches
+
+
+def test_lexicon_word_start_scan_finds_what_the_look_behind_form_finds() -> None:
+    """The lexicons' scan consumes the character before a word start; the positions it reports are
+    those of the plain look-behind form, at the start of the text included."""
+    from pantau.signals.lexicon import LexiconExtractor, _trie_regex
+
+    texts = [normalize(r.text).text for r in load_written()[:3000]]
+    texts += [t[i:] for t in texts[:500] for i in (1, 2)] + ["", " ", "open bo", "\nopen bo", "#openbo"]
+    lexicons = [e for e in default_registry() if isinstance(e, LexiconExtractor)]
+    assert lexicons
+    for lexicon in lexicons:
+        phrases = sorted({t for e in lexicon.entries for t in e.phrases})
+        plain = re.compile(rf"(?<![a-z0-9])(?=\S)(?=(?:{_trie_regex(phrases)})(?![a-z]))")
+        for text in texts:
+            assert lexicon._word_starts(text) == [m.start() for m in plain.finditer(text)], (lexicon.name, text)
