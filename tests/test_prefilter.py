@@ -99,3 +99,42 @@ def test_lexicon_word_start_scan_finds_what_the_look_behind_form_finds() -> None
         plain = re.compile(rf"(?<![a-z0-9])(?=\S)(?=(?:{_trie_regex(phrases)})(?![a-z]))")
         for text in texts:
             assert lexicon._word_starts(text) == [m.start() for m in plain.finditer(text)], (lexicon.name, text)
+
+
+# Found by a reviewer's differential fuzzing: escaped and in-class group syntax, hyphens at a class's
+# edge when look-behind classes are joined, comments, braces that are literals, quantified
+# look-behinds, non-ASCII group names.
+ODD = [
+    ([r"\(?P<x>"], "P<x>"),
+    ([r"[(?P<x>]"], "x"),
+    ([r"(?<![a])(?<![-z])x"], "bx"),
+    ([r"(?<![a])(?<![-z])x"], "-x"),
+    ([r"(?<![a-])(?<![z])x"], "bx"),
+    ([r"(?<!\d)(?<![-z])x"], "bx"),
+    ([r"(?<![a])x(?#()|y"], "ay"),
+    ([r"(?:x(?#()|y)z"], "yz"),
+    ([r"(?:x|a{)2}"], "aa"),
+    ([r"(?:a{1|b)}"], "a"),
+    ([r"(?<![a]){0}x"], "ax"),
+    ([r"(?<![a])?x"], "ax"),
+    ([r"(?P<é>a)", r"(?P<é>b)"], "b"),
+    ([r"(?<![a])x", r"(?<=[a])x"], "ax"),
+]
+
+
+@pytest.mark.parametrize(("patterns", "text"), ODD)
+def test_odd_syntax_is_answered_exactly(patterns: list[str], text: str) -> None:
+    assert Prefilter(patterns)(text) == any(re.search(p, text) for p in patterns)
+ODD_TOO = [  # from the same review, after the first fixes
+    ([r"(?<![\\-])(?<![z])x"], "bx"),
+    ([r"(?<![\\-])(?<![z])1"], "b1"),
+    ([r"(?<![\\-])(?<!\d)x"], "bx"),
+    ([r"(?:x|\0)1"], "a\x001"),
+    ([r"(?:x|\0)1"], "a\x01"),
+    ([r"(?:x|\01)7"], "a\x017"),
+]
+
+
+@pytest.mark.parametrize(("patterns", "text"), ODD_TOO)
+def test_joined_classes_and_spelt_groups_keep_their_tokens(patterns: list[str], text: str) -> None:
+    assert Prefilter(patterns)(text) == any(re.search(p, text) for p in patterns)

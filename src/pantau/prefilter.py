@@ -17,69 +17,60 @@ searched as they are.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 # A leading lookbehind on one character: (?<![a-z]), (?<![\d.,/]), (?<=\d).
 _LEADING = re.compile(r"\(\?<([!=])(\[(?!\^)(?:\\.|[^\]\\])+\]|\\d)\)")
-_UNSUPPORTED = re.compile(r"\(\?P=|\\[1-9]|\(\?\(|\(\?[aiLmsux]")
+# Back-references, conditionals, inline flags and comments: searched as they are (the rewrite's
+# token handling does not follow them).
+_UNSUPPORTED = re.compile(r"\(\?P=|\\[1-9]|\\g|\(\?\(|\(\?[aiLmsux-]|\(\?#")
+# A brace that is not a quantifier is a literal, and joined to other text it might become one.
+_STRAY_BRACE = re.compile(r"\{(?!\d*,?\d*\})|(?<![\d,{])\}")
 
 
-def _top_level(pattern: str) -> list[str]:
-    """The pattern's alternatives at depth 0 (outside groups and character classes)."""
-    parts: list[str] = []
-    depth, start, i, in_class = 0, 0, 0, False
+def _syntax(pattern: str) -> Iterator[tuple[int, str, int]]:
+    """Each character of ``pattern`` that is syntax: outside escapes and character classes (a class
+    is skipped whole, with a ``]`` first in it taken as a literal), with the group depth after it."""
+    depth, i = 0, 0
     while i < len(pattern):
         c = pattern[i]
         if c == "\\":
             i += 2
             continue
-        if in_class:
-            if c == "]":
-                in_class = False
-        elif c == "[":
-            in_class = True
-            if pattern[i + 1 : i + 2] == "^":
-                i += 1
-            if pattern[i + 1 : i + 2] == "]":  # a ] first in a class is a literal
-                i += 1
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            parts.append(pattern[start:i])
-            start = i + 1
+        if c == "[":
+            i += 1 + (pattern[i + 1 : i + 2] == "^")
+            i += pattern[i : i + 1] == "]"
+            while i < len(pattern) and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+            i += 1
+            continue
+        depth += (c == "(") - (c == ")")
+        yield i, c, depth
         i += 1
-    parts.append(pattern[start:])
-    return parts
+
+
+def _top_level(pattern: str) -> list[str]:
+    """The pattern's alternatives at depth 0 (outside groups and character classes)."""
+    cuts = [i for i, c, depth in _syntax(pattern) if c == "|" and depth == 0]
+    return [pattern[a + 1 : b] for a, b in zip([-1, *cuts], [*cuts, len(pattern)], strict=True)]
+
+
+def _group_end(pattern: str, start: int) -> int:
+    """The index of the ``)`` that closes the group opened at ``start``."""
+    base = None
+    for i, c, depth in _syntax(pattern):
+        if i == start:
+            base = depth - 1
+        elif base is not None and c == ")" and depth == base:
+            return i
+    raise ValueError(f"unbalanced group in {pattern[:60]!r}")
 
 
 def _wrapped(pattern: str) -> str | None:
     """The inside of a pattern that is one non-capturing group ``(?:...)``, else None."""
     if not (pattern.startswith("(?:") and pattern.endswith(")")):
         return None
-    depth, i, in_class = 0, 0, False
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-            if pattern[i + 1 : i + 2] == "^":
-                i += 1
-            if pattern[i + 1 : i + 2] == "]":
-                i += 1
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return pattern[3:-1] if i == len(pattern) - 1 else None
-        i += 1
-    return None
+    return pattern[3:-1] if _group_end(pattern, 0) == len(pattern) - 1 else None
 
 
 def alternatives(pattern: str) -> list[str]:
@@ -94,32 +85,6 @@ def alternatives(pattern: str) -> list[str]:
         else:
             found.append(part)
     return found
-
-
-def _group_end(pattern: str, start: int) -> int:
-    """The index of the ``)`` that closes the group opened at ``start``."""
-    depth, i, in_class = 0, start, False
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-            if pattern[i + 1 : i + 2] == "^":
-                i += 1
-            if pattern[i + 1 : i + 2] == "]":
-                i += 1
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    raise ValueError(f"unbalanced group in {pattern[:60]!r}")
 
 
 # One character class repeated at least once, at the start: \d{1,2}, [a-z]+ (not lazy or possessive).
@@ -142,12 +107,19 @@ def _first_char(tail: str) -> str:
     return f"{atom}{rest}{tail[m.end():]}"
 
 
+def _joined(inner: str, after: str) -> str:
+    """An alternative of a group followed by what follows the group; an empty group between keeps
+    the two from forming one token ("\\0" and "1" are not "\\01", "a{" and "2}" not "a{2}")."""
+    return f"{inner}(?:){after}" if inner and after else inner + after
+
+
 def _forms(alt: str, negative: tuple[str, ...] = (), positive: str | None = None, depth: int = 0
            ) -> list[tuple[tuple[str, ...], str | None, str]]:
     """``alt`` as (classes the character before must not be in, class it must be in, the rest), with
     its leading lookbehinds taken off and a leading group of alternatives spelt out, each with its own
     lookbehinds: every form is tried at the same position, so together they match where ``alt`` does."""
-    while (m := _LEADING.match(alt)) and (m.group(1) == "!" or positive is None):
+    while (m := _LEADING.match(alt)) and (m.group(1) == "!" or positive is None) \
+            and alt[m.end() : m.end() + 1] not in ("?", "*", "+", "{"):  # a quantified look-behind stays
         if m.group(1) == "!":
             negative = (*negative, m.group(2))
         else:
@@ -156,9 +128,9 @@ def _forms(alt: str, negative: tuple[str, ...] = (), positive: str | None = None
     if depth < 4 and alt.startswith("(?:"):
         end = _group_end(alt, 0)
         after = alt[end + 1 :]
-        if not after.startswith(("?", "*", "+", "{")):
+        if not after.startswith(("?", "*", "+", "{")) and not _STRAY_BRACE.search(alt):
             spelt = [form for inner in _top_level(alt[3:end])
-                     for form in _forms(inner + after, negative, positive, depth + 1)]
+                     for form in _forms(_joined(inner, after), negative, positive, depth + 1)]
             if len(spelt) <= _MAX_FORMS:
                 return spelt
     return [(negative, positive, _first_char(alt))]
@@ -174,8 +146,21 @@ _SINGLE = re.compile(r"(?:\\[a-zA-Z]|\\[^a-zA-Z0-9]|\[(?:\\.|[^\]\\])+\]|[^\\\[\
 _DIGITS = re.compile(r"\\d|\[[0-9-]+\]|[0-9]")
 
 
+def _class_body(cls: str) -> str:
+    r"""A class's inside, safe to join to another's: a hyphen at either end is escaped, so that
+    [a] and [-z] make [a\-z], not the range a-z."""
+    if not cls.startswith("["):
+        return cls
+    body = cls[1:-1]
+    if body.startswith("-"):
+        body = "\\" + body
+    if body.endswith("-") and (len(body) - 1 - len(body[:-1].rstrip("\\"))) % 2 == 0:  # not itself escaped
+        body = body[:-1] + "\\-"
+    return body
+
+
 def _union(classes: tuple[str, ...]) -> str:
-    return "[" + "".join(c[1:-1] if c.startswith("[") else c for c in classes) + "]"
+    return "[" + "".join(_class_body(c) for c in classes) + "]"
 
 
 def _first_then_behind(negative: tuple[str, ...], positive: str | None, tail: str) -> str | None:
@@ -192,10 +177,23 @@ def _first_then_behind(negative: tuple[str, ...], positive: str | None, tail: st
 
 def _consumed(negative: tuple[str, ...], positive: str | None) -> str:
     """The lookbehinds as one consumed character ("" when there are none)."""
-    outside = "[" + "".join(c[1:-1] if c.startswith("[") else c for c in negative) + "]" if negative else ""
+    outside = _union(negative) if negative else ""
     if positive is None:
         return "[^" + outside[1:] if outside else ""
     return f"(?!{outside}){positive}" if outside else positive
+
+
+def _unnamed(pattern: str) -> str:
+    """``pattern`` with its named groups made non-capturing (outside classes and escapes)."""
+    named = [m for i, c, _ in _syntax(pattern) if c == "(" and (m := _NAMED.match(pattern, i))]
+    out, pos = [], 0
+    for m in named:
+        out += [pattern[pos : m.start()], "(?:"]
+        pos = m.end()
+    return "".join([*out, pattern[pos:]])
+
+
+_NAMED = re.compile(r"\(\?P<\w+>")
 
 
 class Prefilter:
@@ -207,7 +205,7 @@ class Prefilter:
             if isinstance(p, re.Pattern) and p.flags & ~re.UNICODE:
                 raise ValueError(f"a prefilter takes patterns without flags: {p.pattern[:60]!r}")
             sources.append(p.pattern if isinstance(p, re.Pattern) else p)
-        plain = [re.sub(r"\(\?P<[a-zA-Z_][a-zA-Z0-9_]*>", "(?:", s) for s in sources]  # group names may repeat
+        plain = [_unnamed(s) for s in sources]  # group names may repeat across patterns
         self._originals: tuple[re.Pattern[str], ...] = ()
         self._anywhere: re.Pattern[str] | None = None
         self._at_start: re.Pattern[str] | None = None
