@@ -10,8 +10,8 @@ stand and, for an alternative whose next character does not fit, the alternative
 The answer is exact, not an estimate: a match at position 1 or later is a match of the rewritten
 form over the same text (it reads the same characters, so inner lookarounds see what they saw), and a
 match at position 0, where there is no character before, is tried with the patterns themselves,
-anchored there. Patterns the rewrite cannot take (back-references, conditional groups, flags) are
-searched as they are.
+anchored there. Patterns the rewrite cannot take (back-references, conditional groups, inline flags,
+comments) are searched as they are.
 """
 
 from __future__ import annotations
@@ -24,8 +24,6 @@ _LEADING = re.compile(r"\(\?<([!=])(\[(?!\^)(?:\\.|[^\]\\])+\]|\\d)\)")
 # Back-references, conditionals, inline flags and comments: searched as they are (the rewrite's
 # token handling does not follow them).
 _UNSUPPORTED = re.compile(r"\(\?P=|\\[1-9]|\\g|\(\?\(|\(\?[aiLmsux-]|\(\?#")
-# A brace that is not a quantifier is a literal, and joined to other text it might become one.
-_STRAY_BRACE = re.compile(r"\{(?!\d*,?\d*\})|(?<![\d,{])\}")
 
 
 def _syntax(pattern: str) -> Iterator[tuple[int, str, int]]:
@@ -78,12 +76,7 @@ def alternatives(pattern: str) -> list[str]:
     found: list[str] = []
     for part in _top_level(pattern):
         inner = _wrapped(part)
-        if inner is not None and len(_top_level(inner)) > 1:
-            found.extend(alternatives(inner))
-        elif inner is not None:
-            found.extend(alternatives(inner) if _wrapped(inner) is not None else [inner])
-        else:
-            found.append(part)
+        found.extend(alternatives(inner) if inner is not None else [part])
     return found
 
 
@@ -128,7 +121,7 @@ def _forms(alt: str, negative: tuple[str, ...] = (), positive: str | None = None
     if depth < 4 and alt.startswith("(?:"):
         end = _group_end(alt, 0)
         after = alt[end + 1 :]
-        if not after.startswith(("?", "*", "+", "{")) and not _STRAY_BRACE.search(alt):
+        if not after.startswith(("?", "*", "+", "{")):
             spelt = [form for inner in _top_level(alt[3:end])
                      for form in _forms(_joined(inner, after), negative, positive, depth + 1)]
             if len(spelt) <= _MAX_FORMS:
