@@ -14,7 +14,8 @@ import pytest
 
 from pantau.models import Signal, SignalGroup
 from pantau.normalize import normalize
-from pantau.signals import default_registry
+from pantau.signals import default_registry, minors
+from pantau.signals.minors import numeric_view
 
 REGISTRY = default_registry()
 SIGNAL_NAMES = REGISTRY.signal_names
@@ -935,6 +936,61 @@ def test_a_bare_year_is_a_birth_year_only_for_a_teenager_with_no_time_word_befor
                  f"open bo, avanza thn {this_year - 14} siap jemput", f"open bo kenal dunia malam thn {this_year - 14}",
                  f"uu no 35 tahun {this_year - 12} melarang open bo anak", f"open bo 25th {this_year - 16}"):
         assert not [s for s in _signals(text) if s.name == "minor.age"], text
+
+
+def test_a_number_written_with_look_alike_letters_is_read_as_a_number() -> None:
+    """ "I5 th", "umur l6", "lahir 2O1O": the normaliser reads such words as leetspeak, the age extractor
+    as numbers; a word with other letters (0p3n, b0) or no digit at all ("is", "lo") stays a word."""
+    this_year = date.today().year
+    year = str(this_year - 15)
+    for text, span, age in (("I5 th open bo", "I5 th", "15"), ("open bo umur l6, st 300", "umur l6", "16"),
+                            ("open bo 1S thn", "1S thn", "15"), ("umvr 14 ready", "umvr 14", "14"),
+                            (f"ready bo lahir {year.replace('0', 'O')}", f"lahir {year.replace('0', 'O')}", "15")):
+        hits = [s for s in _signals(text) if s.name == "minor.age"]
+        assert [(s.text, s.detail) for s in hits] == [(span, age)], (text, _show(hits))
+    for text in ("is th open bo", "0p3n b0 umur 25", "lo 15 menit", "umur l9 open bo", "b0 15rb"):
+        assert not [s for s in _signals(text) if s.name == "minor.age"], text
+    nt = normalize("Ready I5 th, 0p3n b0")
+    assert numeric_view(nt) == "ready 15 th, open bo" and nt.text == "ready is th, open bo"
+
+
+def test_birth_years_in_words_and_short_forms() -> None:
+    """A birth year in words ("dua ribu sepuluh"), "kel. '10", "2k10" on its own, and a year that opens a line
+    of a status ("2010 open bo") count as birth years; "Kel. 10 Ulu" is a kelurahan, "2012 udah open bo" a
+    time, and a year mid-sentence with no word for a person is not a birth year."""
+    this_year = date.today().year
+    in_words = [w for w, y in minors._YEAR_WORDS.items() if 12 <= this_year - y <= 17 and w.startswith("dua ribu")]
+    if not in_words:
+        pytest.skip("no year in the word table makes a teenager this year")
+    words = in_words[0]
+    age = str(this_year - minors._YEAR_WORDS[words])
+    short = f"{(this_year - 15) % 100:02d}"
+    for text, span, detail in ((f"open bo, lahir {words}", f"lahir {words}", age),
+                               (f"ready bo cewek {words}", f"cewek {words}", age),
+                               (f"ready bo kel. '{short}", f"kel. '{short}", "15"),
+                               (f"2k{short} ready bo", f"2k{short}", "15"),
+                               (f"Sari 🌸\n{this_year - 15} open bo", f"{this_year - 15}", "15"),
+                               (f"🔥 {this_year - 14} ready vcs", f"{this_year - 14}", "14")):
+        hits = [s for s in _signals(text) if s.name == "minor.age"]
+        assert [(s.text, s.detail) for s in hits] == [(span, detail)], (text, _show(hits))
+    for text in (f"Kel. {short} Ulu, open bo", f"{this_year - 14} udah open bo sampe sekarang",
+                 f"open bo {this_year - 15}", f"{this_year - 15}-{this_year - 13} open bo",
+                 f"Sari\n{this_year - 25} open bo", f"{this_year - 15}an open bo",
+                 f"{this_year - 15} kebawah jarang ada yang debut semuda dia",
+                 f"{this_year - 15}? pertama kali ngetwit"):
+        assert not [s for s in _signals(text) if s.name == "minor.age"], text
+    assert not [s for s in _signals(f"cewe 2k{short} ready") if s.name.startswith("rate.")], "2k10 is no price"
+
+
+def test_just_under_an_age_and_grades_in_regional_numbers() -> None:
+    for text, name, span in (("open bo 17 kurang dikit", "minor.slang", "17 kurang dikit"),
+                             ("otw 17, ready bo", "minor.slang", "otw 17"),
+                             ("vcs, belum cukup umur", "minor.slang", "belum cukup umur"),
+                             ("open bo, kelas wolu", "minor.school", "kelas wolu"),
+                             ("ready bo badan belum jadi", "minor.slang", "badan belum jadi")):
+        assert span in [s.text for s in _signals(text) if s.name == name], (text, _show(_signals(text)))
+    for text in ("menuju 17 agustus open bo", "hampir 15 menit lagi", "otw 17an di kampung", "kalah telak menuju 16%"):
+        assert not [s for s in _signals(text) if s.group is SignalGroup.MINOR], text
 
 
 @pytest.mark.parametrize(("name", "text", "detail"), DETAILS)

@@ -13,6 +13,7 @@ still be under 18 this year (a birthday later in the year is assumed). The age i
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from datetime import date
 
@@ -38,7 +39,8 @@ _NOT_A_NUMBER_AFTER = r"(?![.,]?\d)"  # "umur 15, …" is an age; "15.000" and "
 _UNIT_AFTER = (r"\s*(?:k|rb|ribu|jt|juta|jam|menit|menitan|jaman|hari|harian|bulan|orang|ekor|kg|cm|ratus|puluh)"
                r"(?![a-z])")
 _MONEY_AFTER = r"\s*(?:k|rb|ribu|jt|juta|ratus|puluh)(?![a-z])"
-_AGE_WORD = r"(?:umur|usia|umurnya|usianya|umurku|usiaku|umurnyo|umurnye|umure|usiane|umurne|age|aged)"
+# umur and its forms, also with v for u ("umvr"), usia, age
+_AGE_WORD = r"(?:um[uv]r(?:nya|ku|nyo|nye|e|ne)?|usia(?:nya|ku|ne)?|age|aged)"
 _AGE_PATTERNS = (
     # digits spaced apart to slip past a filter: "umurku 1 5", "1 _ 4 th" (first, so "1 6 thn" is not read as 6)
     re.compile(rf"(?<![a-z])(?:{_AGE_WORD}|u)\s*[:=/-]?\s*(?:baru\s*|masih\s*)?"
@@ -70,13 +72,28 @@ _AGE_PATTERNS = (
 )
 # lahir 2010, kelahiran th 2009, lahiran 2009, born in 2011, YOB 2010, 2009 lahir, lahir di tahun 2010
 _BORN = (r"(?:lahir|lahiran|kelahiran|klahiran|kelahiran\s*tahun|lhr|lair|born|born in|yob|y\.o\.b|dob|ttl|"
-         r"tgl\s*lahir|tanggal\s*lahir)")
+         r"tgl\s*lahir|tanggal\s*lahir|"
+         r"kel\.?(?=\s*'\d))")  # "kel. '10" (but "Kel. 10 Ulu" is a kelurahan)
+# A year in words: "dua ribu sepuluh", "rong ewu sewelas", "two thousand (and) ten", "twenty eleven"
+_YEAR_WORDS = {
+    **{f"{thousand} {unit}": 2000 + n for thousand in ("dua ribu", "rong ewu", "rongewu") for unit, n in (
+        ("lima", 5), ("enam", 6), ("tujuh", 7), ("delapan", 8), ("sembilan", 9), ("sepuluh", 10),
+        ("sebelas", 11), ("dua belas", 12), ("tiga belas", 13), ("empat belas", 14), ("lima belas", 15),
+        ("pitu", 7), ("wolu", 8), ("songo", 9), ("sewelas", 11), ("rolas", 12), ("telulas", 13),
+        ("patbelas", 14), ("limolas", 15))},
+    **{f"two thousand {a}{unit}": 2000 + n for a in ("", "and ") for unit, n in (
+        ("five", 5), ("six", 6), ("seven", 7), ("eight", 8), ("nine", 9), ("ten", 10), ("eleven", 11),
+        ("twelve", 12), ("thirteen", 13), ("fourteen", 14), ("fifteen", 15))},
+    **{f"twenty {unit}": 2000 + n for unit, n in (
+        ("ten", 10), ("eleven", 11), ("twelve", 12), ("thirteen", 13), ("fourteen", 14), ("fifteen", 15))},
+}
+_YEAR_WORD = "|".join(sorted((w.replace(" ", r"\s*") for w in _YEAR_WORDS), key=len, reverse=True))
 _MONTH_AFTER = r"\s*(?:bulan|jan|feb|mar|apr|mei|jun|jul|agu|agt|sep|okt|nov|des)[a-z]*(?![a-z])"
 _BIRTH_YEAR = re.compile(
     # a full year, after an optional place and day-month: "lahir 2010", "ttl jakarta 12 mei 2010", "DOB 03/08/2011"
     rf"(?<![a-z]){_BORN}\s*(?:(?:di|pada)\s+)?(?:tahun|thn|th|taun|in)?\s*[:=']?\s*"
     r"(?:[a-z]{3,}\s*,?\s*)?(?:\d{1,2}\s*[-/.\s]\s*(?:\d{1,2}|[a-z]{3,9})\s*[-/.\s]\s*)?"
-    r"(?:(?P<y>(?:19|20)\d\d)(?!\d)|2k(?P<k>[0-2]\d)(?!\d))"
+    rf"(?:(?P<y>(?:19|20)\d\d)(?!\d)|2k(?P<k>[0-2]\d)(?!\d)|(?P<w>{_YEAR_WORD})(?![a-z]))"
     # two digits straight after the word, not a day with its month: "kelahiran 09", "lahir '10"
     rf"|(?<![a-z]){_BORN}\s*(?:tahun|thn|th|taun)?\s*[:=']?\s*'?(?P<yy>[0-2]\d)"
     rf"(?![.,]?\d|\s*(?:rb|k|jt|ribu|juta)(?![a-z])|{_MONTH_AFTER})"
@@ -91,7 +108,12 @@ _BIRTH_YEAR = re.compile(
 _BARE_YEAR = re.compile(
     r"(?<![a-z0-9])(?:th|thn|thun|tahun|taun|cewe|cewek|cwe|cwek|ciwi|cewi|aku|ak|gue|gw|gua|saya|anak|adek|adik|"
     r"dedek|gadis)"
-    r"\s*[.:']?\s*(?P<y>20[0-2]\d)(?![\d-]|an(?![a-z])|\s*(?:rb|k|jt|ribu|juta)(?![a-z]))")
+    rf"\s*[.:']?\s*(?:(?P<y>20[0-2]\d)|(?P<w>{_YEAR_WORD})(?![a-z]))"
+    r"(?![\d-]|an(?![a-z])|\s*(?:rb|k|jt|ribu|juta)(?![a-z]))"
+    # "2k10" on its own: the form is used for years only (a price would be "2,1k")
+    r"|(?<![a-z0-9.,])2k(?P<k>[0-2]\d)(?![\d-]|an(?![a-z]))"
+    # a year that opens a line, as a status gives one's birth year: "2010 open bo", "2009 cari temen"
+    r"|(?<![^ ])(?P<s>20[0-2]\d)(?![\d-]|an(?![a-z])|\s*(?:rb|k|jt|ribu|juta)(?![a-z]))")
 # vehicles and devices, whose year is not a person's
 _PRODUCTS = (r"mobil|avanza|xenia|innova|brio|jazz|honda|yamaha|toyota|suzuki|daihatsu|mio|beat|vario|nmax|pcx|"
              r"laptop|iphone|samsung")
@@ -116,6 +138,10 @@ def _words_before(text: str, start: int, count: int = 3) -> str:
     return " ".join(clause.split()[-count:])
 
 
+# "2012 udah open bo": a line that opens with a year and then a time word tells when, not who
+# ("2013 kebawah", "2010? pertama kali ngetwit": a time, or a question about one)
+_TIME_AFTER_OPENING_YEAR = re.compile(
+    r"\s*(?:\?|(?:udah|sudah|pernah|mulai|dulu|sempat|sampai|sampe|hingga|ke\s*bawah|ke\s*atas)(?![a-z]))")
 _NOT_A_BIRTH_YEAR_AFTER = re.compile(r"^\s*(?:lalu|silam|sampai|hingga|s/d|-|ke(?![a-z])|an(?![a-z])|kemarin)")
 MIN_BARE_YEAR_AGE = 12
 
@@ -136,14 +162,14 @@ _ANY_AGE = Prefilter([_BIRTH_YEAR, _BARE_YEAR, *_AGE_PATTERNS])
 
 class MinorAgeExtractor:
     name = "minor_age"
-    version = "7"
+    version = "8"
 
     @property
     def signal_names(self) -> tuple[tuple[str, SignalGroup], ...]:
         return (("minor.age", SignalGroup.MINOR),)
 
     def extract(self, nt: NormalizedText) -> Iterable[Signal]:
-        text = nt.text
+        text = numeric_view(nt)
         found: list[Signal] = []
         if not _ANY_AGE(text):
             return found
@@ -156,8 +182,10 @@ class MinorAgeExtractor:
                 seen.add(m.span())
                 found.append(make_signal(nt, "minor.age", SignalGroup.MINOR, 0.0, *m.span(), detail=str(min(age, 17))))
         for m in _BARE_YEAR.finditer(text):
-            age = date.today().year - int(m.group("y"))
+            age = date.today().year - _birth_year(m)
             if not MIN_BARE_YEAR_AGE <= age <= 17 or any(a <= m.start() < b for a, b in seen):
+                continue
+            if m.group("s") and (not _opens_line(nt, m.start()) or _TIME_AFTER_OPENING_YEAR.match(text, m.end())):
                 continue
             if _NOT_A_BIRTH_YEAR_BEFORE.search(_words_before(text, m.start())) or \
                     _TIME_WORD_JUST_BEFORE.search(_words_before(text, m.start(), 1)):
@@ -186,11 +214,48 @@ class MinorAgeExtractor:
 
 def _birth_year(m: re.Match[str]) -> int:
     """The four-digit year a birth-year match gives ("2k10", "'09" and "10 liner" are 20xx)."""
-    for name in ("y", "y2"):
-        if m.group(name):
-            return int(m.group(name))
-    short = m.group("k") or m.group("yy") or m.group("l") or m.group("l2")
+    groups = m.groupdict()
+    for name in ("y", "y2", "s"):
+        if groups.get(name):
+            return int(groups[name])
+    if groups.get("w"):
+        return _YEAR_WORDS[" ".join(groups["w"].split())] if " " in groups["w"] else next(
+            v for k, v in _YEAR_WORDS.items() if k.replace(" ", "") == groups["w"])
+    short = groups.get("k") or groups.get("yy") or groups.get("l") or groups.get("l2")
+    assert short is not None
     return 2000 + int(short)
+
+
+def _opens_line(nt: NormalizedText, start: int) -> bool:
+    """Whether nothing but spaces, emoji or punctuation stands before ``start`` on its line of the original."""
+    o_start = nt.to_original(start, start + 1)[0]
+    line = nt.original[nt.original.rfind("\n", 0, o_start) + 1 : o_start]
+    return not any(c.isalnum() for c in line)
+
+
+# Letters written for digits in a number: "I5 th", "umur l6", "lahir 2O1O". The normaliser reads such a
+# word as leetspeak ("is", "2oio"), as it must for "0p3n"; ages are read with these words as numbers.
+_LOOKALIKE_DIGITS = {"o": "0", "O": "0", "i": "1", "I": "1", "l": "1", "|": "1", "s": "5", "S": "5"}
+_ANY_LOOKALIKE_NEXT_TO_DIGIT = re.compile(r"[oOiIlsS|]\d|\d[oOiIlsS|]")
+_LOOKALIKE_NUMBER = re.compile(r"(?<![\w|])(?=[oOiIlsS|]*\d)(?=\d*[oOiIlsS|])[\doOiIlsS|]{2,4}(?![\w|])")
+
+
+def numeric_view(nt: NormalizedText) -> str:
+    """The canonical text with each number written with look-alike letters back in digits, same length."""
+    if not _ANY_LOOKALIKE_NEXT_TO_DIGIT.search(nt.original):
+        return nt.text
+    chars: list[str] | None = None
+    starts = nt.starts
+    for m in _LOOKALIKE_NUMBER.finditer(nt.original):
+        first = bisect_left(starts, m.start())
+        last = bisect_left(starts, m.end())
+        if last - first != m.end() - m.start() or any(
+                nt.ends[i] - starts[i] != 1 for i in range(first, last)):
+            continue  # the normaliser joined or split these characters: leave them
+        chars = chars if chars is not None else list(nt.text)
+        for i, c in zip(range(first, last), m.group(), strict=True):
+            chars[i] = _LOOKALIKE_DIGITS.get(c, c)
+    return nt.text if chars is None else "".join(chars)
 
 
 def _age(number: str) -> int:

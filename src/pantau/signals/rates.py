@@ -27,7 +27,7 @@ _UNIT = r"(?:k|rb|rbu|ribu|ribuan|rban|jt|jeti|juta|jutaan|jtan|m|perak)"
 _AMOUNT = (
     rf"(?:(?:rp|idr)\.?\s*\d{{1,3}}(?:[.,]\d{{3}})+(?:,-|,00)?"  # Rp350.000
     rf"|(?:rp|idr)\.?\s*\d+(?:[.,]\d+)?\s*{_UNIT}?"  # Rp 350rb, rp350
-    rf"|\d+(?:[.,]\d+)?\s*{_UNIT}(?![a-z])"  # 300k, 1,2jt, 300 ribu
+    rf"|(?!2k[0-2]\d(?![\d.,]))\d+(?:[.,]\d+)?\s*{_UNIT}(?![a-z])"  # 300k, 1,2jt, 300 ribu (2k10 is a year)
     r"|\d{1,3}(?:\.\d{3})+(?:,-)?)"  # 350.000
 )
 _DIGIT_WORD = r"(?:satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|\d)"
@@ -123,7 +123,7 @@ _SESSION_NAME, _SESSION_WEIGHT = "rate.session", 2.5
 
 class RateExtractor:
     name = "rates"
-    version = "6"
+    version = "7"
 
     @property
     def signal_names(self) -> tuple[tuple[str, SignalGroup], ...]:
