@@ -95,6 +95,19 @@ def test_report_or_warning_words_do_not_soften_a_child_offer() -> None:
     assert policy.decide(told).action is Action.ESCALATE_CHILD_SAFETY
 
 
+def test_the_score_with_the_minor_signs_blanked_escalates_too() -> None:
+    """A child's offer is judged on what is offered: when the model's score of the text with its minor signs
+    blanked reaches the child-safety threshold, the text escalates though its own score does not."""
+    policy = parse_policy(VALID, "p.yaml")
+    low = Assessment(score=0.05, signals=(MINOR,), classifier_version="t", score_without_minor=0.6)
+    decision = policy.decide(low)
+    assert decision.action is Action.ESCALATE_CHILD_SAFETY and decision.minor_risk
+    assert decision.reasons[:2] == ("minor_indicator_with_solicitation", "offer_scored_without_the_minor_signs")
+    for unminor in (None, 0.29):
+        still = Assessment(score=0.05, signals=(MINOR,), classifier_version="t", score_without_minor=unminor)
+        assert policy.decide(still).action is Action.ALLOW
+
+
 def test_degraded_goes_to_review_never_to_an_automatic_action() -> None:
     decision = parse_policy(VALID, "p.yaml").decide(assess(0.99, OFFER, degraded=("signal:rates",)))
     assert decision.action is Action.REVIEW

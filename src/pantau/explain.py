@@ -52,6 +52,8 @@ def render_explanation(verdict: Verdict, *, color: bool = False) -> str:
         start, end = a.window
         lines.append(f"Skor dari bagian / Score from the part [{start}:{end}]: "
                      f"«{verdict.normalized.original[start:end]}»")
+    if a.score_without_minor is not None:
+        lines.append(f"Skor tanpa tanda anak / Score with the signs of a minor blanked: {a.score_without_minor:.3f}")
     lines += [
         f"Skor / Score: {a.score:.3f}  (penawaran seks komersial / commercial-sex offer)",
         f"Risiko anak / Minor risk: {'YA / YES' if d.minor_risk else 'tidak / no'}",

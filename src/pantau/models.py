@@ -87,6 +87,9 @@ class Assessment:
     # Original-text span of the part that gave ``score`` when a part around an offer term scored
     # higher than the whole text (``pantau.windows``); None when the whole text did.
     window: tuple[int, int] | None = None
+    # The model's score of the text with its minor signs blanked (``pantau.minor_blanking``), when it has
+    # any: words that say the person is a child must not make an offer of a child look less like an offer.
+    score_without_minor: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

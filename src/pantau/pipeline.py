@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pantau.classify import Classifier, WeightedSignalScorer, outside_hashtags
+from pantau.minor_blanking import VERSION as MINOR_BLANKING_VERSION
+from pantau.minor_blanking import blank_minor_signs
 from pantau.models import Assessment, Decision, NormalizedText, Signal, Verdict, signal_order, version_string
 from pantau.normalize import abbreviations_version, normalize
 from pantau.policy import Policy, load_policy
@@ -71,6 +73,7 @@ class Pipeline:
         self.versions = {
             "classifier": classifier.version,
             "windows": WINDOWS_VERSION,
+            "minor_blanking": MINOR_BLANKING_VERSION,
             "normalizer": f"{NORMALIZER_VERSION}.{abbreviations_version()}",
             "signals": digest,
             "policy": policy.version,
@@ -151,8 +154,9 @@ class Pipeline:
             windows = [(s, None) for s in scores]
             extra_failure = ("classify",)
         rule_scores = scores if isinstance(self.classifier, WeightedSignalScorer) else self._fallback.score_batch(pairs)
+        blanked = self._scores_without_minor(prepared) if not extra_failure else [None] * len(prepared)
         results = []
-        for p, (score, window), rule in zip(prepared, windows, rule_scores, strict=True):
+        for p, (score, window), rule, unminor in zip(prepared, windows, rule_scores, blanked, strict=True):
             body = outside_hashtags(p.normalized.original, p.signals)
             assessment = Assessment(
                 score=float(score),
@@ -163,6 +167,7 @@ class Pipeline:
                 body_rule_score=rule if len(body) == len(p.signals) else self._fallback.score_batch(
                     [(p.normalized, tuple(body))])[0],
                 window=window,
+                score_without_minor=unminor,
             )
             results.append(_Result(p.normalized, assessment, self.policy.decide(assessment)))
         return results
@@ -185,6 +190,16 @@ class Pipeline:
                     chosen = (part, (w.start, w.end))
             best.append(chosen)
         return best
+
+    def _scores_without_minor(self, prepared: Sequence[Prepared]) -> list[float | None]:
+        """For each text with a minor sign, its score (whole or best part) with the minor signs blanked."""
+        texts = [blank_minor_signs(p.normalized.original, p.signals) for p in prepared]
+        todo = [self.prepare(t) for t in texts if t is not None]
+        if not todo:
+            return [None] * len(prepared)
+        scores = self._best_windows(todo, self.classifier.score_batch([(p.normalized, p.signals) for p in todo]))
+        found = iter(score for score, _ in scores)
+        return [next(found) if t is not None else None for t in texts]
 
     def clear_cache(self) -> None:
         """Forget cached verdicts (benchmarks use it to time the work itself)."""

@@ -4,7 +4,8 @@ Deciding is a pure function of (assessment, policy). Two invariants hold whateve
 
 1. A degraded assessment (a step failed) is never acted on automatically: it goes to ``review``.
 2. A minor indicator together with solicitation (the model's score ≥ ``child_safety.min_score``, or
-   the transparent rule score ≥ it with an offer word beyond trade words such as "ready" or "COD") always gives
+   the transparent rule score ≥ it with an offer word beyond trade words such as "ready" or "COD", or the
+   model's score with the minor signs blanked ≥ it: ``pantau.minor_blanking``) always gives
    ``escalate_child_safety``.
 
 Otherwise the rules are tried in order and the first that matches decides; the last rule must
@@ -93,8 +94,11 @@ class Policy(BaseModel):
         score = assessment.score
         # The model's score, or the rule score when an offer word beyond trade words stands in the text
         # ("ready" + "COD" add up to a rule score, not to an offer: classify.strong_offer).
+        # ... or the model's score with the minor signs blanked: "SMP" must not make a child's offer look milder
+        unminor = assessment.score_without_minor
         minor_risk = minor and (score >= self.child_safety.min_score or (
-            assessment.rule_score >= self.child_safety.min_score and strong_offer(signals)))
+            assessment.rule_score >= self.child_safety.min_score and strong_offer(signals)) or (
+            unminor is not None and unminor >= self.child_safety.min_score))
         solicitation = score >= self.solicitation_threshold or minor_risk
         evidence = _evidence(signals)
         if assessment.window is not None:  # the score is that of the part around an offer term
@@ -103,6 +107,8 @@ class Policy(BaseModel):
             reasons = ("degraded_needs_human_review", *(f"failed:{step}" for step in assessment.degraded), *evidence)
             return Decision(Action.REVIEW, "degraded", reasons, solicitation, minor_risk, self.version)
         if minor_risk:
+            if score < self.child_safety.min_score and unminor is not None and unminor >= self.child_safety.min_score:
+                evidence = ("offer_scored_without_the_minor_signs", *evidence)
             reasons = ("minor_indicator_with_solicitation", *evidence)
             return Decision(Action.ESCALATE_CHILD_SAFETY, "child-safety", reasons, True, True, self.version)
         for rule in self.rules:

@@ -30,6 +30,9 @@ _WORD_AGES = {
     # Javanese and Sundanese
     "sewelas": 11, "rolas": 12, "telulas": 13, "patbelas": 14, "limolas": 15, "nembelas": 16, "pitulas": 17,
     "tilu welas": 13, "opat welas": 14, "lima welas": 15, "genep welas": 16, "tujuh welas": 17,
+    # Minang
+    "sabaleh": 11, "duo baleh": 12, "tigo baleh": 13, "ampek baleh": 14, "limo baleh": 15, "anam baleh": 16,
+    "tujuah baleh": 17,
     # digits read one by one: "umur satu lima"
     "satu dua": 12, "satu tiga": 13, "satu empat": 14, "satu lima": 15, "satu enam": 16, "satu tujuh": 17,
 }
@@ -39,8 +42,18 @@ _NOT_A_NUMBER_AFTER = r"(?![.,]?\d)"  # "umur 15, …" is an age; "15.000" and "
 _UNIT_AFTER = (r"\s*(?:k|rb|ribu|jt|juta|jam|menit|menitan|jaman|hari|harian|bulan|orang|ekor|kg|cm|ratus|puluh)"
                r"(?![a-z])")
 _MONEY_AFTER = r"\s*(?:k|rb|ribu|jt|juta|ratus|puluh)(?![a-z])"
-# umur and its forms, also with v for u ("umvr"), usia, age
-_AGE_WORD = r"(?:um[uv]r(?:nya|ku|nyo|nye|e|ne)?|usia(?:nya|ku|ne)?|age|aged)"
+# umur and its forms ("umvr", "um0r", "umurr", Minang "umua"), usia, age; with "my" after it ("umur saya",
+# Sundanese "umur abdi", Minang "umua ambo")
+_AGE_WORD = (r"(?:(?:um[uvo]r+(?:nya|ku|nyo|nye|e|ne)?|umua|usia(?:nya|ku|ne)?|age|aged)"
+             r"(?:\s+(?:saya|aku|gue|gw|abdi|ambo|kulo|aing|awak))?)")
+# "umur XV": Roman numerals of 12-17 (the normaliser squeezes "xiii" to "xi" and "xviii" to "xvi": the
+# number is read from the original text)
+_ROMAN = {"x": 10, "xi": 11, "xii": 12, "xiii": 13, "xiv": 14, "xv": 15, "xvi": 16, "xvii": 17, "xviii": 18,
+          "xix": 19, "xx": 20}
+# I, me, he or she, then an age and a pause or an address: "aku 15 kak", "gw 15 bang", "dia 16"
+_PERSON = r"(?:aku|ak|gue|gw|gua|saya|sy|dia|doi)"
+_AFTER_PERSON_AGE = (r"(?=\s*(?:[,.!?)~]|$|(?:kakak|kak|ka|kk|om|bang|abang|mas|mbak|sis|say|sayang|tp|tapi|doang|"
+                     r"aja|saja|jalan|loh|lho|kok|ya|yah|nih|sih)(?![a-z])))")
 _AGE_PATTERNS = (
     # digits spaced apart to slip past a filter: "umurku 1 5", "1 _ 4 th" (first, so "1 6 thn" is not read as 6)
     re.compile(rf"(?<![a-z])(?:{_AGE_WORD}|u)\s*[:=/-]?\s*(?:baru\s*|masih\s*)?"
@@ -54,31 +67,38 @@ _AGE_PATTERNS = (
     re.compile(rf"(?<![a-z]){_AGE_WORD}\s*[:=]?\s*(?P<n>1[0-7])[.,][1-9](?![\d.,])(?!{_MONEY_AFTER})"),
     # "u 16", "u/16", "u: 15" (u for umur) and a name with the age after it, as news and ads write
     # it: "dek rara (15)", "Putri (16 th)"
-    re.compile(rf"(?<![a-z])u\s*[:/.]?\s*(?P<n>1[0-7]){_NOT_A_NUMBER_AFTER}(?!{_UNIT_AFTER})"),
+    re.compile(rf"(?<![a-z])u\s*[:/.]?\s*(?P<n>1[0-7]|(?:{_WORD})(?![a-z])){_NOT_A_NUMBER_AFTER}(?!{_UNIT_AFTER})"),
     re.compile(r"(?<![a-z])(?!(?:lantai|no|nomor|nmr|kamar|room|blok|jam|hari|menit|halaman|hal|bab|pasal|ayat|"
                r"gang|gg|rt|rw|ukuran|size|uk|pcs|isi|total|jumlah|tipe|type|seri|part|episode|eps|ep|paket|hemat|"
                r"promo|harga|diskon|porsi|box|pack|lembar|menu|level|lvl|no)\s*\()"
                r"[a-z]+\s*\(\s*(?P<n>1[0-7])\s*(?:th|thn|tahun|taun|yo|y\.o)?\s*\)"),
+    # the same with no name, opening a line of a status: "(16) open bo"
+    re.compile(rf"(?<![^ ])(?P<line>\(\s*(?P<n>1[0-7])\s*(?:th|thn|tahun|taun|yo|y\.o)?\s*\))(?!{_UNIT_AFTER})"),
+    re.compile(rf"(?<![a-z]){_AGE_WORD}\s*[:=]?\s*(?P<r>x[iv]*)(?![a-z])"),
+    _PERSON_AGE := re.compile(rf"(?<![a-z]){_PERSON}\s+(?:baru\s+|masih\s+)?(?P<n>1[2-7]){_AFTER_PERSON_AGE}"),
     # 16th, 15 tahun, 14 thn, 17yo, 13 y.o, 15 years old, enam belas tahun
     re.compile(rf"(?<![\d.,]){_NUM}\s*(?:th|thn|thun|tahun|taun|tahunan|yo|y\.o|y/o|years?\s*old|yrs?)(?![a-z])"),
     # baru 15, masih 16 (followed by nothing number-like)
-    re.compile(rf"(?<![a-z])(?:baru|masih)\s+{_NUM}{_NOT_A_NUMBER_AFTER}(?!{_UNIT_AFTER})"),
+    _BARU_AGE := re.compile(rf"(?<![a-z])(?:baru|masih)\s+{_NUM}{_NOT_A_NUMBER_AFTER}(?!{_UNIT_AFTER})"),
     # age/height/weight, as ads give them: 15/160/45, 16 / 155 / 40
     re.compile(rf"(?<![\d./,]){_NUM}\s*/\s*1[3-9]\d\s*/\s*\d{{2,3}}(?![\d/])(?!\s*(?:cm|mm|m|meter)(?![a-z]))"),
     # abg 16, dedek 15, bocil 14, gadis 15, cewek 16
-    re.compile(rf"(?<![a-z])(?:abg|abege|dedek|adik|bocil|gadis|cewek|cewe|ciwi|siswi|pelajar|remaja|"
+    re.compile(rf"(?<![a-z])(?:abg|abege|dedek|adik|adek|bocil|gadis|cewek|cewe|ciwi|siswi|pelajar|remaja|sepupu|"
+               rf"ponakan|keponakan|cousin|sister|niece|daughter|girl|"
                rf"anak(?:ku|\s+saya|\s+aku|\s+gue|\s+gw)?)\s*{_NUM}"
                rf"{_NOT_A_NUMBER_AFTER}(?!{_MONEY_AFTER}|\s*(?:jam|menit)(?![a-z]))"),
 )
 # lahir 2010, kelahiran th 2009, lahiran 2009, born in 2011, YOB 2010, 2009 lahir, lahir di tahun 2010
 _BORN = (r"(?:lahir|lahiran|kelahiran|klahiran|kelahiran\s*tahun|lhr|lair|born|born in|yob|y\.o\.b|dob|ttl|"
          r"tgl\s*lahir|tanggal\s*lahir|"
-         r"kel\.?(?=\s*'\d))")  # "kel. '10" (but "Kel. 10 Ulu" is a kelurahan)
+         r"kel\.?(?=\s*(?:'\d|(?:19|20)\d\d(?!\d))))")  # "kel. '10", "kel. 2011" (but "Kel. 10 Ulu" is a kelurahan)
 # A year in words: "dua ribu sepuluh", "rong ewu sewelas", "two thousand (and) ten", "twenty eleven"
 _YEAR_WORDS = {
-    **{f"{thousand} {unit}": 2000 + n for thousand in ("dua ribu", "rong ewu", "rongewu") for unit, n in (
+    **{f"{thousand} {unit}": 2000 + n for thousand in ("dua ribu", "dua rebu", "rong ewu") for unit, n in (
         ("lima", 5), ("enam", 6), ("tujuh", 7), ("delapan", 8), ("sembilan", 9), ("sepuluh", 10),
         ("sebelas", 11), ("dua belas", 12), ("tiga belas", 13), ("empat belas", 14), ("lima belas", 15),
+        ("enam belas", 16), ("tujuh belas", 17), ("delapan belas", 18), ("sembilan belas", 19), ("dua puluh", 20),
+        ("dua puluh satu", 21),
         ("pitu", 7), ("wolu", 8), ("songo", 9), ("sewelas", 11), ("rolas", 12), ("telulas", 13),
         ("patbelas", 14), ("limolas", 15))},
     **{f"two thousand {a}{unit}": 2000 + n for a in ("", "and ") for unit, n in (
@@ -87,19 +107,21 @@ _YEAR_WORDS = {
     **{f"twenty {unit}": 2000 + n for unit, n in (
         ("ten", 10), ("eleven", 11), ("twelve", 12), ("thirteen", 13), ("fourteen", 14), ("fifteen", 15))},
 }
+_YEAR_BY_SKELETON = {k.replace(" ", ""): v for k, v in _YEAR_WORDS.items()}
 _YEAR_WORD = "|".join(sorted((w.replace(" ", r"\s*") for w in _YEAR_WORDS), key=len, reverse=True))
 _MONTH_AFTER = r"\s*(?:bulan|jan|feb|mar|apr|mei|jun|jul|agu|agt|sep|okt|nov|des)[a-z]*(?![a-z])"
 _BIRTH_YEAR = re.compile(
     # a full year, after an optional place and day-month: "lahir 2010", "ttl jakarta 12 mei 2010", "DOB 03/08/2011"
     rf"(?<![a-z]){_BORN}\s*(?:(?:di|pada)\s+)?(?:tahun|thn|th|taun|in)?\s*[:=']?\s*"
     r"(?:[a-z]{3,}\s*,?\s*)?(?:\d{1,2}\s*[-/.\s]\s*(?:\d{1,2}|[a-z]{3,9})\s*[-/.\s]\s*)?"
-    rf"(?:(?P<y>(?:19|20)\d\d)(?!\d)|2k(?P<k>[0-2]\d)(?!\d)|(?P<w>{_YEAR_WORD})(?![a-z]))"
+    rf"(?:(?P<y>(?:19|20)\d\d)(?!\d)|2k(?P<k>[0-2]\d|\d)(?!\d)|(?P<w>{_YEAR_WORD})(?![a-z]))"
     # two digits straight after the word, not a day with its month: "kelahiran 09", "lahir '10"
     rf"|(?<![a-z]){_BORN}\s*(?:tahun|thn|th|taun)?\s*[:=']?\s*'?(?P<yy>[0-2]\d)"
     rf"(?![.,]?\d|\s*(?:rb|k|jt|ribu|juta)(?![a-z])|{_MONTH_AFTER})"
     r"|(?<![\d.,])(?P<y2>(?:19|20)\d\d)\s*(?:lahir|kelahiran)(?![a-z])"
     # "2010 liner", "liner 2011", "10 liner": people born in that year
     r"|(?<![\d.,])(?:20)?(?P<l>[01]\d)\s*-?\s*liners?(?![a-z])|(?<![a-z])liners?\s*(?:20)?(?P<l2>[01]\d)(?!\d)"
+    r"|'(?P<l3>[01]\d)\s*-?\s*line(?![a-z])"  # "'10 line"
 )
 # "ready bo thn 2010", "cewe 2010": a year after th/thn/tahun or a word for a person, taken as a birth
 # year only when it makes the person 12-17 (MIN_BARE_YEAR_AGE) and none of the three words before it
@@ -111,9 +133,12 @@ _BARE_YEAR = re.compile(
     rf"\s*[.:']?\s*(?:(?P<y>20[0-2]\d)|(?P<w>{_YEAR_WORD})(?![a-z]))"
     r"(?![\d-]|an(?![a-z])|\s*(?:rb|k|jt|ribu|juta)(?![a-z]))"
     # "2k10" on its own: the form is used for years only (a price would be "2,1k")
-    r"|(?<![a-z0-9.,])2k(?P<k>[0-2]\d)(?![\d-]|an(?![a-z]))"
-    # a year that opens a line, as a status gives one's birth year: "2010 open bo", "2009 cari temen"
-    r"|(?<![^ ])(?P<s>20[0-2]\d)(?![\d-]|an(?![a-z])|\s*(?:rb|k|jt|ribu|juta)(?![a-z]))")
+    r"|(?<![a-z0-9.,])2k(?P<k>[0-2]\d|\d)(?![\d-]|an(?![a-z]))"
+    # a year that opens a line, as a status gives one's birth year, right before an offer or a word for a person:
+    # "2010 open bo", "*2009* ready", "2010, cari om" (not "2011 kerja di batam", "2014 vs 2024", "2012 kamar")
+    r"|(?<![^ *(_~])(?P<s>20[0-2]\d)(?=[*)_~]*\s*[,.:|/!-]?\s*(?:open|ready|redi|avail|available|vcs|vc|bo|booking|"
+    r"st|lt|cari|nyari|butuh|bisa|siap|cewe|cewek|ciwi|cwe|girl|sange|fwb|temenin|nemenin|jual|pap|new|fresh)"
+    r"(?![a-z]))")
 # vehicles and devices, whose year is not a person's
 _PRODUCTS = (r"mobil|avanza|xenia|innova|brio|jazz|honda|yamaha|toyota|suzuki|daihatsu|mio|beat|vario|nmax|pcx|"
              r"laptop|iphone|samsung")
@@ -122,6 +147,8 @@ _NOT_A_BIRTH_YEAR_BEFORE = re.compile(
     r"keluaran|produksi|rakitan|model|tipe|type|motor|rumah|bangun|dibangun|pajak|stnk|bpkb|lulus|"
     r"lulusan|angkatan|ajaran|anggaran|periode|musim|edisi|versi|seri|terbit|rilis|release|sebelum|setelah|"
     r"cerai|nikah|menikah|kawin|janda|duda|kerja|bekerja|kenal|mengenal|terjun|masuk|pindah|merantau|"
+    # games titled by year: "NBA 2K14", "kaset WWE 2K14"
+    r"nba|wwe|fifa|pes|game|games|kaset|ps|ps2|ps3|ps4|ps5|xbox|steam|"
     rf"terakhir|{_PRODUCTS}|hp|uu|pp|perda|undang|nomor|no\s*\d+)(?![a-z])"
 )
 # a time word right before the year: "dari thn 2015", "sejak tahun 2012" ("dari surabaya thn 2010" is a place)
@@ -138,10 +165,6 @@ def _words_before(text: str, start: int, count: int = 3) -> str:
     return " ".join(clause.split()[-count:])
 
 
-# "2012 udah open bo": a line that opens with a year and then a time word tells when, not who
-# ("2013 kebawah", "2010? pertama kali ngetwit": a time, or a question about one)
-_TIME_AFTER_OPENING_YEAR = re.compile(
-    r"\s*(?:\?|(?:udah|sudah|pernah|mulai|dulu|sempat|sampai|sampe|hingga|ke\s*bawah|ke\s*atas)(?![a-z]))")
 _NOT_A_BIRTH_YEAR_AFTER = re.compile(r"^\s*(?:lalu|silam|sampai|hingga|s/d|-|ke(?![a-z])|an(?![a-z])|kemarin)")
 MIN_BARE_YEAR_AGE = 12
 
@@ -169,47 +192,81 @@ class MinorAgeExtractor:
         return (("minor.age", SignalGroup.MINOR),)
 
     def extract(self, nt: NormalizedText) -> Iterable[Signal]:
-        text = numeric_view(nt)
         found: list[Signal] = []
-        if not _ANY_AGE(text):
-            return found
         seen: set[tuple[int, int]] = set()
-        for m in _BIRTH_YEAR.finditer(text):
-            age = date.today().year - _birth_year(m)  # 18 this year may still be 17 today
-            before = _words_before(text, m.start(), 1)
-            if 5 <= age <= 18 and not _PRODUCT_BEFORE.search(before) and not (
-                    m.group().startswith("lahiran") and _GAVE_BIRTH_BEFORE.search(before)):
-                seen.add(m.span())
-                found.append(make_signal(nt, "minor.age", SignalGroup.MINOR, 0.0, *m.span(), detail=str(min(age, 17))))
-        for m in _BARE_YEAR.finditer(text):
-            age = date.today().year - _birth_year(m)
-            if not MIN_BARE_YEAR_AGE <= age <= 17 or any(a <= m.start() < b for a, b in seen):
-                continue
-            if m.group("s") and (not _opens_line(nt, m.start()) or _TIME_AFTER_OPENING_YEAR.match(text, m.end())):
-                continue
-            if _NOT_A_BIRTH_YEAR_BEFORE.search(_words_before(text, m.start())) or \
-                    _TIME_WORD_JUST_BEFORE.search(_words_before(text, m.start(), 1)):
-                continue
-            if _NOT_A_BIRTH_YEAR_AFTER.match(text[m.end() : m.end() + 12]):
-                continue
+        digits = numeric_view(nt)
+        if _ANY_AGE(nt.text):
+            _read_ages(nt, nt.text, found, seen)
+        if digits != nt.text and _ANY_AGE(digits):
+            # only whole words of the numeric view: "u16" and "I5" are numbers, "7c" (a class) and "4age" are not
+            _read_ages(nt, digits, found, seen, whole_words=True)
+        return found
+
+
+def _overlaps(span: tuple[int, int], seen: set[tuple[int, int]]) -> bool:
+    return any(a <= span[0] < b or span[0] <= a < span[1] for a, b in seen)
+
+
+# patterns that read a bare number as an age (no age word, no unit): not used on the numeric view
+_NO_UNIT_OR_AGE_WORD = (_BARU_AGE, _PERSON_AGE)
+
+
+def _whole(text: str, m: re.Match[str]) -> bool:
+    """Whether the match stands as whole words: no letter or digit touches it on either side."""
+    before = m.start() > 0 and text[m.start() - 1].isalnum()
+    return not before and not (m.end() < len(text) and text[m.end()].isalnum())
+
+
+def _read_ages(nt: NormalizedText, text: str, found: list[Signal], seen: set[tuple[int, int]],
+               whole_words: bool = False) -> None:
+    """Ages in ``text`` (the canonical text, or its numeric view) not already in ``seen``, added to ``found``."""
+    for m in _BIRTH_YEAR.finditer(text):
+        if whole_words and not _whole(text, m):
+            continue
+        age = date.today().year - _birth_year(m)  # 18 this year may still be 17 today
+        before = _words_before(text, m.start(), 1)
+        if 5 <= age <= 18 and not _overlaps(m.span(), seen) and not _PRODUCT_BEFORE.search(before) and not (
+                m.group().startswith("lahiran") and _GAVE_BIRTH_BEFORE.search(before)):
             seen.add(m.span())
             found.append(make_signal(nt, "minor.age", SignalGroup.MINOR, 0.0, *m.span(), detail=str(min(age, 17))))
-        for pattern in _AGE_PATTERNS:
-            for m in pattern.finditer(text):
-                age = _age(m.group("n"))
-                if not 5 <= age < 18:
-                    if age >= 18 and not any(a <= m.start() < b for a, b in seen):
-                        seen.add(m.span())  # "umur 1 8 thn": an adult; its "8 thn" is no age either
-                    continue
-                if _DURATION_BEFORE.search(text[max(0, m.start() - 20) : m.start()]):
-                    continue
-                if _DURATION_AFTER.match(text[m.end() : m.end() + 20]):
-                    continue
-                if any(a <= m.start() < b or m.start() <= a < m.end() for a, b in seen):
-                    continue
-                seen.add(m.span())
-                found.append(make_signal(nt, "minor.age", SignalGroup.MINOR, 0.0, *m.span(), detail=str(age)))
-        return found
+    for m in _BARE_YEAR.finditer(text):
+        if whole_words and not _whole(text, m):
+            continue
+        age = date.today().year - _birth_year(m)
+        if not MIN_BARE_YEAR_AGE <= age <= 17 or any(a <= m.start() < b for a, b in seen):
+            continue
+        if m.group("s") and not _opens_line(nt, m.start()):
+            continue
+        if _NOT_A_BIRTH_YEAR_BEFORE.search(_words_before(text, m.start())) or \
+                _TIME_WORD_JUST_BEFORE.search(_words_before(text, m.start(), 1)):
+            continue
+        if _NOT_A_BIRTH_YEAR_AFTER.match(text[m.end() : m.end() + 12]):
+            continue
+        seen.add(m.span())
+        found.append(make_signal(nt, "minor.age", SignalGroup.MINOR, 0.0, *m.span(), detail=str(min(age, 17))))
+    for pattern in _AGE_PATTERNS:
+        if whole_words and pattern in _NO_UNIT_OR_AGE_WORD:
+            continue  # "baru i7", "masih i5": a processor, not an age
+        for m in pattern.finditer(text):
+            if whole_words and not _whole(text, m):
+                continue
+            if "n" in pattern.groupindex and m.group("n").startswith("0"):
+                continue  # "O5 th", "umur 05": no one writes an age so
+            age = _roman(nt, m) if "r" in pattern.groupindex else _age(m.group("n"))
+            if not 5 <= age < 18:
+                if age >= 18 and not any(a <= m.start() < b for a, b in seen):
+                    seen.add(m.span())  # "umur 1 8 thn": an adult; its "8 thn" is no age either
+                continue
+            if "line" in pattern.groupindex and not _opens_line(nt, m.start()):
+                continue
+            if _DURATION_BEFORE.search(text[max(0, m.start() - 20) : m.start()]):
+                continue
+            if _DURATION_AFTER.match(text[m.end() : m.end() + 20]):
+                continue
+            if _overlaps(m.span(), seen):
+                continue
+            seen.add(m.span())
+            found.append(make_signal(nt, "minor.age", SignalGroup.MINOR, 0.0, *m.span(), detail=str(age)))
 
 
 def _birth_year(m: re.Match[str]) -> int:
@@ -219,48 +276,65 @@ def _birth_year(m: re.Match[str]) -> int:
         if groups.get(name):
             return int(groups[name])
     if groups.get("w"):
-        return _YEAR_WORDS[" ".join(groups["w"].split())] if " " in groups["w"] else next(
-            v for k, v in _YEAR_WORDS.items() if k.replace(" ", "") == groups["w"])
-    short = groups.get("k") or groups.get("yy") or groups.get("l") or groups.get("l2")
+        return _YEAR_BY_SKELETON["".join(groups["w"].split())]
+    short = groups.get("k") or groups.get("yy") or groups.get("l") or groups.get("l2") or groups.get("l3")
     assert short is not None
     return 2000 + int(short)
 
 
+_ALNUM = re.compile(r"[^\W_]")
+
+
 def _opens_line(nt: NormalizedText, start: int) -> bool:
-    """Whether nothing but spaces, emoji or punctuation stands before ``start`` on its line of the original."""
+    """Whether no letter or digit stands before canonical position ``start`` on its line of the original (styled
+    letters such as ⓞⓟⓔⓝ count: the canonical text is read)."""
     o_start = nt.to_original(start, start + 1)[0]
-    line = nt.original[nt.original.rfind("\n", 0, o_start) + 1 : o_start]
-    return not any(c.isalnum() for c in line)
+    line_start = bisect_left(nt.starts, nt.original.rfind("\n", 0, o_start) + 1)
+    return _ALNUM.search(nt.text, line_start, start) is None
 
 
 # Letters written for digits in a number: "I5 th", "umur l6", "lahir 2O1O". The normaliser reads such a
-# word as leetspeak ("is", "2oio"), as it must for "0p3n"; ages are read with these words as numbers.
-_LOOKALIKE_DIGITS = {"o": "0", "O": "0", "i": "1", "I": "1", "l": "1", "|": "1", "s": "5", "S": "5"}
-_ANY_LOOKALIKE_NEXT_TO_DIGIT = re.compile(r"[oOiIlsS|]\d|\d[oOiIlsS|]")
-_LOOKALIKE_NUMBER = re.compile(r"(?<![\w|])(?=[oOiIlsS|]*\d)(?=\d*[oOiIlsS|])[\doOiIlsS|]{2,4}(?![\w|])")
+# word as leetspeak ("is", "2oio"), as it must for "0p3n", and reads digits run onto letters as letters
+# ("u16" → "uig", "2k9" → "2kg"); ages are read a second time with these words as numbers.
+_LOOKALIKE_DIGITS = {"o": "0", "O": "0", "i": "1", "I": "1", "l": "1", "s": "5", "S": "5"}
+_DIGIT_BESIDE_LETTER = re.compile(r"[^\W\d_]\d|\d[^\W\d_]")
+_MIXED_TOKEN = re.compile(r"\w*(?:[^\W\d_]\d|\d[^\W\d_])\w*")
+# a number in look-alikes, alone or run onto an age word or unit: "I5", "2O1O", "I5th", "umurl6"
+_LOOKALIKE_NUMBER = re.compile(r"(?i:um[uvo]r|usia|u)?(?P<num>(?=[oOiIlsS]*\d)(?=\d*[oOiIlsS])[\doOiIlsS]{2,4})"
+                               r"(?i:th|thn|thun|tahun|taun|yo)?")
 
 
 def numeric_view(nt: NormalizedText) -> str:
-    """The canonical text with each number written with look-alike letters back in digits, same length."""
-    if not _ANY_LOOKALIKE_NEXT_TO_DIGIT.search(nt.original):
+    """The canonical text with the digits of words that mix digits and letters put back, and numbers written
+    with look-alike letters in digits ("I5" → "15"); the same length, so spans stay right."""
+    if not _DIGIT_BESIDE_LETTER.search(nt.original):
         return nt.text
     chars: list[str] | None = None
-    starts = nt.starts
-    for m in _LOOKALIKE_NUMBER.finditer(nt.original):
-        first = bisect_left(starts, m.start())
-        last = bisect_left(starts, m.end())
-        if last - first != m.end() - m.start() or any(
-                nt.ends[i] - starts[i] != 1 for i in range(first, last)):
-            continue  # the normaliser joined or split these characters: leave them
-        chars = chars if chars is not None else list(nt.text)
-        for i, c in zip(range(first, last), m.group(), strict=True):
-            chars[i] = _LOOKALIKE_DIGITS.get(c, c)
+    starts, ends = nt.starts, nt.ends
+    for m in _MIXED_TOKEN.finditer(nt.original):
+        number = _LOOKALIKE_NUMBER.fullmatch(m.group())
+        num_start, num_end = (m.start() + number.start("num"), m.start() + number.end("num")) if number else (0, 0)
+        first, last = bisect_left(starts, m.start()), bisect_left(starts, m.end())
+        for i in range(first, last):
+            if ends[i] - starts[i] != 1:
+                continue  # the normaliser joined or split characters here: leave them
+            c = nt.original[starts[i]]
+            digit = c if c.isdigit() else _LOOKALIKE_DIGITS.get(c, "") if num_start <= starts[i] < num_end else ""
+            if digit and digit.isascii() and nt.text[i] != digit:
+                chars = chars if chars is not None else list(nt.text)
+                chars[i] = digit
     return nt.text if chars is None else "".join(chars)
+
+
+def _roman(nt: NormalizedText, m: re.Match[str]) -> int:
+    """The age a Roman numeral gives, read from the original text (the normaliser squeezed "xviii" to "xvi")."""
+    start, end = nt.to_original(*m.span("r"))
+    return _ROMAN.get(nt.original[start:end].lower(), 0)
 
 
 def _age(number: str) -> int:
     """The age a matched number gives: digits, or a number word ("lima belas" → 15)."""
-    digits = "".join(c for c in number if not c.isspace() and c != "_")
+    digits = "".join(c for c in number if not c.isspace() and c not in "_-")
     if digits.isdigit():
         return int(digits)
     return _WORD_AGES.get(" ".join(number.split()), _WORD_AGES.get(number, 0)) or next(

@@ -1,0 +1,30 @@
+"""A child's offer is judged on what is offered: the text is scored again with its signs of a minor blanked.
+
+The model learnt from a corpus where school words, ages and youth slang mostly stand in ordinary
+texts (parents, shops, news), so those words pull its score down, even in a text that offers a
+child ("anak gadis saya masih kelas 2 SMP bisa temenin bapak, asal ada uangnya" scores 0.01).
+For child safety that is the wrong way round. When a text has a minor sign, the pipeline scores it a
+second time with every minor sign's span replaced by spaces; the policy escalates when either score
+reaches the child-safety threshold (``Assessment.score_without_minor``). Texts without a minor sign
+are not scored twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pantau.models import Signal, SignalGroup
+
+VERSION = "1"  # recorded in every verdict's versions as ``minor_blanking@1``
+
+
+def blank_minor_signs(original: str, signals: Sequence[Signal]) -> str | None:
+    """``original`` with the span of every minor signal replaced by spaces (same length), or None when
+    no minor signal has a span in the text (a declared age comes from an event's field, not its text)."""
+    spans = [(s.start, s.end) for s in signals if s.group is SignalGroup.MINOR and s.end > s.start]
+    if not spans:
+        return None
+    chars = list(original)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
