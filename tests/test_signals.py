@@ -952,7 +952,8 @@ def test_a_number_written_with_look_alike_letters_is_read_as_a_number() -> None:
         assert not [s for s in _signals(text) if s.name == "minor.age"], text
     nt = normalize("Ready I5 th, 0p3n b0, u16")
     assert nt.text == "ready is th, open bo, ui6"
-    assert numeric_view(nt) == "ready 15 th, 0p3n b0, u16"  # same length: spans stay right
+    assert numeric_view(nt) == "ready 15 th, open bo, u16"  # same length: spans stay right; words stay words
+    assert numeric_view(normalize("Putri5 open bo")) == normalize("Putri5 open bo").text  # a name with a number
 
 
 def test_ages_written_in_more_ways() -> None:

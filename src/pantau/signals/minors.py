@@ -298,28 +298,38 @@ def _opens_line(nt: NormalizedText, start: int) -> bool:
 # ("u16" → "uig", "2k9" → "2kg"); ages are read a second time with these words as numbers.
 _LOOKALIKE_DIGITS = {"o": "0", "O": "0", "i": "1", "I": "1", "l": "1", "s": "5", "S": "5"}
 _DIGIT_BESIDE_LETTER = re.compile(r"[^\W\d_]\d|\d[^\W\d_]")
-_MIXED_TOKEN = re.compile(r"\w*(?:[^\W\d_]\d|\d[^\W\d_])\w*")
-# a number in look-alikes, alone or run onto an age word or unit: "I5", "2O1O", "I5th", "umurl6"
-_LOOKALIKE_NUMBER = re.compile(r"(?i:um[uvo]r|usia|u)?(?P<num>(?=[oOiIlsS]*\d)(?=\d*[oOiIlsS])[\doOiIlsS]{2,4})"
-                               r"(?i:th|thn|thun|tahun|taun|yo)?")
+_WORD_REST = re.compile(r"\w*")
+# a number, in digits or look-alikes, alone or run onto an age word or unit: "I5", "2O1O", "I5th", "umurl6",
+# "u16", "2k9" (a name run onto a number, "Putri5", is left alone: no age starts inside a word)
+_NUMBER_TOKEN = re.compile(r"(?i:um[uvo]r|usia|u|2k)?(?P<num>(?=[oOiIlsS]*\d)[\doOiIlsS]{1,4})"
+                           r"(?i:th|thn|thun|tahun|taun|yo)?")
 
 
 def numeric_view(nt: NormalizedText) -> str:
     """The canonical text with the digits of words that mix digits and letters put back, and numbers written
     with look-alike letters in digits ("I5" → "15"); the same length, so spans stay right."""
-    if not _DIGIT_BESIDE_LETTER.search(nt.original):
-        return nt.text
+    original, starts, ends = nt.original, nt.starts, nt.ends
+    hit = _DIGIT_BESIDE_LETTER.search(original)
     chars: list[str] | None = None
-    starts, ends = nt.starts, nt.ends
-    for m in _MIXED_TOKEN.finditer(nt.original):
-        number = _LOOKALIKE_NUMBER.fullmatch(m.group())
-        num_start, num_end = (m.start() + number.start("num"), m.start() + number.end("num")) if number else (0, 0)
-        first, last = bisect_left(starts, m.start()), bisect_left(starts, m.end())
+    while hit is not None:
+        start = hit.start()
+        while start > 0 and (original[start - 1].isalnum() or original[start - 1] == "_"):
+            start -= 1
+        end = _WORD_REST.match(original, hit.end()).end()  # type: ignore[union-attr]  # \w* always matches
+        hit = _DIGIT_BESIDE_LETTER.search(original, end)
+        token = original[start:end]
+        number = _NUMBER_TOKEN.fullmatch(token)
+        if number is None:
+            continue
+        first, last = bisect_left(starts, start), bisect_left(starts, end)
+        if number.group("num").isdigit() and nt.text[first:last] == token.lower():
+            continue  # "16th", "u16" left as they are by the normaliser
+        num_start, num_end = start + number.start("num"), start + number.end("num")
         for i in range(first, last):
             if ends[i] - starts[i] != 1:
                 continue  # the normaliser joined or split characters here: leave them
-            c = nt.original[starts[i]]
-            digit = c if c.isdigit() else _LOOKALIKE_DIGITS.get(c, "") if num_start <= starts[i] < num_end else ""
+            c = original[starts[i]]
+            digit = _LOOKALIKE_DIGITS.get(c, c) if num_start <= starts[i] < num_end else ""
             if digit and digit.isascii() and nt.text[i] != digit:
                 chars = chars if chars is not None else list(nt.text)
                 chars[i] = digit
