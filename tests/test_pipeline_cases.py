@@ -538,6 +538,9 @@ def test_an_offer_of_a_child_is_scored_without_the_words_that_say_it_is_a_child(
     parent = pipeline.run("y", "anakku kelas 2 SMP lagi ujian, doain ya")
     assert parent.assessment.score_without_minor is not None and parent.decision.action is Action.ALLOW
     assert pipeline.run("z", "open bo malam ini").assessment.score_without_minor is None
+    # scored once when the second score could not change the decision: already above the threshold
+    plain = pipeline.run("w", "open bo abg 15th, st 300")
+    assert plain.assessment.score_without_minor is None and plain.decision.action is Action.ESCALATE_CHILD_SAFETY
     assert "+minor_blanking@" in offered.model_version
 
 

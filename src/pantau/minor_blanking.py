@@ -5,8 +5,9 @@ texts (parents, shops, news), so those words pull its score down, even in a text
 child ("anak gadis saya masih kelas 2 SMP bisa temenin bapak, asal ada uangnya" scores 0.01).
 For child safety that is the wrong way round. When a text has a minor sign, the pipeline scores it a
 second time with every minor sign's span replaced by spaces; the policy escalates when either score
-reaches the child-safety threshold (``Assessment.score_without_minor``). Texts without a minor sign
-are not scored twice.
+reaches the child-safety threshold (``Assessment.score_without_minor``). Only texts with a minor sign
+that counts (not negated) and a score below that threshold are scored twice: for the others the
+second score could not change the decision, and it is left None.
 """
 
 from __future__ import annotations

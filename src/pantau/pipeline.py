@@ -20,10 +20,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pantau.classify import Classifier, WeightedSignalScorer, outside_hashtags
+from pantau.classify import Classifier, WeightedSignalScorer, effective, outside_hashtags
 from pantau.minor_blanking import VERSION as MINOR_BLANKING_VERSION
 from pantau.minor_blanking import blank_minor_signs
-from pantau.models import Assessment, Decision, NormalizedText, Signal, Verdict, signal_order, version_string
+from pantau.models import (
+    Assessment,
+    Decision,
+    NormalizedText,
+    Signal,
+    SignalGroup,
+    Verdict,
+    signal_order,
+    version_string,
+)
 from pantau.normalize import abbreviations_version, normalize
 from pantau.policy import Policy, load_policy
 from pantau.signals import Registry, default_registry
@@ -154,7 +163,7 @@ class Pipeline:
             windows = [(s, None) for s in scores]
             extra_failure = ("classify",)
         rule_scores = scores if isinstance(self.classifier, WeightedSignalScorer) else self._fallback.score_batch(pairs)
-        blanked = self._scores_without_minor(prepared) if not extra_failure else [None] * len(prepared)
+        blanked = self._scores_without_minor(prepared, windows) if not extra_failure else [None] * len(prepared)
         results = []
         for p, (score, window), rule, unminor in zip(prepared, windows, rule_scores, blanked, strict=True):
             body = outside_hashtags(p.normalized.original, p.signals)
@@ -191,9 +200,14 @@ class Pipeline:
             best.append(chosen)
         return best
 
-    def _scores_without_minor(self, prepared: Sequence[Prepared]) -> list[float | None]:
-        """For each text with a minor sign, its score (whole or best part) with the minor signs blanked."""
-        texts = [blank_minor_signs(p.normalized.original, p.signals) for p in prepared]
+    def _scores_without_minor(self, prepared: Sequence[Prepared],
+                              windows: Sequence[tuple[float, tuple[int, int] | None]]) -> list[float | None]:
+        """For each text with a minor sign that counts and a score below the child-safety threshold, its score
+        (whole or best part) with the minor signs blanked; None where it cannot change the decision."""
+        below = self.policy.child_safety.min_score
+        texts = [blank_minor_signs(p.normalized.original, effective(p.signals))
+                 if score < below and any(s.group is SignalGroup.MINOR for s in p.signals) else None
+                 for p, (score, _) in zip(prepared, windows, strict=True)]
         todo = [self.prepare(t) for t in texts if t is not None]
         if not todo:
             return [None] * len(prepared)
