@@ -529,9 +529,10 @@ def test_offer_words_in_a_report_or_news_are_never_hidden_automatically(pipeline
 
 def test_an_offer_of_a_child_is_scored_without_the_words_that_say_it_is_a_child() -> None:
     """School words and ages mostly stand in ordinary texts of the corpus, so they pull the model's score down;
-    the pipeline scores a text with minor signs again with them blanked (pantau.minor_blanking)."""
+    the pipeline scores a text with minor signs again with them blanked (pantau.minor_blanking). That score counts
+    only beside offer words of the text's own: "Ready seragam SMP, 50rb, DM aja" blanked is an ad's skeleton."""
     pipeline = Pipeline.default()
-    offered = pipeline.run("x", "anak perempuan saya masih kelas 1 SMP, bisa temenin om, asal ada uangnya")
+    offered = pipeline.run("x", "abis ujian kenaikan kelas, siap BO")
     assert offered.assessment.score < 0.3 <= (offered.assessment.score_without_minor or 0.0)
     assert offered.decision.action is Action.ESCALATE_CHILD_SAFETY
     assert "offer_scored_without_the_minor_signs" in offered.decision.reasons
@@ -542,6 +543,11 @@ def test_an_offer_of_a_child_is_scored_without_the_words_that_say_it_is_a_child(
     plain = pipeline.run("w", "open bo abg 15th, st 300")
     assert plain.assessment.score_without_minor is None and plain.decision.action is Action.ESCALATE_CHILD_SAFETY
     assert "+minor_blanking@" in offered.model_version
+    assert offered.to_scan_record()["score_without_minor"] >= 0.3
+    assert "score_without_minor" not in plain.to_scan_record()
+    for text in ("Ready seragam SMP, 50rb, DM aja", "Dicari! Putri (15) hilang dari rumah, info hubungi 0812345678",
+                 "Lomba SMA 5, mulai jam 8, gratis, CP 0812345678"):
+        assert pipeline.run("v", text).decision.action is not Action.ESCALATE_CHILD_SAFETY, text
 
 
 def test_blanking_keeps_the_length_and_only_touches_minor_spans() -> None:
@@ -551,3 +557,24 @@ def test_blanking_keeps_the_length_and_only_touches_minor_spans() -> None:
     assert blanked is not None and len(blanked) == len(text)
     assert "abg" not in blanked and "15th" not in blanked and blanked.startswith("ready") and "st 300" in blanked
     assert blank_minor_signs("open bo", Pipeline.default().prepare("open bo").signals) is None
+
+
+class _FailsOnBlankedText:
+    """The shipped model, failing only on a text whose minor signs were blanked (a run of spaces)."""
+
+    def __init__(self) -> None:
+        self.inner = Pipeline.default().classifier
+        self.version = self.inner.version
+
+    def score_batch(self, items: Sequence[tuple[NormalizedText, Sequence[Signal]]]) -> list[float]:
+        if any("   " in nt.original for nt, _ in items):
+            raise RuntimeError("classifier exploded on the blanked text")
+        return self.inner.score_batch(items)
+
+
+def test_a_failing_second_scoring_gives_review_not_an_error() -> None:
+    """The second scoring is a step like any other: when it fails the verdict is degraded and a person decides."""
+    pipe = Pipeline(default_registry(), _FailsOnBlankedText(), load_policy())  # type: ignore[arg-type]
+    child, shop = pipe.run_batch([("a", "abis ujian kenaikan kelas, siap BO"), ("b", "open bo malam ini")])
+    assert child.assessment.degraded == ("minor_blanking",) and child.decision.action is Action.REVIEW
+    assert not shop.assessment.degraded and shop.decision.action is Action.HIDE_NEARBY

@@ -99,13 +99,17 @@ def test_the_score_with_the_minor_signs_blanked_escalates_too() -> None:
     """A child's offer is judged on what is offered: when the model's score of the text with its minor signs
     blanked reaches the child-safety threshold, the text escalates though its own score does not."""
     policy = parse_policy(VALID, "p.yaml")
-    low = Assessment(score=0.05, signals=(MINOR,), classifier_version="t", score_without_minor=0.6)
+    low = Assessment(score=0.05, signals=(MINOR, OFFER), classifier_version="t", score_without_minor=0.6)
     decision = policy.decide(low)
     assert decision.action is Action.ESCALATE_CHILD_SAFETY and decision.minor_risk
     assert decision.reasons[:2] == ("minor_indicator_with_solicitation", "offer_scored_without_the_minor_signs")
     for unminor in (None, 0.29):
-        still = Assessment(score=0.05, signals=(MINOR,), classifier_version="t", score_without_minor=unminor)
-        assert policy.decide(still).action is Action.ALLOW
+        still = Assessment(score=0.05, signals=(MINOR, OFFER), classifier_version="t", score_without_minor=unminor)
+        assert policy.decide(still).action is not Action.ESCALATE_CHILD_SAFETY
+    # only beside offer words of the text's own: a shop's "ready" is a trade word
+    ready = sig("solicitation.availability", SignalGroup.SOLICITATION, 0.8)
+    shop = Assessment(score=0.05, signals=(MINOR, ready), classifier_version="t", score_without_minor=0.9)
+    assert policy.decide(shop).action is not Action.ESCALATE_CHILD_SAFETY
 
 
 def test_degraded_goes_to_review_never_to_an_automatic_action() -> None:

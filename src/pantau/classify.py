@@ -68,6 +68,12 @@ _PUPIL = re.compile(r"(?<![a-z])(?:siswi|siswa|pelajar|murid|santriwati|masih\s+
                     r"(?![a-z])")
 
 
+def own_offer_words(counted: Sequence[Signal]) -> bool:
+    """Whether the text offers something in its own words: an offer word beyond trade words, or a service rate."""
+    return any((s.group in OFFER_GROUPS and s.name not in TRADE_WORDS)
+               or (s.group is SignalGroup.RATE and s.weight >= STRONG_RATE_WEIGHT) for s in counted)
+
+
 def strong_offer(counted: Sequence[Signal]) -> bool:
     """Whether the rule score may stand for solicitation beside a minor sign, given the signals that
     count (``effective``): an offer word beyond trade words, a service rate, or a minor sign that

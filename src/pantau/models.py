@@ -122,8 +122,9 @@ class Verdict:
     model_version: str
 
     def to_scan_record(self) -> dict[str, object]:
-        """The `pantau scan` output contract (one JSON object per input line)."""
-        return {
+        """The `pantau scan` output contract (one JSON object per input line); ``score_without_minor`` only
+        where the text was scored with its signs of a minor blanked (``pantau.minor_blanking``)."""
+        record: dict[str, object] = {
             "id": self.id,
             "solicitation": self.decision.solicitation,
             "score": round(self.assessment.score, 4),
@@ -136,3 +137,6 @@ class Verdict:
             ],
             "model_version": self.model_version,
         }
+        if self.assessment.score_without_minor is not None:
+            record["score_without_minor"] = round(self.assessment.score_without_minor, 4)
+        return record

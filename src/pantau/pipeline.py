@@ -163,15 +163,16 @@ class Pipeline:
             windows = [(s, None) for s in scores]
             extra_failure = ("classify",)
         rule_scores = scores if isinstance(self.classifier, WeightedSignalScorer) else self._fallback.score_batch(pairs)
-        blanked = self._scores_without_minor(prepared, windows) if not extra_failure else [None] * len(prepared)
+        blanked, blank_failed = self._scores_without_minor(prepared, windows, skip=bool(extra_failure))
         results = []
-        for p, (score, window), rule, unminor in zip(prepared, windows, rule_scores, blanked, strict=True):
+        for p, (score, window), rule, unminor, failed in zip(prepared, windows, rule_scores, blanked, blank_failed,
+                                                             strict=True):
             body = outside_hashtags(p.normalized.original, p.signals)
             assessment = Assessment(
                 score=float(score),
                 signals=p.signals,
                 classifier_version=self.classifier.version,
-                degraded=p.failed + extra_failure,
+                degraded=p.failed + extra_failure + (("minor_blanking",) if failed else ()),
                 rule_score=rule,
                 body_rule_score=rule if len(body) == len(p.signals) else self._fallback.score_batch(
                     [(p.normalized, tuple(body))])[0],
@@ -200,20 +201,31 @@ class Pipeline:
             best.append(chosen)
         return best
 
-    def _scores_without_minor(self, prepared: Sequence[Prepared],
-                              windows: Sequence[tuple[float, tuple[int, int] | None]]) -> list[float | None]:
+    def _scores_without_minor(
+        self, prepared: Sequence[Prepared], windows: Sequence[tuple[float, tuple[int, int] | None]],
+        *, skip: bool = False,
+    ) -> tuple[list[float | None], list[bool]]:
         """For each text with a minor sign that counts and a score below the child-safety threshold, its score
-        (whole or best part) with the minor signs blanked; None where it cannot change the decision."""
+        (whole or best part) with the minor signs blanked (None where it cannot change the decision), and
+        whether that second scoring failed: such a verdict is degraded and goes to a person, like any other."""
+        n = len(prepared)
+        if skip:
+            return [None] * n, [False] * n
         below = self.policy.child_safety.min_score
         texts = [blank_minor_signs(p.normalized.original, effective(p.signals))
                  if score < below and any(s.group is SignalGroup.MINOR for s in p.signals) else None
                  for p, (score, _) in zip(prepared, windows, strict=True)]
         todo = [self.prepare(t) for t in texts if t is not None]
         if not todo:
-            return [None] * len(prepared)
-        scores = self._best_windows(todo, self.classifier.score_batch([(p.normalized, p.signals) for p in todo]))
-        found = iter(score for score, _ in scores)
-        return [next(found) if t is not None else None for t in texts]
+            return [None] * n, [False] * n
+        try:
+            scores = self._best_windows(todo, self.classifier.score_batch([(p.normalized, p.signals) for p in todo]))
+        except Exception:
+            log.exception("scoring with the minor signs blanked failed")
+            return [None] * n, [t is not None for t in texts]
+        found = iter(zip((score for score, _ in scores), (bool(p.failed) for p in todo), strict=True))
+        pairs = [next(found) if t is not None else (None, False) for t in texts]
+        return [None if failed else score for score, failed in pairs], [failed for _, failed in pairs]
 
     def clear_cache(self) -> None:
         """Forget cached verdicts (benchmarks use it to time the work itself)."""

@@ -22,7 +22,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from pantau.classify import effective, strong_offer
+from pantau.classify import effective, own_offer_words, strong_offer
 from pantau.errors import PolicyError
 from pantau.models import Action, Assessment, Decision, SignalGroup
 
@@ -94,11 +94,12 @@ class Policy(BaseModel):
         score = assessment.score
         # The model's score, or the rule score when an offer word beyond trade words stands in the text
         # ("ready" + "COD" add up to a rule score, not to an offer: classify.strong_offer).
-        # ... or the model's score with the minor signs blanked: "SMP" must not make a child's offer look milder
+        # ... or the model's score with the minor signs blanked, beside offer words of the text's own: "SMP" must
+        # not make a child's offer look milder, but "Ready seragam SMP, 50rb" blanked is an ad's bare skeleton
         unminor = assessment.score_without_minor
+        blanked = unminor is not None and unminor >= self.child_safety.min_score and own_offer_words(signals)
         minor_risk = minor and (score >= self.child_safety.min_score or (
-            assessment.rule_score >= self.child_safety.min_score and strong_offer(signals)) or (
-            unminor is not None and unminor >= self.child_safety.min_score))
+            assessment.rule_score >= self.child_safety.min_score and strong_offer(signals)) or blanked)
         solicitation = score >= self.solicitation_threshold or minor_risk
         evidence = _evidence(signals)
         if assessment.window is not None:  # the score is that of the part around an offer term
@@ -107,7 +108,7 @@ class Policy(BaseModel):
             reasons = ("degraded_needs_human_review", *(f"failed:{step}" for step in assessment.degraded), *evidence)
             return Decision(Action.REVIEW, "degraded", reasons, solicitation, minor_risk, self.version)
         if minor_risk:
-            if score < self.child_safety.min_score and unminor is not None and unminor >= self.child_safety.min_score:
+            if score < self.child_safety.min_score and blanked:
                 evidence = ("offer_scored_without_the_minor_signs", *evidence)
             reasons = ("minor_indicator_with_solicitation", *evidence)
             return Decision(Action.ESCALATE_CHILD_SAFETY, "child-safety", reasons, True, True, self.version)

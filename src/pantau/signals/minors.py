@@ -53,7 +53,10 @@ _ROMAN = {"x": 10, "xi": 11, "xii": 12, "xiii": 13, "xiv": 14, "xv": 15, "xvi": 
 # I, me, he or she, then an age and a pause or an address: "aku 15 kak", "gw 15 bang", "dia 16"
 _PERSON = r"(?:aku|ak|gue|gw|gua|saya|sy|dia|doi)"
 _AFTER_PERSON_AGE = (r"(?=\s*(?:[,.!?)~]|$|(?:kakak|kak|ka|kk|om|bang|abang|mas|mbak|sis|say|sayang|tp|tapi|doang|"
-                     r"aja|saja|jalan|loh|lho|kok|ya|yah|nih|sih)(?![a-z])))")
+                     r"aja|saja|jalan|loh|lho|kok)(?![a-z])))")  # not "saya 15 ya kak pesanannya"
+_TEAM_BEFORE = re.compile(r"(?<![a-z])(?:timnas|ssb|piala|liga|tim|team|kategori|kelompok|turnamen|pemain|pelatih|"
+                          r"festival|skuad|squad|seleksi|kejuaraan|klub|club|akademi|voli|basket|futsal|bola|"
+                          r"sepakbola|badminton|renang|atletik|catur|hoki|rugby)\s*$")
 _AGE_PATTERNS = (
     # digits spaced apart to slip past a filter: "umurku 1 5", "1 _ 4 th" (first, so "1 6 thn" is not read as 6)
     re.compile(rf"(?<![a-z])(?:{_AGE_WORD}|u)\s*[:=/-]?\s*(?:baru\s*|masih\s*)?"
@@ -67,15 +70,17 @@ _AGE_PATTERNS = (
     re.compile(rf"(?<![a-z]){_AGE_WORD}\s*[:=]?\s*(?P<n>1[0-7])[.,][1-9](?![\d.,])(?!{_MONEY_AFTER})"),
     # "u 16", "u/16", "u: 15" (u for umur) and a name with the age after it, as news and ads write
     # it: "dek rara (15)", "Putri (16 th)"
-    re.compile(rf"(?<![a-z])u\s*[:/.]?\s*(?P<n>1[0-7]|(?:{_WORD})(?![a-z])){_NOT_A_NUMBER_AFTER}(?!{_UNIT_AFTER})"),
+    # (not a youth team: "timnas U16", "SSB U14", "U17 cup")
+    _U_AGE := re.compile(rf"(?<![a-z])u\s*[:/.]?\s*(?P<n>1[0-7]|(?:{_WORD})(?![a-z])){_NOT_A_NUMBER_AFTER}"
+               rf"(?!{_UNIT_AFTER}|\s*(?:cup|team|tim|squad|skuad|league|liga|piala|putra|putri)(?![a-z]))"),
     re.compile(r"(?<![a-z])(?!(?:lantai|no|nomor|nmr|kamar|room|blok|jam|hari|menit|halaman|hal|bab|pasal|ayat|"
                r"gang|gg|rt|rw|ukuran|size|uk|pcs|isi|total|jumlah|tipe|type|seri|part|episode|eps|ep|paket|hemat|"
                r"promo|harga|diskon|porsi|box|pack|lembar|menu|level|lvl|no)\s*\()"
                r"[a-z]+\s*\(\s*(?P<n>1[0-7])\s*(?:th|thn|tahun|taun|yo|y\.o)?\s*\)"),
-    # the same with no name, opening a line of a status: "(16) open bo"
-    re.compile(rf"(?<![^ ])(?P<line>\(\s*(?P<n>1[0-7])\s*(?:th|thn|tahun|taun|yo|y\.o)?\s*\))(?!{_UNIT_AFTER})"),
-    re.compile(rf"(?<![a-z]){_AGE_WORD}\s*[:=]?\s*(?P<r>x[iv]*)(?![a-z])"),
-    _PERSON_AGE := re.compile(rf"(?<![a-z]){_PERSON}\s+(?:baru\s+|masih\s+)?(?P<n>1[2-7]){_AFTER_PERSON_AGE}"),
+    re.compile(rf"(?<![a-z]){_AGE_WORD}\s*[:=]?\s*(?P<r>x[iv]+)(?![a-z])"),  # not "umur: x", a form's blank
+    # (not a time, a decimal or a list of dates: "ak 15.30 free", "aku 15,5 jt", "aku 16, 17, 18 desember")
+    _PERSON_AGE := re.compile(rf"(?<![a-z]){_PERSON}\s+(?:baru\s+|masih\s+)?(?P<n>1[2-7])(?![.,:]?\s*\d)"
+                              rf"{_AFTER_PERSON_AGE}"),
     # 16th, 15 tahun, 14 thn, 17yo, 13 y.o, 15 years old, enam belas tahun
     re.compile(rf"(?<![\d.,]){_NUM}\s*(?:th|thn|thun|tahun|taun|tahunan|yo|y\.o|y/o|years?\s*old|yrs?)(?![a-z])"),
     # baru 15, masih 16 (followed by nothing number-like)
@@ -86,7 +91,7 @@ _AGE_PATTERNS = (
     re.compile(rf"(?<![a-z])(?:abg|abege|dedek|adik|adek|bocil|gadis|cewek|cewe|ciwi|siswi|pelajar|remaja|sepupu|"
                rf"ponakan|keponakan|cousin|sister|niece|daughter|girl|"
                rf"anak(?:ku|\s+saya|\s+aku|\s+gue|\s+gw)?)\s*{_NUM}"
-               rf"{_NOT_A_NUMBER_AFTER}(?!{_MONEY_AFTER}|\s*(?:jam|menit)(?![a-z]))"),
+               rf"{_NOT_A_NUMBER_AFTER}(?!{_MONEY_AFTER}|\s*(?:jam|menit|orang|org)(?![a-z]))"),
 )
 # lahir 2010, kelahiran th 2009, lahiran 2009, born in 2011, YOB 2010, 2009 lahir, lahir di tahun 2010
 _BORN = (r"(?:lahir|lahiran|kelahiran|klahiran|kelahiran\s*tahun|lhr|lair|born|born in|yob|y\.o\.b|dob|ttl|"
@@ -137,7 +142,7 @@ _BARE_YEAR = re.compile(
     # a year that opens a line, as a status gives one's birth year, right before an offer or a word for a person:
     # "2010 open bo", "*2009* ready", "2010, cari om" (not "2011 kerja di batam", "2014 vs 2024", "2012 kamar")
     r"|(?<![^ *(_~])(?P<s>20[0-2]\d)(?=[*)_~]*\s*[,.:|/!-]?\s*(?:open|ready|redi|avail|available|vcs|vc|bo|booking|"
-    r"st|lt|cari|nyari|butuh|bisa|siap|cewe|cewek|ciwi|cwe|girl|sange|fwb|temenin|nemenin|jual|pap|new|fresh)"
+    r"st|lt|cari|nyari|butuh|bisa|siap|cewe|cewek|ciwi|cwe|girl|sange|fwb|temenin|nemenin|pap)"
     r"(?![a-z]))")
 # vehicles and devices, whose year is not a person's
 _PRODUCTS = (r"mobil|avanza|xenia|innova|brio|jazz|honda|yamaha|toyota|suzuki|daihatsu|mio|beat|vario|nmax|pcx|"
@@ -165,7 +170,8 @@ def _words_before(text: str, start: int, count: int = 3) -> str:
     return " ".join(clause.split()[-count:])
 
 
-_NOT_A_BIRTH_YEAR_AFTER = re.compile(r"^\s*(?:lalu|silam|sampai|hingga|s/d|-|ke(?![a-z])|an(?![a-z])|kemarin)")
+# ("2010 - 2012" is a span of time; "- Cici 2k10 - Lala 2k02" is a list)
+_NOT_A_BIRTH_YEAR_AFTER = re.compile(r"^\s*(?:lalu|silam|sampai|hingga|s/d|-\s*\d|ke(?![a-z])|an(?![a-z])|kemarin)")
 MIN_BARE_YEAR_AGE = 12
 
 _DURATION_BEFORE = re.compile(
@@ -257,14 +263,14 @@ def _read_ages(nt: NormalizedText, text: str, found: list[Signal], seen: set[tup
                 if age >= 18 and not any(a <= m.start() < b for a, b in seen):
                     seen.add(m.span())  # "umur 1 8 thn": an adult; its "8 thn" is no age either
                 continue
-            if "line" in pattern.groupindex and not _opens_line(nt, m.start()):
-                continue
             if _DURATION_BEFORE.search(text[max(0, m.start() - 20) : m.start()]):
                 continue
             if _DURATION_AFTER.match(text[m.end() : m.end() + 20]):
                 continue
-            if _overlaps(m.span(), seen):
+            if pattern is _U_AGE and _TEAM_BEFORE.search(text, max(0, m.start() - 12), m.start()):
                 continue
+            if _overlaps(m.span(), seen) or "\n" in nt.original[slice(*nt.to_original(*m.span()))]:
+                continue  # (an age does not run across lines: "50rb\n(13) Kemeja" is a list)
             seen.add(m.span())
             found.append(make_signal(nt, "minor.age", SignalGroup.MINOR, 0.0, *m.span(), detail=str(age)))
 
