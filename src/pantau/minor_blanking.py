@@ -2,10 +2,12 @@
 
 The model learnt from a corpus where school words, ages and youth slang mostly stand in ordinary
 texts (parents, shops, news), so those words pull its score down, even in a text that offers a
-child ("anak gadis saya masih kelas 2 SMP bisa temenin bapak, asal ada uangnya" scores 0.01).
-For child safety that is the wrong way round. When a text has a minor sign, the pipeline scores it a
-second time with every minor sign's span replaced by spaces; the policy escalates when either score
-reaches the child-safety threshold (``Assessment.score_without_minor``). Only texts with a minor sign
+child ("abis ujian kenaikan kelas, siap BO" scores 0.05). For child safety that is the wrong way
+round. When a text has a minor sign, the pipeline scores it a second time with every minor sign's
+span replaced by spaces (``Assessment.score_without_minor``); the policy escalates when that score
+reaches the child-safety threshold and the text has offer words of its own beyond trade words
+(``classify.own_offer_words``): blanked, a uniform shop's "Ready seragam SMP, 50rb, DM aja" or a
+missing-child notice is an ad's bare skeleton, which the model reads as an offer. Only texts with a minor sign
 that counts (not negated) and a score below that threshold are scored twice: for the others the
 second score could not change the decision, and it is left None.
 """
