@@ -24,3 +24,7 @@ done
 for set in c d e f g h; do
   evaluate "heldout-independent-$set" "corpus/heldout/independent_$set.jsonl"
 done
+# Child offers and their look-alikes written blind in the sixteenth session (minor-risk recall).
+for set in a a_cut b; do
+  evaluate "heldout-child-$set" "corpus/heldout/child_$set.jsonl"
+done
