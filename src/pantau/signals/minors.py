@@ -209,6 +209,11 @@ class MinorAgeExtractor:
         return found
 
 
+def this_year() -> int:
+    """The year birth years are counted from (a function, so that tests can fix it)."""
+    return date.today().year
+
+
 def _overlaps(span: tuple[int, int], seen: set[tuple[int, int]]) -> bool:
     return any(a <= span[0] < b or span[0] <= a < span[1] for a, b in seen)
 
@@ -229,7 +234,7 @@ def _read_ages(nt: NormalizedText, text: str, found: list[Signal], seen: set[tup
     for m in _BIRTH_YEAR.finditer(text):
         if whole_words and not _whole(text, m):
             continue
-        age = date.today().year - _birth_year(m)  # 18 this year may still be 17 today
+        age = this_year() - _birth_year(m)  # 18 this year may still be 17 today
         before = _words_before(text, m.start(), 1)
         if 5 <= age <= 18 and not _overlaps(m.span(), seen) and not _PRODUCT_BEFORE.search(before) and not (
                 m.group().startswith("lahiran") and _GAVE_BIRTH_BEFORE.search(before)):
@@ -238,7 +243,7 @@ def _read_ages(nt: NormalizedText, text: str, found: list[Signal], seen: set[tup
     for m in _BARE_YEAR.finditer(text):
         if whole_words and not _whole(text, m):
             continue
-        age = date.today().year - _birth_year(m)
+        age = this_year() - _birth_year(m)
         if not MIN_BARE_YEAR_AGE <= age <= 17 or any(a <= m.start() < b for a, b in seen):
             continue
         if m.group("s") and not _opens_line(nt, m.start()):
