@@ -50,17 +50,13 @@ _AGE_WORD = (r"(?:(?:um[uvo]r+(?:nya|ku|nyo|nye|e|ne)?|umua|usia(?:nya|ku|ne)?|a
 # number is read from the original text)
 _ROMAN = {"x": 10, "xi": 11, "xii": 12, "xiii": 13, "xiv": 14, "xv": 15, "xvi": 16, "xvii": 17, "xviii": 18,
           "xix": 19, "xx": 20}
-# I, me, he or she, then an age and a pause or an address: "aku 15 kak", "gw 15 bang", "dia 16"
-_PERSON = r"(?:aku|ak|gue|gw|gua|saya|sy|dia|doi)"
-_AFTER_PERSON_AGE = (r"(?=\s*(?:[,.!?)~]|$|(?:kakak|kak|ka|kk|om|bang|abang|mas|mbak|sis|say|sayang|tp|tapi|doang|"
-                     r"aja|saja|jalan|loh|lho|kok)(?![a-z])))")  # not "saya 15 ya kak pesanannya"
 _TEAM_BEFORE = re.compile(r"(?<![a-z])(?:timnas|ssb|piala|liga|tim|team|kategori|kelompok|turnamen|pemain|pelatih|"
                           r"festival|skuad|squad|seleksi|kejuaraan|klub|club|akademi|voli|basket|futsal|bola|"
                           r"sepakbola|badminton|renang|atletik|catur|hoki|rugby)\s*$")
 _AGE_PATTERNS = (
     # digits spaced apart to slip past a filter: "umurku 1 5", "1 _ 4 th" (first, so "1 6 thn" is not read as 6)
     re.compile(rf"(?<![a-z])(?:{_AGE_WORD}|u)\s*[:=/-]?\s*(?:baru\s*|masih\s*)?"
-               rf"(?P<n>1(?:\s+|\s*[_-]\s*)\d)(?![.,/]?\d)(?!{_MONEY_AFTER})"),
+               rf"(?P<n>1(?:\s+|\s*[_-]\s*)\d)(?![.,/]?\d)(?!{_UNIT_AFTER})"),  # not "u 1-2 jam"
     re.compile(r"(?<![\d.,/])(?P<n>1(?:\s+|\s*_\s*)\d)\s*(?:th|thn|thun|tahun|taun|yo|y\.o)(?![a-z])"),
     # umur 15, usia: 16, age 14, umurku 13, umur lima belas
     # (after umur/usia only money rules a number out: "umur 15 hari ini", "usia 16 jam 9 malam" are ages)
@@ -72,15 +68,13 @@ _AGE_PATTERNS = (
     # it: "dek rara (15)", "Putri (16 th)"
     # (not a youth team: "timnas U16", "SSB U14", "U17 cup")
     _U_AGE := re.compile(rf"(?<![a-z])u\s*[:/.]?\s*(?P<n>1[0-7]|(?:{_WORD})(?![a-z])){_NOT_A_NUMBER_AFTER}"
-               rf"(?!{_UNIT_AFTER}|\s*(?:cup|team|tim|squad|skuad|league|liga|piala|putra|putri)(?![a-z]))"),
-    re.compile(r"(?<![a-z])(?!(?:lantai|no|nomor|nmr|kamar|room|blok|jam|hari|menit|halaman|hal|bab|pasal|ayat|"
+               rf"(?!{_UNIT_AFTER}|\s*(?:cup|team|tim|squad|skuad|league|liga|piala)(?![a-z]))"),
+    _NAME_AGE := re.compile(r"(?<![a-z])(?!(?:lantai|no|nomor|nmr|kamar|room|blok|jam|hari|menit|halaman|hal|bab|"
+               r"pasal|ayat|"
                r"gang|gg|rt|rw|ukuran|size|uk|pcs|isi|total|jumlah|tipe|type|seri|part|episode|eps|ep|paket|hemat|"
                r"promo|harga|diskon|porsi|box|pack|lembar|menu|level|lvl|no)\s*\()"
                r"[a-z]+\s*\(\s*(?P<n>1[0-7])\s*(?:th|thn|tahun|taun|yo|y\.o)?\s*\)"),
     re.compile(rf"(?<![a-z]){_AGE_WORD}\s*[:=]?\s*(?P<r>x[iv]+)(?![a-z])"),  # not "umur: x", a form's blank
-    # (not a time, a decimal or a list of dates: "ak 15.30 free", "aku 15,5 jt", "aku 16, 17, 18 desember")
-    _PERSON_AGE := re.compile(rf"(?<![a-z]){_PERSON}\s+(?:baru\s+|masih\s+)?(?P<n>1[2-7])(?![.,:]?\s*\d)"
-                              rf"{_AFTER_PERSON_AGE}"),
     # 16th, 15 tahun, 14 thn, 17yo, 13 y.o, 15 years old, enam belas tahun
     re.compile(rf"(?<![\d.,]){_NUM}\s*(?:th|thn|thun|tahun|taun|tahunan|yo|y\.o|y/o|years?\s*old|yrs?)(?![a-z])"),
     # baru 15, masih 16 (followed by nothing number-like)
@@ -89,7 +83,7 @@ _AGE_PATTERNS = (
     re.compile(rf"(?<![\d./,]){_NUM}\s*/\s*1[3-9]\d\s*/\s*\d{{2,3}}(?![\d/])(?!\s*(?:cm|mm|m|meter)(?![a-z]))"),
     # abg 16, dedek 15, bocil 14, gadis 15, cewek 16
     re.compile(rf"(?<![a-z])(?:abg|abege|dedek|adik|adek|bocil|gadis|cewek|cewe|ciwi|siswi|pelajar|remaja|sepupu|"
-               rf"ponakan|keponakan|cousin|sister|niece|daughter|girl|"
+               rf"ponakan|keponakan|cousin|niece|daughter|"
                rf"anak(?:ku|\s+saya|\s+aku|\s+gue|\s+gw)?)\s*{_NUM}"
                rf"{_NOT_A_NUMBER_AFTER}(?!{_MONEY_AFTER}|\s*(?:jam|menit|orang|org)(?![a-z]))"),
 )
@@ -142,7 +136,7 @@ _BARE_YEAR = re.compile(
     # a year that opens a line, as a status gives one's birth year, right before an offer or a word for a person:
     # "2010 open bo", "*2009* ready", "2010, cari om" (not "2011 kerja di batam", "2014 vs 2024", "2012 kamar")
     r"|(?<![^ *(_~])(?P<s>20[0-2]\d)(?=[*)_~]*\s*[,.:|/!-]?\s*(?:open|ready|redi|avail|available|vcs|vc|bo|booking|"
-    r"st|lt|cari|nyari|butuh|bisa|siap|cewe|cewek|ciwi|cwe|girl|sange|fwb|temenin|nemenin|pap)"
+    r"cari|nyari|butuh|cewe|cewek|ciwi|cwe|girl|sange|fwb|temenin|nemenin|pap)"
     r"(?![a-z]))")
 # vehicles and devices, whose year is not a person's
 _PRODUCTS = (r"mobil|avanza|xenia|innova|brio|jazz|honda|yamaha|toyota|suzuki|daihatsu|mio|beat|vario|nmax|pcx|"
@@ -151,7 +145,8 @@ _NOT_A_BIRTH_YEAR_BEFORE = re.compile(
     r"(?<![a-z])(?:awal|akhir|pertengahan|semenjak|selama|kasus|"
     r"keluaran|produksi|rakitan|model|tipe|type|motor|rumah|bangun|dibangun|pajak|stnk|bpkb|lulus|"
     r"lulusan|angkatan|ajaran|anggaran|periode|musim|edisi|versi|seri|terbit|rilis|release|sebelum|setelah|"
-    r"cerai|nikah|menikah|kawin|janda|duda|kerja|bekerja|kenal|mengenal|terjun|masuk|pindah|merantau|"
+    r"cerai|nikah|menikah|kawin|janda|duda|kerja|bekerja|kenal|mengenal|terjun|masuk|pindah|merantau|since|"
+    r"alumni|suami|ditinggal|ditinggalin|pengalaman|harga|hrg|tarif|"
     # games titled by year: "NBA 2K14", "kaset WWE 2K14"
     r"nba|wwe|fifa|pes|game|games|kaset|ps|ps2|ps3|ps4|ps5|xbox|steam|"
     rf"terakhir|{_PRODUCTS}|hp|uu|pp|perda|undang|nomor|no\s*\d+)(?![a-z])"
@@ -171,7 +166,8 @@ def _words_before(text: str, start: int, count: int = 3) -> str:
 
 
 # ("2010 - 2012" is a span of time; "- Cici 2k10 - Lala 2k02" is a list)
-_NOT_A_BIRTH_YEAR_AFTER = re.compile(r"^\s*(?:lalu|silam|sampai|hingga|s/d|-\s*\d|ke(?![a-z])|an(?![a-z])|kemarin)")
+_NOT_A_BIRTH_YEAR_AFTER = re.compile(
+    r"^\s*(?:lalu|silam|sampai|sampe|hingga|s/d|-\s*\d|ke(?![a-z])|an(?![a-z])|kemarin)")
 MIN_BARE_YEAR_AGE = 12
 
 _DURATION_BEFORE = re.compile(
@@ -219,7 +215,7 @@ def _overlaps(span: tuple[int, int], seen: set[tuple[int, int]]) -> bool:
 
 
 # patterns that read a bare number as an age (no age word, no unit): not used on the numeric view
-_NO_UNIT_OR_AGE_WORD = (_BARU_AGE, _PERSON_AGE)
+_NO_UNIT_OR_AGE_WORD = (_BARU_AGE,)
 
 
 def _whole(text: str, m: re.Match[str]) -> bool:
@@ -228,10 +224,17 @@ def _whole(text: str, m: re.Match[str]) -> bool:
     return not before and not (m.end() < len(text) and text[m.end()].isalnum())
 
 
+# Enough evidence: more ages than this in one text add nothing, and would cost time on crafted input
+# (each new age is checked against those already found).
+MAX_AGES = 32
+
+
 def _read_ages(nt: NormalizedText, text: str, found: list[Signal], seen: set[tuple[int, int]],
                whole_words: bool = False) -> None:
     """Ages in ``text`` (the canonical text, or its numeric view) not already in ``seen``, added to ``found``."""
     for m in _BIRTH_YEAR.finditer(text):
+        if len(found) >= MAX_AGES:
+            return
         if whole_words and not _whole(text, m):
             continue
         age = this_year() - _birth_year(m)  # 18 this year may still be 17 today
@@ -241,6 +244,8 @@ def _read_ages(nt: NormalizedText, text: str, found: list[Signal], seen: set[tup
             seen.add(m.span())
             found.append(make_signal(nt, "minor.age", SignalGroup.MINOR, 0.0, *m.span(), detail=str(min(age, 17))))
     for m in _BARE_YEAR.finditer(text):
+        if len(found) >= MAX_AGES:
+            return
         if whole_words and not _whole(text, m):
             continue
         age = this_year() - _birth_year(m)
@@ -259,6 +264,8 @@ def _read_ages(nt: NormalizedText, text: str, found: list[Signal], seen: set[tup
         if whole_words and pattern in _NO_UNIT_OR_AGE_WORD:
             continue  # "baru i7", "masih i5": a processor, not an age
         for m in pattern.finditer(text):
+            if len(found) >= MAX_AGES:
+                return
             if whole_words and not _whole(text, m):
                 continue
             if "n" in pattern.groupindex and m.group("n").startswith("0"):
@@ -274,8 +281,10 @@ def _read_ages(nt: NormalizedText, text: str, found: list[Signal], seen: set[tup
                 continue
             if pattern is _U_AGE and _TEAM_BEFORE.search(text, max(0, m.start() - 12), m.start()):
                 continue
-            if _overlaps(m.span(), seen) or "\n" in nt.original[slice(*nt.to_original(*m.span()))]:
-                continue  # (an age does not run across lines: "50rb\n(13) Kemeja" is a list)
+            if _overlaps(m.span(), seen):
+                continue
+            if pattern is _NAME_AGE and "\n" in nt.original[slice(*nt.to_original(*m.span()))]:
+                continue  # a name and its age stand on one line: "50rb\n(13) Kemeja" is a list
             seen.add(m.span())
             found.append(make_signal(nt, "minor.age", SignalGroup.MINOR, 0.0, *m.span(), detail=str(age)))
 
