@@ -79,10 +79,9 @@ def strong_offer(counted: Sequence[Signal]) -> bool:
     count (``effective``): an offer word beyond trade words, a service rate, or a minor sign that
     describes a person. "Ready jaket pramuka anak SD/SMP, bisa COD" (trade words and a school level)
     is a shop, not a child-safety case."""
-    return any((s.group in OFFER_GROUPS and s.name not in TRADE_WORDS)
-               or (s.group is SignalGroup.RATE and s.weight >= STRONG_RATE_WEIGHT)
-               or s.name in PERSON_MINOR or (s.name == "minor.school" and _PUPIL.search(s.text.lower()) is not None)
-               for s in counted)
+    return own_offer_words(counted) or any(
+        s.name in PERSON_MINOR or (s.name == "minor.school" and _PUPIL.search(s.text.lower()) is not None)
+        for s in counted)
 
 
 class WeightedSignalScorer:

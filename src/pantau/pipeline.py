@@ -223,9 +223,18 @@ class Pipeline:
         except Exception:
             log.exception("scoring with the minor signs blanked failed")
             return [None] * n, [t is not None for t in texts]
-        found = iter(zip((score for score, _ in scores), (bool(p.failed) for p in todo), strict=True))
-        pairs = [next(found) if t is not None else (None, False) for t in texts]
-        return [None if failed else score for score, failed in pairs], [failed for _, failed in pairs]
+        second = iter(zip(scores, todo, strict=True))
+        blanked: list[float | None] = []
+        failed: list[bool] = []
+        for text in texts:
+            if text is None:
+                blanked.append(None)
+                failed.append(False)
+                continue
+            (score, _), p = next(second)
+            failed.append(bool(p.failed))  # an extractor failed on the blanked text
+            blanked.append(None if p.failed else score)
+        return blanked, failed
 
     def clear_cache(self) -> None:
         """Forget cached verdicts (benchmarks use it to time the work itself)."""

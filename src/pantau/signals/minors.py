@@ -37,6 +37,8 @@ _WORD_AGES = {
     "satu dua": 12, "satu tiga": 13, "satu empat": 14, "satu lima": 15, "satu enam": 16, "satu tujuh": 17,
 }
 _WORD = "|".join(sorted((w.replace(" ", r"\s*") for w in _WORD_AGES), key=len, reverse=True))
+# the patterns allow any spacing between a number's words ("limabelas", "lima  belas"): look them up without it
+_AGE_BY_SKELETON = {k.replace(" ", ""): v for k, v in _WORD_AGES.items()}
 _NUM = rf"(?P<n>\d{{1,2}}|(?<![a-z])(?:{_WORD})(?![a-z]))"
 _NOT_A_NUMBER_AFTER = r"(?![.,]?\d)"  # "umur 15, …" is an age; "15.000" and "1,5" are not
 _UNIT_AFTER = (r"\s*(?:k|rb|ribu|jt|juta|jam|menit|menitan|jaman|hari|harian|bulan|orang|ekor|kg|cm|ratus|puluh)"
@@ -64,16 +66,15 @@ _AGE_PATTERNS = (
                rf"{_NUM}{_NOT_A_NUMBER_AFTER}(?!{_MONEY_AFTER})"),
     # a half year: "umur 16,5 thn", "usia 15.5"
     re.compile(rf"(?<![a-z]){_AGE_WORD}\s*[:=]?\s*(?P<n>1[0-7])[.,][1-9](?![\d.,])(?!{_MONEY_AFTER})"),
-    # "u 16", "u/16", "u: 15" (u for umur) and a name with the age after it, as news and ads write
-    # it: "dek rara (15)", "Putri (16 th)"
-    # (not a youth team: "timnas U16", "SSB U14", "U17 cup")
+    # "u 16", "u/16", "u: 15" (u for umur; not a youth team: "timnas U16", "SSB U14", "U17 cup")
     _U_AGE := re.compile(rf"(?<![a-z])u\s*[:/.]?\s*(?P<n>1[0-7]|(?:{_WORD})(?![a-z])){_NOT_A_NUMBER_AFTER}"
-               rf"(?!{_UNIT_AFTER}|\s*(?:cup|team|tim|squad|skuad|league|liga|piala)(?![a-z]))"),
-    _NAME_AGE := re.compile(r"(?<![a-z])(?!(?:lantai|no|nomor|nmr|kamar|room|blok|jam|hari|menit|halaman|hal|bab|"
-               r"pasal|ayat|"
-               r"gang|gg|rt|rw|ukuran|size|uk|pcs|isi|total|jumlah|tipe|type|seri|part|episode|eps|ep|paket|hemat|"
-               r"promo|harga|diskon|porsi|box|pack|lembar|menu|level|lvl|no)\s*\()"
-               r"[a-z]+\s*\(\s*(?P<n>1[0-7])\s*(?:th|thn|tahun|taun|yo|y\.o)?\s*\)"),
+                         rf"(?!{_UNIT_AFTER}|\s*(?:cup|team|tim|squad|skuad|league|liga|piala)(?![a-z]))"),
+    # a name with the age after it, as news and ads write it: "dek rara (15)", "Putri (16 th)"
+    _NAME_AGE := re.compile(
+        r"(?<![a-z])(?!(?:lantai|no|nomor|nmr|kamar|room|blok|jam|hari|menit|halaman|hal|bab|pasal|ayat|"
+        r"gang|gg|rt|rw|ukuran|size|uk|pcs|isi|total|jumlah|tipe|type|seri|part|episode|eps|ep|paket|hemat|"
+        r"promo|harga|diskon|porsi|box|pack|lembar|menu|level|lvl|no)\s*\()"
+        r"[a-z]+\s*\(\s*(?P<n>1[0-7])\s*(?:th|thn|tahun|taun|yo|y\.o)?\s*\)"),
     re.compile(rf"(?<![a-z]){_AGE_WORD}\s*[:=]?\s*(?P<r>x[iv]+)(?![a-z])"),  # not "umur: x", a form's blank
     # 16th, 15 tahun, 14 thn, 17yo, 13 y.o, 15 years old, enam belas tahun
     re.compile(rf"(?<![\d.,]){_NUM}\s*(?:th|thn|thun|tahun|taun|tahunan|yo|y\.o|y/o|years?\s*old|yrs?)(?![a-z])"),
@@ -367,5 +368,4 @@ def _age(number: str) -> int:
     digits = "".join(c for c in number if not c.isspace() and c not in "_-")
     if digits.isdigit():
         return int(digits)
-    return _WORD_AGES.get(" ".join(number.split()), _WORD_AGES.get(number, 0)) or next(
-        (v for k, v in _WORD_AGES.items() if k.replace(" ", "") == number.replace(" ", "")), 0)
+    return _AGE_BY_SKELETON.get("".join(number.split()), 0)
