@@ -283,6 +283,8 @@ SEGMENT_WORDS = KNOWN_ACRONYMS | frozenset(
      "kondom", "avail", "area", "chat", "call", "video", "nego", "murah", "no", "tipu", "jt"}
 )
 
+_LONGEST_SEGMENT_WORD = max(map(len, SEGMENT_WORDS))
+
 
 def _gap(sep: str) -> float:
     """How wide a separator is as a gap between words: its longest run of white space ("o - b"
@@ -302,7 +304,8 @@ def _segment(word: str) -> list[str]:
     best: list[list[str] | None] = [None] * (n + 1)
     best[n] = []
     for i in range(n - 1, -1, -1):
-        for j in range(n, i, -1):
+        # no piece is longer than the longest known word: linear in the run, not quadratic ("i m i m …" × 10,000)
+        for j in range(min(n, i + _LONGEST_SEGMENT_WORD), i, -1):
             rest = best[j]
             if rest is not None and word[i:j] in SEGMENT_WORDS and (best[i] is None or len(rest) + 1 < len(best[i])):
                 best[i] = [word[i:j], *rest]
