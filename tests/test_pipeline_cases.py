@@ -578,3 +578,11 @@ def test_a_failing_second_scoring_gives_review_not_an_error() -> None:
     child, shop = pipe.run_batch([("a", "abis ujian kenaikan kelas, siap BO"), ("b", "open bo malam ini")])
     assert child.assessment.degraded == ("minor_blanking",) and child.decision.action is Action.REVIEW
     assert not shop.assessment.degraded and shop.decision.action is Action.HIDE_NEARBY
+
+
+def test_a_parent_on_pocket_money_is_no_child_safety_case(pipeline: Pipeline) -> None:
+    """A blind look-alike: a school level beside a small amount a day ("jajan anak SD 10rb sehari") once escalated to
+    child safety, the amount read as the rate of a service. A day's booking beside a child still escalates."""
+    assert pipeline.run("1", "Jajan anak SD zaman now 10rb sehari kurang ya bund? 😅").decision.action is Action.ALLOW
+    child = pipeline.run("2", "abg 15 ready dibooking harian, 1jt per hari")
+    assert child.decision.action is Action.ESCALATE_CHILD_SAFETY, _explain(child)

@@ -15,6 +15,7 @@ import pytest
 from pantau.models import Signal, SignalGroup
 from pantau.normalize import normalize
 from pantau.signals import default_registry, minors
+from pantau.signals import rates as rates_module
 from pantau.signals.minors import numeric_view
 
 REGISTRY = default_registry()
@@ -985,6 +986,62 @@ def test_ages_written_in_more_ways() -> None:
         assert not [s for s in _signals(text) if s.name == "minor.age"], text
 
 
+def test_ages_in_regional_numbers_and_english_first_person() -> None:
+    """Sundanese, Bugis, Makassar, Banjar, Balinese, Batak and Acehnese numbers after an age word, "belas" as chat
+    writes it ("blas", "4 belas"), Sundanese and Banjar possessives ("umurna", "umur kuring", "ulun umur") and
+    English "I'm fifteen"; a time, a height or a distance after "I'm" is no age."""
+    for text, span, age in (("open BO teh, umurna genep welas", "umurna genep welas", "16"),
+                            ("umurku seppulo lima taung, open BO", "umurku seppulo lima", "15"),
+                            ("ready ka, umurku sampulo annang, ST", "umurku sampulo annang", "16"),
+                            ("ulun umur ampat belas, handak BO kah?", "umur ampat belas", "14"),
+                            ("umur kuring lima welas, ST", "umur kuring lima welas", "15"),
+                            ("usia: 4 belas, ready ST", "usia: 4 belas", "14"),
+                            ("open bo umur anam blas", "umur anam blas", "16"),
+                            ("umur sapulu onom, bisa LT", "umur sapulu onom", "16"),
+                            ("umur nem belas, siap BO", "umur nem belas", "16"),
+                            ("umur peuet blah, open BO", "umur peuet blah", "14"),
+                            ("seppulo enneng taung, open BO", "seppulo enneng taung", "16"),
+                            ("I'm fifteen, open BO jakarta", "I'm fifteen", "15"),
+                            ("I’m 16, vcs only", "I’m 16", "16"),
+                            ("open bo im 16", "im 16", "16")):
+        hits = [s for s in _signals(text) if s.name == "minor.age"]
+        assert [(s.text, s.detail) for s in hits] == [(span, age)], (text, _show(hits))
+    # (a reviewer's cases: heights, times, scores, counts, a network's "IM 15 gb", Javanese "1 blas" = "at all",
+    # regional days, a plant's or a baby's age in days or months)
+    for text in ("I'm 15 min away, open BO", "i'm 5'5, open BO ST 300", "umur 4 tahun, anak saya",
+                 "I'm 16 hours away", "i am 15 lagi sampai", "umur kuring 25, open BO", "im 10 mnt dr hotel, open BO",
+                 "open BO, I'm 5 foot 3, ST 800", "I'm 16 weeks pregnant", "im 16:30 free", "I'm 16-0 this season",
+                 "im 16 on the leaderboard", "paket IM 15 gb murah", "open bo yaa, im 16 lantai 5",
+                 "I'm 16 and a half weeks", "open BO, I'm 7 and available 24/7", "ra ono cewek 1 blas sing gelem",
+                 "stok masih 5 belas pcs", "Open BO Medan baru sapulu ari di sini, LT 1jt",
+                 "open bo, masih seppulo esso di Parepare", "padi umur anam belas hari disemprot",
+                 "domba umurnya 10 bulan jual murah", "umur 2 belas ribu hari"):
+        assert not [s for s in _signals(text) if s.name == "minor.age"], text
+
+
+def test_a_small_amount_a_day_is_no_service_rate() -> None:
+    """ "jajan anak SD 10rb sehari" (pocket money) keeps its rate.per_time signal but not the weight of a rate for a
+    service, so beside a school level it escalates nothing; a day's booking ("1jt per hari", "gopek/hari": 500
+    thousand in ad shorthand) keeps it; an amount with its unit ("5rb") is shown as it is, not multiplied."""
+    def rates(text: str) -> list[tuple[str, float, str | None]]:
+        return [(s.text, s.weight, s.detail) for s in _signals(text) if s.name == "rate.per_time"]
+
+    assert rates("jajan anak SD 10rb sehari kurang ya") == [("10rb sehari", 0.6, "10000")]
+    assert rates("parkir 5rb/hari") == [("5rb/hari", 0.6, "5000")]
+    assert rates("ready BO harian 1jt per hari") == [("1jt per hari", 1.2, "1000000")]
+    assert rates("ready BO harian gopek/hari") == [("gopek/hari", 1.2, "500000")]
+    assert rates("ST 300, sejam 5rb") == [("sejam 5rb", 1.2, "5000")]
+
+
+def test_crafted_runs_of_prices_are_read_in_bounded_pieces() -> None:
+    """A text of thousands of prices once cost seconds (every price checked against every other): at most MAX_RATES
+    rates are read from one text. A number in words is read in at most five parts, which covers the longest
+    one written ("dua juta tiga ratus lima puluh")."""
+    assert len([s for s in _signals("ST 300 LT 800 " * 100) if s.group is SignalGroup.RATE]) == rates_module.MAX_RATES
+    assert [s.text for s in _signals("harga dua juta tiga ratus lima puluh ribu") if s.name == "rate.price"] == [
+        "dua juta tiga ratus lima puluh"]
+
+
 def test_birth_years_in_words_and_short_forms() -> None:
     """A birth year in words ("dua ribu sepuluh"), "kel. '10", "2k10" on its own, and a year that opens a line
     of a status ("2010 open bo") count as birth years; "Kel. 10 Ulu" is a kelurahan, "2012 udah open bo" a
@@ -1023,6 +1080,8 @@ def test_just_under_an_age_and_grades_in_regional_numbers() -> None:
                              ("ready bo badan belum jadi", "minor.slang", "badan belum jadi"),
                              ("kelas VIII ready ST", "minor.school", "kelas VIII"),
                              ("still in 9th grade but open", "minor.school", "9th grade"),
+                             ("can accompany u, im a 9th grader", "minor.school", "9th grader"),
+                             ("still in ninth grade, vcs only", "minor.school", "still in ninth grade"),
                              ("masih pake rok biru, open BO", "minor.school", "masih pake rok biru"),
                              ("aku blm 1 7 kak, tp open vcs", "minor.slang", "blm 1 7")):
         assert span in [s.text for s in _signals(text) if s.name == name], (text, _show(_signals(text)))

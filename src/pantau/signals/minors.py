@@ -33,21 +33,39 @@ _WORD_AGES = {
     # Minang
     "sabaleh": 11, "duo baleh": 12, "tigo baleh": 13, "ampek baleh": 14, "limo baleh": 15, "anam baleh": 16,
     "tujuah baleh": 17,
+    # Banjar, Manado and Ambon Malay ("ampat belas", "anam blas"); Balinese
+    "ampat belas": 14, "anam belas": 16, "ampa belas": 14,
+    "solas": 11, "roras": 12, "pat belas": 14, "nem belas": 16,
+    # Bugis and Makassar (their "ten" alone is left out: "baru sapulu ari" is ten days)
+    "seppulo seddi": 11, "seppulo dua": 12, "seppulo tellu": 13, "seppulo eppa": 14,
+    "seppulo lima": 15, "seppulo enneng": 16, "seppulo pitu": 17,
+    "sampulo assere": 11, "sampulo anrua": 12, "sampulo antallu": 13, "sampulo appa": 14,
+    "sampulo lima": 15, "sampulo annang": 16, "sampulo tuju": 17,
+    # Batak Toba and Acehnese
+    "sapulu sada": 11, "sapulu dua": 12, "sapulu tolu": 13, "sapulu opat": 14, "sapulu lima": 15,
+    "sapulu onom": 16, "sapulu pitu": 17,
+    "siblah": 11, "dua blah": 12, "lhee blah": 13, "peuet blah": 14, "limong blah": 15, "nam blah": 16,
+    "tujoh blah": 17,
     # digits read one by one: "umur satu lima"
     "satu dua": 12, "satu tiga": 13, "satu empat": 14, "satu lima": 15, "satu enam": 16, "satu tujuh": 17,
 }
+# "belas" as chat and eastern Malay write it: "lima blas", "anam blas" (a digit before it, "1 blas", is Javanese
+# "at all" or a count: "masih 5 belas pcs"; only an age word makes "usia 4 belas" an age, below)
+_WORD_AGES |= {k.replace("belas", "blas"): v for k, v in _WORD_AGES.items() if k.endswith("belas")}
 _WORD = "|".join(sorted((w.replace(" ", r"\s*") for w in _WORD_AGES), key=len, reverse=True))
 # the patterns allow any spacing between a number's words ("limabelas", "lima  belas"): look them up without it
-_AGE_BY_SKELETON = {k.replace(" ", ""): v for k, v in _WORD_AGES.items()}
+_AGE_BY_SKELETON = {k.replace(" ", ""): v for k, v in _WORD_AGES.items()} | {
+    f"{d}{teen}": 10 + d for d in range(1, 8) for teen in ("belas", "blas")}
 _NUM = rf"(?P<n>\d{{1,2}}|(?<![a-z])(?:{_WORD})(?![a-z]))"
-_NOT_A_NUMBER_AFTER = r"(?![.,]?\d)"  # "umur 15, …" is an age; "15.000" and "1,5" are not
-_UNIT_AFTER = (r"\s*(?:k|rb|ribu|jt|juta|jam|menit|menitan|jaman|hari|harian|bulan|orang|ekor|kg|cm|ratus|puluh)"
+_NOT_A_NUMBER_AFTER = r"(?![.,]?\d|\s*b(?:e)?las(?![a-z]))"  # "umur 15, …" is an age; "15.000" and "1,5" are not
+_UNIT_AFTER = (r"\s*(?:k|rb|ribu|jt|juta|jam|menit|menitan|jaman|hari|harian|bulan|orang|ekor|kg|cm|ratus|puluh|"
+               r"ari|esso|allo|uroe|dinten|poe|wengi|minggu|pekan)"
                r"(?![a-z])")
 _MONEY_AFTER = r"\s*(?:k|rb|ribu|jt|juta|ratus|puluh)(?![a-z])"
 # umur and its forms ("umvr", "um0r", "umurr", Minang "umua"), usia, age; with "my" after it ("umur saya",
-# Sundanese "umur abdi", Minang "umua ambo")
-_AGE_WORD = (r"(?:(?:um[uvo]r+(?:nya|ku|nyo|nye|e|ne)?|umua|usia(?:nya|ku|ne)?|age|aged)"
-             r"(?:\s+(?:saya|aku|gue|gw|abdi|ambo|kulo|aing|awak))?)")
+# Sundanese "umur abdi", "umurna", "umur kuring", Minang "umua ambo", Banjar "umur ulun", Ambon "umur beta")
+_AGE_WORD = (r"(?:(?:um[uvo]r+(?:nya|ku|nyo|nye|na|e|ne|u)?|umua|usia(?:nya|ku|ne|na)?|age|aged)"
+             r"(?:\s+(?:saya|aku|gue|gw|abdi|ambo|kulo|aing|awak|kuring|ulun|beta|ane|inyong|nyong))?)")
 # "umur XV": Roman numerals of 12-17 (the normaliser squeezes "xiii" to "xi" and "xviii" to "xvi": the
 # number is read from the original text)
 _ROMAN = {"x": 10, "xi": 11, "xii": 12, "xiii": 13, "xiv": 14, "xv": 15, "xvi": 16, "xvii": 17, "xviii": 18,
@@ -77,7 +95,15 @@ _AGE_PATTERNS = (
         r"[a-z]+\s*\(\s*(?P<n>1[0-7])\s*(?:th|thn|tahun|taun|yo|y\.o)?\s*\)"),
     re.compile(rf"(?<![a-z]){_AGE_WORD}\s*[:=]?\s*(?P<r>x[iv]+)(?![a-z])"),  # not "umur: x", a form's blank
     # 16th, 15 tahun, 14 thn, 17yo, 13 y.o, 15 years old, enam belas tahun
-    re.compile(rf"(?<![\d.,]){_NUM}\s*(?:th|thn|thun|tahun|taun|tahunan|yo|y\.o|y/o|years?\s*old|yrs?)(?![a-z])"),
+    re.compile(rf"(?<![\d.,]){_NUM}\s*(?:th|thn|thun|tahun|taun|taung|tahunan|yo|y\.o|y/o|years?\s*old|yrs?)"
+               r"(?![a-z])"),
+    # "I'm fifteen, …", "im 16." — 12 to 17, before a pause or the end only: "I'm 16 weeks pregnant", "im 16:30",
+    # "I'm 16-0", "IM 15 gb" and "I'm 15 mnt dari hotel" are no ages
+    _FIRST_PERSON_AGE := re.compile(
+        rf"(?<![a-z])(?:i\s*['’‘`]?\s*m|i\s+am)\s+(?:only\s+|just\s+|still\s+)?{_NUM}"
+        r"(?=\s*(?:[,;!?)]|\.(?!\d)|$)|\s+(?:and(?!\s+a\s+half)|but|tapi|tp|dan|kak|om|ya|yo|y\.o)(?![a-z]))"),
+    # "usia 4 belas": a digit and the word for teen, after an age word only ("masih 5 belas pcs" is a count)
+    re.compile(rf"(?<![a-z]){_AGE_WORD}\s*[:=]?\s*(?P<n>[1-7]\s*b(?:e)?las)(?![a-z])(?!{_MONEY_AFTER})"),
     # baru 15, masih 16 (followed by nothing number-like)
     _BARU_AGE := re.compile(rf"(?<![a-z])(?:baru|masih)\s+{_NUM}{_NOT_A_NUMBER_AFTER}(?!{_UNIT_AFTER})"),
     # age/height/weight, as ads give them: 15/160/45, 16 / 155 / 40
@@ -178,7 +204,10 @@ _DURATION_BEFORE = re.compile(
 )
 # "... 10 tahun 2020": the tahun belongs to the year that follows, the number is a month or a date.
 _DURATION_AFTER = re.compile(
-    r"^\s*(?:lalu|yang lalu|lagi|kemudian|silam|terakhir|ke depan|pengalaman|kerja|garansi|(?:19|20)\d\d(?!\d))"
+    r"^\s*(?:lalu|yang lalu|lagi|kemudian|silam|terakhir|ke depan|pengalaman|kerja|garansi|(?:19|20)\d\d(?!\d)|"
+    # a plant's, an animal's or a baby's age in days, weeks or months ("padi umur 16 hari", Sundanese "poe"); but
+    # "umur 15 hari ini" is a birthday
+    r"(?:hari|bulan|minggu|pekan|poe|ari|esso|allo|uroe|dinten)(?![a-z])(?!\s*ini(?![a-z])))"
 )
 
 
@@ -188,7 +217,7 @@ _ANY_AGE = Prefilter([_BIRTH_YEAR, _BARE_YEAR, *_AGE_PATTERNS])
 
 class MinorAgeExtractor:
     name = "minor_age"
-    version = "8"
+    version = "9"
 
     @property
     def signal_names(self) -> tuple[tuple[str, SignalGroup], ...]:
@@ -272,7 +301,7 @@ def _read_ages(nt: NormalizedText, text: str, found: list[Signal], seen: set[tup
             if "n" in pattern.groupindex and m.group("n").startswith("0"):
                 continue  # "O5 th", "umur 05": no one writes an age so
             age = _roman(nt, m) if "r" in pattern.groupindex else _age(m.group("n"))
-            if not 5 <= age < 18:
+            if not (12 if pattern is _FIRST_PERSON_AGE else 5) <= age < 18:
                 if age >= 18 and not any(a <= m.start() < b for a, b in seen):
                     seen.add(m.span())  # "umur 1 8 thn": an adult; its "8 thn" is no age either
                 continue

@@ -35,7 +35,7 @@ _SCALE = r"(?:ratus|puluh|belas|ribu|juta)"
 _SLANG = r"(?:gopek|cepek|gocap|goceng|ceban|noban|seceng)"
 _WORDS = (  # tiga ratus, dua ratus lima puluh, sejuta, satu setengah juta, gopek (parsed by lokal-id)
     rf"(?:(?:{_DIGIT_WORD}\s*|se){_SCALE}"
-    rf"(?:\s+(?:{_DIGIT_WORD}\s*|se){_SCALE})*(?:\s+{_DIGIT_WORD}(?![a-z]))?"
+    rf"(?:\s+(?:{_DIGIT_WORD}\s*|se){_SCALE}){{0,4}}(?:\s+{_DIGIT_WORD}(?![a-z]))?"  # at most five parts
     rf"|(?:{_DIGIT_WORD}\s+)?setengah\s+(?:ribu|juta)"  # satu setengah juta, setengah juta
     rf"|{_SLANG})(?![a-z])"
     r"(?!\s*(?:tahun|thn|th|orang|menit|jam|hari|bulan|minggu|kali|x|anak|buah|ekor|kg|meter|km|persen|%))"
@@ -93,6 +93,10 @@ _NOT_SESSION = re.compile(
 )
 # Hours, not nights: a room for the night is what hotels sell ("kamar hotel semalam 450rb").
 _SESSION_PER = re.compile(r"(?:jam|sesi|shot|crot|ronde|hour|hr|menit|mnt|main|session|short|long)")
+# A small amount a day is pocket money, a wage or a fee ("jajan anak SD 10rb sehari", "parkir 5rb/hari"), not the
+# price of a day's booking: below this it does not count as a rate for a service.
+_PER_DAY = re.compile(r"(?:/|per|se|tiap)\s*hari(?![a-z])")
+_DAILY_FLOOR = 50_000
 
 # Every rate holds an amount, and every amount a digit, a scale word or a slang amount: texts
 # without any skip the three patterns (most texts, as most statuses name no price).
@@ -111,6 +115,8 @@ def _amount(text: str, *, thousands: bool = False) -> str:
     if parsed is None:
         return ""
     amount = parsed.amount
+    if _WITH_UNIT.search(text):  # "5rb", "2jt": the unit says what it is ("rp 800", "gopek" are still shorthand)
+        thousands = False
     if thousands and amount < 10:
         amount *= 1_000_000
     elif thousands and amount < 10_000:
@@ -118,12 +124,18 @@ def _amount(text: str, *, thousands: bool = False) -> str:
     return str(int(amount))
 
 
+_WITH_UNIT = re.compile(rf"\d\s*{_UNIT}(?![a-z])")
 _SESSION_NAME, _SESSION_WEIGHT = "rate.session", 2.5
+# Enough evidence: more rates than this in one text add nothing, and each new one is checked against those already
+# found (a crafted text of thousands of prices would cost seconds)
+MAX_RATES = 32
+# A small per-day amount keeps its name (the model knows it) but not the weight of a rate for a service
+_SMALL_DAILY_WEIGHT = 0.6
 
 
 class RateExtractor:
     name = "rates"
-    version = "7"
+    version = "8"
 
     @property
     def signal_names(self) -> tuple[tuple[str, SignalGroup], ...]:
@@ -141,6 +153,8 @@ class RateExtractor:
             if property_ad and name == "rate.service_price":
                 continue
             for m in pattern.finditer(text):
+                if len(found) >= MAX_RATES:
+                    return found
                 a, b = m.span()
                 if any(x <= a and b <= y for x, y in taken):
                     continue  # the amount is already part of a stronger rate signal
@@ -148,7 +162,9 @@ class RateExtractor:
                 taken.append((a, b))
                 detail = _amount(amount, thousands=name != "rate.price")
                 kind, strength = name, weight
-                if name == "rate.per_time" and _SESSION_PER.search(m.group()):
+                if name == "rate.per_time" and _PER_DAY.search(m.group()) and detail and int(detail) < _DAILY_FLOOR:
+                    strength = _SMALL_DAILY_WEIGHT  # pocket money or a wage, not the price of a booking
+                elif name == "rate.per_time" and _SESSION_PER.search(m.group()):
                     if session is None:
                         session = _SESSION_PLACE.search(text) is not None and _NOT_SESSION.search(text) is None
                     if session:
