@@ -1019,6 +1019,23 @@ def test_ages_in_regional_numbers_and_english_first_person() -> None:
         assert not [s for s in _signals(text) if s.name == "minor.age"], text
 
 
+def test_an_age_written_as_a_sum() -> None:
+    """ "umur 2x7+1", "umur dua kali tujuh", "umurku setengah dari 30", "umur 20-5", the keycap ten ("umur 🔟+6️⃣"):
+    evasions the blind child sets used. A range ("umur 12-15"), a sum that makes an adult ("umur 10+10") and a
+    count of months are not such ages."""
+    for text, span, age in (("umur 2x7+1, open bo", "umur 2x7+1", "15"),
+                            ("umur dua kali tujuh, bisa vcs", "umur dua kali tujuh", "14"),
+                            ("umurku setengah dari 30, ST 250", "umurku setengah dari 30", "15"),
+                            ("umur 20-5 kak, open bo", "umur 20-5", "15"),
+                            ("usia 10 + 5 ready LT", "usia 10 + 5", "15"),
+                            ("umur 🔟+6️⃣ open bo", "umur 🔟+6️⃣", "16")):
+        hits = [s for s in _signals(text) if s.name == "minor.age"]
+        assert [(s.text, s.detail) for s in hits] == [(span, age)], (text, _show(hits))
+    for text in ("umur 10+10 ready ST 300", "umur 2x12 open bo", "umur 3x5 bulan", "umur 20-25 open bo"):
+        assert not [s for s in _signals(text) if s.name == "minor.age"], text
+    assert normalize("🔟 jam").text == "10 jam"
+
+
 def test_a_small_amount_a_day_is_no_service_rate() -> None:
     """ "jajan anak SD 10rb sehari" (pocket money) keeps its rate.per_time signal but not the weight of a rate for a
     service, so beside a school level it escalates nothing; a day's booking ("1jt per hari", "gopek/hari": 500

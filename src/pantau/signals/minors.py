@@ -73,7 +73,18 @@ _ROMAN = {"x": 10, "xi": 11, "xii": 12, "xiii": 13, "xiv": 14, "xv": 15, "xvi": 
 _TEAM_BEFORE = re.compile(r"(?<![a-z])(?:timnas|ssb|piala|liga|tim|team|kategori|kelompok|turnamen|pemain|pelatih|"
                           r"festival|skuad|squad|seleksi|kejuaraan|klub|club|akademi|voli|basket|futsal|bola|"
                           r"sepakbola|badminton|renang|atletik|catur|hoki|rugby)\s*$")
+# An age as a sum, to slip past a filter: "umur 2x7+1", "usia 10 + 5", "umur dua kali tujuh", "umur 20-5" (first,
+# so that "umur 20" in "umur 20-5" is not read as an adult); "umur 12-15" is a range, not 12 minus 15
+_OPERAND = r"(?:\d{1,2}|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|dua puluh|tiga puluh)"
+_OPERATOR = r"(?:[-+*x×]|kali|tambah|ditambah|plus|kurang|dikurangi|min)"
+_OPERAND_VALUE = {"satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7, "delapan": 8,
+                  "sembilan": 9, "sepuluh": 10, "dua puluh": 20, "tiga puluh": 30}
+_ARITH_AGE = re.compile(
+    rf"(?<![a-z]){_AGE_WORD}\s*[:=]?\s*(?P<e>{_OPERAND}(?:\s*{_OPERATOR}\s*{_OPERAND}(?![a-z])){{1,3}}"
+    rf"|(?:setengah|separuh|separo)\s*(?:dari\s*)?{_OPERAND})(?![.,]?\d|\s*{_OPERATOR}\s*\d)")
+_ARITH_TOKEN = re.compile(rf"{_OPERAND}|{_OPERATOR}|setengah|separuh|separo")
 _AGE_PATTERNS = (
+    _ARITH_AGE,
     # digits spaced apart to slip past a filter: "umurku 1 5", "1 _ 4 th" (first, so "1 6 thn" is not read as 6)
     re.compile(rf"(?<![a-z])(?:{_AGE_WORD}|u)\s*[:=/-]?\s*(?:baru\s*|masih\s*)?"
                rf"(?P<n>1(?:\s+|\s*[_-]\s*)\d)(?![.,/]?\d)(?!{_UNIT_AFTER})"),  # not "u 1-2 jam"
@@ -300,7 +311,10 @@ def _read_ages(nt: NormalizedText, text: str, found: list[Signal], seen: set[tup
                 continue
             if "n" in pattern.groupindex and m.group("n").startswith("0"):
                 continue  # "O5 th", "umur 05": no one writes an age so
-            age = _roman(nt, m) if "r" in pattern.groupindex else _age(m.group("n"))
+            if pattern is _ARITH_AGE:
+                age = _arithmetic(m.group("e"))
+            else:
+                age = _roman(nt, m) if "r" in pattern.groupindex else _age(m.group("n"))
             if not (12 if pattern is _FIRST_PERSON_AGE else 5) <= age < 18:
                 if age >= 18 and not any(a <= m.start() < b for a, b in seen):
                     seen.add(m.span())  # "umur 1 8 thn": an adult; its "8 thn" is no age either
@@ -317,6 +331,27 @@ def _read_ages(nt: NormalizedText, text: str, found: list[Signal], seen: set[tup
                 continue  # a name and its age stand on one line: "50rb\n(13) Kemeja" is a list
             seen.add(m.span())
             found.append(make_signal(nt, "minor.age", SignalGroup.MINOR, 0.0, *m.span(), detail=str(age)))
+
+
+def _arithmetic(expression: str) -> int:
+    """The value of a small sum ("2x7+1" → 15, "dua kali tujuh" → 14, "setengah dari 30" → 15), or 0 if it is a range
+    ("12-15"), not whole, or not a sum at all."""
+    tokens = [t for t in _ARITH_TOKEN.findall(" ".join(expression.split())) if t != "dari"]
+    if tokens[0] in ("setengah", "separuh", "separo"):
+        half = _OPERAND_VALUE.get(tokens[-1]) or int(tokens[-1])
+        return half // 2 if half % 2 == 0 else 0
+    values = [_OPERAND_VALUE.get(t) or int(t) for t in tokens[0::2]]
+    operators = ["*" if t in ("x", "×", "kali") else "-" if t in ("-", "kurang", "dikurangi", "min") else
+                 "+" if t in ("+", "tambah", "ditambah", "plus") else t for t in tokens[1::2]]
+    if "-" in operators and operators[0] == "-" and values[0] < values[1]:
+        return 0  # a range
+    terms = [values[0]]
+    for op, value in zip(operators, values[1:], strict=False):
+        if op == "*":
+            terms[-1] *= value
+        else:
+            terms.append(value if op == "+" else -value)
+    return sum(terms)
 
 
 def _birth_year(m: re.Match[str]) -> int:
@@ -354,6 +389,9 @@ _WORD_REST = re.compile(r"\w*")
 _NUMBER_TOKEN = re.compile(r"(?i:um[uvo]r|usia|u|2k)?(?P<num>(?=[oOiIlsS]*\d)[\doOiIlsS]{1,4})"
                            r"(?i:th|thn|thun|tahun|taun|yo)?")
 
+# a product written as one word ("2x7", which the normaliser reads as leetspeak "2xt")
+_TIMES_TOKEN = re.compile(r"(?P<num>\d{1,2}[xX]\d{1,2})")
+
 
 def numeric_view(nt: NormalizedText) -> str:
     """The canonical text with the digits of words that mix digits and letters put back, and numbers written
@@ -368,7 +406,7 @@ def numeric_view(nt: NormalizedText) -> str:
         end = _WORD_REST.match(original, hit.end()).end()  # type: ignore[union-attr]  # \w* always matches
         hit = _DIGIT_BESIDE_LETTER.search(original, end)
         token = original[start:end]
-        number = _NUMBER_TOKEN.fullmatch(token)
+        number = _NUMBER_TOKEN.fullmatch(token) or _TIMES_TOKEN.fullmatch(token)
         if number is None:
             continue
         first, last = bisect_left(starts, start), bisect_left(starts, end)
