@@ -69,8 +69,6 @@ _LOOKALIKES = {
     "ʉ": "u", "ƚ": "l", "ȼ": "c", "ɍ": "r", "ɏ": "y", "ß": "ss", "æ": "ae", "œ": "oe",
     "ℓ": "l", "℮": "e", "∂": "d", "¢": "c", "€": "e", "£": "l", "¥": "y", "©": "c", "®": "r",
     "○": "o", "◯": "o", "⭕": "o", "❌": "x", "✖": "x", "❤": " ", "♡": " ",
-    # the keycap ten (the other keycaps are a digit and marks, which NFKC and the mark rule already read)
-    "🔟": "10",
 }
 
 

@@ -57,7 +57,8 @@ _WORD = "|".join(sorted((w.replace(" ", r"\s*") for w in _WORD_AGES), key=len, r
 _AGE_BY_SKELETON = {k.replace(" ", ""): v for k, v in _WORD_AGES.items()} | {
     f"{d}{teen}": 10 + d for d in range(1, 8) for teen in ("belas", "blas")}
 _NUM = rf"(?P<n>\d{{1,2}}|(?<![a-z])(?:{_WORD})(?![a-z]))"
-_NOT_A_NUMBER_AFTER = r"(?![.,]?\d|\s*b(?:e)?las(?![a-z]))"  # "umur 15, …" is an age; "15.000" and "1,5" are not
+# "umur 15, …" is an age; "15.000", "1,5", "lima belas" (read whole) and "10/10" (a rating) are not
+_NOT_A_NUMBER_AFTER = r"(?![.,]?\d|\s*b(?:e)?las(?![a-z])|\s*/\s*10(?!\d))"
 _UNIT_AFTER = (r"\s*(?:k|rb|ribu|jt|juta|jam|menit|menitan|jaman|hari|harian|bulan|orang|ekor|kg|cm|ratus|puluh|"
                r"ari|esso|allo|uroe|dinten|poe|wengi|minggu|pekan)"
                r"(?![a-z])")
@@ -73,15 +74,21 @@ _ROMAN = {"x": 10, "xi": 11, "xii": 12, "xiii": 13, "xiv": 14, "xv": 15, "xvi": 
 _TEAM_BEFORE = re.compile(r"(?<![a-z])(?:timnas|ssb|piala|liga|tim|team|kategori|kelompok|turnamen|pemain|pelatih|"
                           r"festival|skuad|squad|seleksi|kejuaraan|klub|club|akademi|voli|basket|futsal|bola|"
                           r"sepakbola|badminton|renang|atletik|catur|hoki|rugby)\s*$")
-# An age as a sum, to slip past a filter: "umur 2x7+1", "usia 10 + 5", "umur dua kali tujuh", "umur 20-5" (first,
-# so that "umur 20" in "umur 20-5" is not read as an adult); "umur 12-15" is a range, not 12 minus 15
-_OPERAND = r"(?:\d{1,2}|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|dua puluh|tiga puluh)"
-_OPERATOR = r"(?:[-+*x×]|kali|tambah|ditambah|plus|kurang|dikurangi|min)"
+# An age as a sum, to slip past a filter: "umur 2x7+1", "usia 10 + 5", "umur dua kali tujuh", "setengah dari 30".
+# Products and additions only: in ads " - " and "min" separate fields ("umur 25 - 10 menit dari hotel", "min 2 jam").
+# The sum must end the phrase (a pause, the end, an age unit or a word of address), so that a count, a size or a
+# time ("umur 15 + 5 menit", "usia 3 x 5 meter", "umur 4 x 4 mobil", "umur 16 +62 812…") is no sum.
+_OPERAND = r"(?:\d{1,2}|dua puluh|tiga puluh|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh)"
+_OPERATOR = r"(?:[+*x×]|kali|dikali|tambah|ditambah|plus)"
+_SUM_ENDS = (r"(?=\s*(?:[,;!?)]|\.(?!\d)|$)|\s*(?:th|thn|tahun|taun|yo|y\.o|years?)(?![a-z])|"
+             r"\s+(?:kakak|kak|kk|ka|om|bang|abang|mas|mbak|say|sayang|ya|yaa|aja|saja|doang|ready|open|bisa|"
+             r"available|only|dan|tapi|tp|lho|loh|wkwk|hehe)(?![a-z]))")
+_UNIT_OF_YEARS = re.compile(r"\s*(?:th|thn|tahun|taun|yo|y\.o|years?)(?![a-z])")
 _OPERAND_VALUE = {"satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7, "delapan": 8,
                   "sembilan": 9, "sepuluh": 10, "dua puluh": 20, "tiga puluh": 30}
 _ARITH_AGE = re.compile(
     rf"(?<![a-z]){_AGE_WORD}\s*[:=]?\s*(?P<e>{_OPERAND}(?:\s*{_OPERATOR}\s*{_OPERAND}(?![a-z])){{1,3}}"
-    rf"|(?:setengah|separuh|separo)\s*(?:dari\s*)?{_OPERAND})(?![.,]?\d|\s*{_OPERATOR}\s*\d)")
+    rf"|(?:setengah|separuh|separo)\s*(?:dari\s*)?{_OPERAND})(?![.,]\d){_SUM_ENDS}")
 _ARITH_TOKEN = re.compile(rf"{_OPERAND}|{_OPERATOR}|setengah|separuh|separo")
 _AGE_PATTERNS = (
     _ARITH_AGE,
@@ -255,6 +262,8 @@ def _overlaps(span: tuple[int, int], seen: set[tuple[int, int]]) -> bool:
     return any(a <= span[0] < b or span[0] <= a < span[1] for a, b in seen)
 
 
+# forms no one uses for a small child's age ("I'm 7", "usia 2 + 3" is homework): only 12-17 count
+_TWELVE_AND_UP = (_FIRST_PERSON_AGE, _ARITH_AGE)
 # patterns that read a bare number as an age (no age word, no unit): not used on the numeric view
 _NO_UNIT_OR_AGE_WORD = (_BARU_AGE,)
 
@@ -315,8 +324,10 @@ def _read_ages(nt: NormalizedText, text: str, found: list[Signal], seen: set[tup
                 age = _arithmetic(m.group("e"))
             else:
                 age = _roman(nt, m) if "r" in pattern.groupindex else _age(m.group("n"))
-            if not (12 if pattern is _FIRST_PERSON_AGE else 5) <= age < 18:
-                if age >= 18 and not any(a <= m.start() < b for a, b in seen):
+            if not (12 if pattern in _TWELVE_AND_UP else 5) <= age < 18:
+                # (but an adult's sum before an age unit may be two people: "umur 25 + 16 th" still reads the 16)
+                two = pattern is _ARITH_AGE and _UNIT_OF_YEARS.match(text, m.end()) is not None
+                if age >= 18 and not two and not any(a <= m.start() < b for a, b in seen):
                     seen.add(m.span())  # "umur 1 8 thn": an adult; its "8 thn" is no age either
                 continue
             if _DURATION_BEFORE.search(text[max(0, m.start() - 20) : m.start()]):
@@ -334,23 +345,19 @@ def _read_ages(nt: NormalizedText, text: str, found: list[Signal], seen: set[tup
 
 
 def _arithmetic(expression: str) -> int:
-    """The value of a small sum ("2x7+1" → 15, "dua kali tujuh" → 14, "setengah dari 30" → 15), or 0 if it is a range
-    ("12-15"), not whole, or not a sum at all."""
+    """The value of a small sum ("2x7+1" → 15, "dua kali tujuh" → 14, "setengah dari 30" → 15), or 0 if half of
+    an odd number."""
     tokens = [t for t in _ARITH_TOKEN.findall(" ".join(expression.split())) if t != "dari"]
     if tokens[0] in ("setengah", "separuh", "separo"):
         half = _OPERAND_VALUE.get(tokens[-1]) or int(tokens[-1])
         return half // 2 if half % 2 == 0 else 0
     values = [_OPERAND_VALUE.get(t) or int(t) for t in tokens[0::2]]
-    operators = ["*" if t in ("x", "×", "kali") else "-" if t in ("-", "kurang", "dikurangi", "min") else
-                 "+" if t in ("+", "tambah", "ditambah", "plus") else t for t in tokens[1::2]]
-    if "-" in operators and operators[0] == "-" and values[0] < values[1]:
-        return 0  # a range
     terms = [values[0]]
-    for op, value in zip(operators, values[1:], strict=False):
-        if op == "*":
+    for op, value in zip(tokens[1::2], values[1:], strict=False):
+        if op in ("x", "×", "*", "kali", "dikali"):
             terms[-1] *= value
         else:
-            terms.append(value if op == "+" else -value)
+            terms.append(value)
     return sum(terms)
 
 
@@ -418,7 +425,7 @@ def numeric_view(nt: NormalizedText) -> str:
                 continue  # the normaliser joined or split characters here: leave them
             c = original[starts[i]]
             digit = _LOOKALIKE_DIGITS.get(c, c) if num_start <= starts[i] < num_end else ""
-            if digit and digit.isascii() and nt.text[i] != digit:
+            if digit.isdigit() and digit.isascii() and nt.text[i] != digit:
                 chars = chars if chars is not None else list(nt.text)
                 chars[i] = digit
     return nt.text if chars is None else "".join(chars)
