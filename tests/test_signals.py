@@ -7,14 +7,17 @@ it. A contract test checks the registry itself and the spans of everything it em
 
 from __future__ import annotations
 
+import random
 import re
 from datetime import date
 
 import pytest
 
+from pantau.classify import outside_hashtags
 from pantau.models import Signal, SignalGroup
 from pantau.normalize import normalize
 from pantau.signals import default_registry, minors
+from pantau.signals import lexicon as lexicon_module
 from pantau.signals import rates as rates_module
 from pantau.signals.minors import numeric_view
 
@@ -1065,6 +1068,35 @@ def test_crafted_runs_of_prices_are_read_in_bounded_pieces() -> None:
     assert len([s for s in _signals("ST 300 LT 800 " * 100) if s.group is SignalGroup.RATE]) == rates_module.MAX_RATES
     assert [s.text for s in _signals("harga dua juta tiga ratus lima puluh ribu") if s.name == "rate.price"] == [
         "dua juta tiga ratus lima puluh"]
+
+
+def test_one_term_repeated_is_read_a_bounded_number_of_times() -> None:
+    """ "open bo" repeated 2,500 times compared every match with every other (seconds for one status): at most
+    MAX_MATCHES_PER_ENTRY matches of one entry are kept; the verdict's evidence is the same."""
+    hits = [s for s in _signals("open bo " * 100) if s.name == "solicitation.open_bo"]
+    assert len(hits) == lexicon_module.MAX_MATCHES_PER_ENTRY
+    assert [s.text for s in _signals("open bo, bukan bo, open bo") if s.name == "solicitation.open_bo"] == [
+        "open bo", "open bo"]
+
+
+def test_fast_span_lookups_agree_with_a_plain_search() -> None:
+    """The cancel spans of a lexicon entry and the hashtags around signals are looked up by bisection (thousands
+    of them in a crafted text): on random spans the answers are those of the plain comparison with each."""
+    rng = random.Random(7)
+    for _ in range(300):
+        cancels = [(a, a + rng.randint(1, 9)) for a in (rng.randint(0, 60) for _ in range(rng.randint(0, 8)))]
+        fast = lexicon_module._Cancels(list(cancels))
+        for a in range(0, 70):
+            b = a + rng.randint(1, 6)
+            assert fast.overlaps(a, b) == any(x < b and a < y for x, y in cancels), (cancels, a, b)
+    for _ in range(300):
+        words = [rng.choice(["#a", "#open_bo", "x", "bo", "#bo1"]) for _ in range(rng.randint(1, 12))]
+        text = rng.choice([" ", ""]).join(words)
+        signals = [Signal("s", SignalGroup.SOLICITATION, 1.0, a, b, text[a:b])
+                   for a in range(len(text)) for b in range(a + 1, min(len(text), a + 4) + 1)]
+        tags = [m.span() for m in re.finditer(r"#\w+", text)]
+        expected = [s for s in signals if not any(x <= s.start and s.end <= y for x, y in tags)]
+        assert outside_hashtags(text, signals) == expected, text
 
 
 def test_birth_years_in_words_and_short_forms() -> None:

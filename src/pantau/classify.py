@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -137,5 +138,11 @@ def outside_hashtags(original: str, signals: Sequence[Signal]) -> list[Signal]:
     """The signals whose span does not lie inside a ``#hashtag`` of the original text."""
     if "#" not in original:
         return list(signals)
-    spans = [m.span() for m in HASHTAG.finditer(original)]
-    return [s for s in signals if not any(a <= s.start and s.end <= b for a, b in spans)]
+    spans = [m.span() for m in HASHTAG.finditer(original)]  # in order, never overlapping
+    starts = [a for a, _ in spans]
+
+    def inside(signal: Signal) -> bool:  # the last hashtag starting at or before the signal holds it, or none does
+        k = bisect_right(starts, signal.start) - 1
+        return k >= 0 and signal.end <= spans[k][1]
+
+    return [s for s in signals if not inside(s)]

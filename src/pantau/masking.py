@@ -74,7 +74,7 @@ _TLDS = (
 )
 _BARE_URL = (
     r"(?<![\w@.])(?!\w+pic\.twitter\.com)"  # a hashtag glued to pic.twitter.com keeps its word
-    r"(?i:(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+"
+    r"(?i:(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"  # a label is at most 63 characters (DNS): linear
     rf"(?:{_TLDS})\b(?![.@-]\w))"
     rf"(?:/{_URL_TAIL}|/)?"
 )
@@ -179,13 +179,19 @@ def _inside_id(text: str, start: int, end: int) -> bool:
     """
     if start == 0 or end >= len(text) or not (text[start - 1].isalnum() and text[end].isalnum()):
         return False
+    # walk the token out from the number, stopping at the first digit (a text with no spaces, Chinese or Thai with
+    # many numbers, is one token: walking it whole from every number would be quadratic)
     left = start
     while left > 0 and text[left - 1].isalnum():
         left -= 1
+        if text[left].isdigit():
+            return True
     right = end
     while right < len(text) and text[right].isalnum():
+        if text[right].isdigit():
+            return True
         right += 1
-    return any(ch.isdigit() for ch in text[left:start]) or any(ch.isdigit() for ch in text[end:right])
+    return False
 
 
 def mask_spans(text: str) -> list[tuple[int, int, str]]:

@@ -224,6 +224,9 @@ _MIXED_WORD = re.compile(r"(?<![a-z0-9@$])(?=[a-z0-9@$]*[a-z])(?=[a-z0-9@$]*[0-9
 
 
 _ZERO_O = re.compile(r"[a-z]*(?:o0|0o)[0o]*[a-z]*")
+# The two patterns above backtrack over the whole word: no price or word of an ad is longer than this, and a crafted
+# 20,000-character word took seconds
+_LONGEST_LEET_WORD = 64
 
 
 def _leet_word(m: re.Match[str]) -> list[Edit] | None:
@@ -232,14 +235,14 @@ def _leet_word(m: re.Match[str]) -> list[Edit] | None:
         return None
     if "@" in word[1:] and m.string[m.end() : m.end() + 1] == ".":  # an e-mail address
         return None
-    if _ZERO_O.fullmatch(word):  # b0o, bO0o: zeros among o's are o's
+    if len(word) <= _LONGEST_LEET_WORD and _ZERO_O.fullmatch(word):  # b0o, bO0o: zeros among o's are o's
         return [(m.start(), m.end(), word.replace("0", "o"))]
     plain = _STRETCH.sub(r"\1", word)  # 3jttt, 300kkk: a stretched unit is still a unit
     if _NUMBER_WORD.fullmatch(plain) or _LABEL_NUMBER.fullmatch(plain) or _WITH_YEAR.fullmatch(plain):
         return None
-    if _LABELLED_PRICE.fullmatch(plain) and _AFTER_SPLIT_LETTER.search(m.string, 0, m.start()):
+    if _LABELLED_PRICE.fullmatch(plain) and _AFTER_SPLIT_LETTER.search(m.string, max(0, m.start() - 2), m.start()):
         return None
-    if word[0].isdigit() and _ZEROS_AS_O.fullmatch(word):  # 3oo → 300, 5ook → 500k
+    if word[0].isdigit() and len(word) <= _LONGEST_LEET_WORD and _ZEROS_AS_O.fullmatch(word):  # 3oo → 300, 5ook
         head = re.match(r"[\d.,o]+", word)
         assert head is not None
         fixed = head.group().replace("o", "0") + word[head.end():]
@@ -416,7 +419,7 @@ def join_split(work: _Work) -> _Work:
 # --------------------------------------------------------------------------------------------
 
 _STRETCH = re.compile(r"([a-z])\1{2,}")
-_STRETCH_WORD = re.compile(r"[a-z]*([a-z])\1{2,}[a-z]*")
+_STRETCH_WORD = re.compile(r"(?<![a-z])[a-z]*([a-z])\1{2,}[a-z]*")  # from a word's start only: linear
 # Real words with a doubled letter: a stretched run inside them keeps two.
 _DOUBLE_WORDS = frozenset(
     {"maaf", "saat", "taat", "manfaat", "room", "book", "booking", "good", "free", "pool", "food",

@@ -10,9 +10,11 @@ name the file, the entry and the field.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -241,10 +243,12 @@ class LexiconExtractor:
         for entry, matches in found.items():
             if entry.unless_in_text is not None and entry.unless_in_text.search(text):
                 continue
-            cancels = [(c.start(), c.end()) for c in entry.unless.finditer(text)] if entry.unless else []
+            cancelled = _Cancels([(c.start(), c.end()) for c in entry.unless.finditer(text)] if entry.unless else [])
+            kept_here = 0
             for a, b in sorted(set(matches)):  # a term and a regex may find the same span
-                if not any(x < b and a < y for x, y in cancels):
+                if kept_here < MAX_MATCHES_PER_ENTRY and not cancelled.overlaps(a, b):
                     spans.append((a, b, entry))
+                    kept_here += 1
         # A match inside a longer, at-least-as-heavy match of the same file says nothing new.
         kept = [
             (a, b, e)
@@ -255,6 +259,24 @@ class LexiconExtractor:
             )
         ]
         return [make_signal(nt, e.name, e.group, e.weight, a, b) for a, b, e in kept]
+
+
+# Enough evidence: more matches of one entry in one text add nothing, and each is compared with every other (a
+# status of "open bo" repeated 2,500 times took seconds)
+MAX_MATCHES_PER_ENTRY = 32
+
+
+class _Cancels:
+    """Spans that cancel a match they overlap; ``overlaps`` in logarithmic time (a text may hold thousands)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans.sort()
+        self._starts = [a for a, _ in spans]
+        self._ends_so_far = list(accumulate((b for _, b in spans), max))
+
+    def overlaps(self, a: int, b: int) -> bool:
+        before = bisect_left(self._starts, b)  # cancels that start before the match ends
+        return before > 0 and self._ends_so_far[before - 1] > a
 
 
 def load_lexicon_file(path: Path) -> LexiconExtractor:

@@ -243,7 +243,7 @@ class MinorAgeExtractor:
 
     def extract(self, nt: NormalizedText) -> Iterable[Signal]:
         found: list[Signal] = []
-        seen: set[tuple[int, int]] = set()
+        seen = _Seen(len(nt.text))
         digits = numeric_view(nt)
         if _ANY_AGE(nt.text):
             _read_ages(nt, nt.text, found, seen)
@@ -258,8 +258,22 @@ def this_year() -> int:
     return date.today().year
 
 
-def _overlaps(span: tuple[int, int], seen: set[tuple[int, int]]) -> bool:
-    return any(a <= span[0] < b or span[0] <= a < span[1] for a, b in seen)
+class _Seen:
+    """Positions of the text already read as an age (a child's or an adult's), one flag a character: a text of
+    thousands of adults' ages ("20th 20th …") must not cost a check against each of them."""
+
+    def __init__(self, length: int) -> None:
+        self._flags = bytearray(length + 1)
+
+    def add(self, span: tuple[int, int]) -> None:
+        a, b = span
+        self._flags[a:b] = b"\x01" * (b - a)
+
+    def covers(self, position: int) -> bool:
+        return bool(self._flags[position])
+
+    def overlaps(self, span: tuple[int, int]) -> bool:
+        return 1 in self._flags[span[0] : span[1]]
 
 
 # forms no one uses for a small child's age ("I'm 7", "usia 2 + 3" is homework): only 12-17 count
@@ -279,7 +293,7 @@ def _whole(text: str, m: re.Match[str]) -> bool:
 MAX_AGES = 32
 
 
-def _read_ages(nt: NormalizedText, text: str, found: list[Signal], seen: set[tuple[int, int]],
+def _read_ages(nt: NormalizedText, text: str, found: list[Signal], seen: _Seen,
                whole_words: bool = False) -> None:
     """Ages in ``text`` (the canonical text, or its numeric view) not already in ``seen``, added to ``found``."""
     for m in _BIRTH_YEAR.finditer(text):
@@ -289,7 +303,7 @@ def _read_ages(nt: NormalizedText, text: str, found: list[Signal], seen: set[tup
             continue
         age = this_year() - _birth_year(m)  # 18 this year may still be 17 today
         before = _words_before(text, m.start(), 1)
-        if 5 <= age <= 18 and not _overlaps(m.span(), seen) and not _PRODUCT_BEFORE.search(before) and not (
+        if 5 <= age <= 18 and not seen.overlaps(m.span()) and not _PRODUCT_BEFORE.search(before) and not (
                 m.group().startswith("lahiran") and _GAVE_BIRTH_BEFORE.search(before)):
             seen.add(m.span())
             found.append(make_signal(nt, "minor.age", SignalGroup.MINOR, 0.0, *m.span(), detail=str(min(age, 17))))
@@ -299,7 +313,7 @@ def _read_ages(nt: NormalizedText, text: str, found: list[Signal], seen: set[tup
         if whole_words and not _whole(text, m):
             continue
         age = this_year() - _birth_year(m)
-        if not MIN_BARE_YEAR_AGE <= age <= 17 or any(a <= m.start() < b for a, b in seen):
+        if not MIN_BARE_YEAR_AGE <= age <= 17 or seen.covers(m.start()):
             continue
         if m.group("s") and not _opens_line(nt, m.start()):
             continue
@@ -327,7 +341,7 @@ def _read_ages(nt: NormalizedText, text: str, found: list[Signal], seen: set[tup
             if not (12 if pattern in _TWELVE_AND_UP else 5) <= age < 18:
                 # (but an adult's sum before an age unit may be two people: "umur 25 + 16 th" still reads the 16)
                 two = pattern is _ARITH_AGE and _UNIT_OF_YEARS.match(text, m.end()) is not None
-                if age >= 18 and not two and not any(a <= m.start() < b for a, b in seen):
+                if age >= 18 and not two and not seen.covers(m.start()):
                     seen.add(m.span())  # "umur 1 8 thn": an adult; its "8 thn" is no age either
                 continue
             if _DURATION_BEFORE.search(text[max(0, m.start() - 20) : m.start()]):
@@ -336,7 +350,7 @@ def _read_ages(nt: NormalizedText, text: str, found: list[Signal], seen: set[tup
                 continue
             if pattern is _U_AGE and _TEAM_BEFORE.search(text, max(0, m.start() - 12), m.start()):
                 continue
-            if _overlaps(m.span(), seen):
+            if seen.overlaps(m.span()):
                 continue
             if pattern is _NAME_AGE and "\n" in nt.original[slice(*nt.to_original(*m.span()))]:
                 continue  # a name and its age stand on one line: "50rb\n(13) Kemeja" is a list
