@@ -79,17 +79,21 @@ _TEAM_BEFORE = re.compile(r"(?<![a-z])(?:timnas|ssb|piala|liga|tim|team|kategori
 # The sum must end the phrase (a pause, the end, an age unit or a word of address), so that a count, a size or a
 # time ("umur 15 + 5 menit", "usia 3 x 5 meter", "umur 4 x 4 mobil", "umur 16 +62 812…") is no sum.
 _OPERAND = r"(?:\d{1,2}|dua puluh|tiga puluh|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh)"
+_TIMES = ("x", "×", "*", "kali", "dikali")
 _OPERATOR = r"(?:[+*x×]|kali|dikali|tambah|ditambah|plus)"
-_SUM_ENDS = (r"(?=\s*(?:[,;!?)]|\.(?!\d)|$)|\s*(?:th|thn|tahun|taun|yo|y\.o|years?)(?![a-z])|"
+_HALF = ("setengah", "separuh", "separo")
+_PAUSE_AHEAD = r"\s*(?:[,;!?)]|\.(?!\d)|$)"  # a pause or the end of the text
+_YEARS_AHEAD = r"\s*(?:th|thn|tahun|taun|yo|y\.o|years?)(?![a-z])"
+_SUM_ENDS = (rf"(?={_PAUSE_AHEAD}|{_YEARS_AHEAD}|"
              r"\s+(?:kakak|kak|kk|ka|om|bang|abang|mas|mbak|say|sayang|ya|yaa|aja|saja|doang|ready|open|bisa|"
              r"available|only|dan|tapi|tp|lho|loh|wkwk|hehe)(?![a-z]))")
-_UNIT_OF_YEARS = re.compile(r"\s*(?:th|thn|tahun|taun|yo|y\.o|years?)(?![a-z])")
+_UNIT_OF_YEARS = re.compile(_YEARS_AHEAD)
 _OPERAND_VALUE = {"satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7, "delapan": 8,
                   "sembilan": 9, "sepuluh": 10, "dua puluh": 20, "tiga puluh": 30}
 _ARITH_AGE = re.compile(
     rf"(?<![a-z]){_AGE_WORD}\s*[:=]?\s*(?P<e>{_OPERAND}(?:\s*{_OPERATOR}\s*{_OPERAND}(?![a-z])){{1,3}}"
-    rf"|(?:setengah|separuh|separo)\s*(?:dari\s*)?{_OPERAND})(?![.,]\d){_SUM_ENDS}")
-_ARITH_TOKEN = re.compile(rf"{_OPERAND}|{_OPERATOR}|setengah|separuh|separo")
+    rf"|(?:{'|'.join(_HALF)})\s*(?:dari\s*)?{_OPERAND})(?![.,]\d){_SUM_ENDS}")
+_ARITH_TOKEN = re.compile(rf"{_OPERAND}|{_OPERATOR}|{'|'.join(_HALF)}")
 _AGE_PATTERNS = (
     _ARITH_AGE,
     # digits spaced apart to slip past a filter: "umurku 1 5", "1 _ 4 th" (first, so "1 6 thn" is not read as 6)
@@ -119,7 +123,7 @@ _AGE_PATTERNS = (
     # "I'm 16-0", "IM 15 gb" and "I'm 15 mnt dari hotel" are no ages
     _FIRST_PERSON_AGE := re.compile(
         rf"(?<![a-z])(?:i\s*['’‘`]?\s*m|i\s+am)\s+(?:only\s+|just\s+|still\s+)?{_NUM}"
-        r"(?=\s*(?:[,;!?)]|\.(?!\d)|$)|\s+(?:and(?!\s+a\s+half)|but|tapi|tp|dan|kak|om|ya|yo|y\.o)(?![a-z]))"),
+        rf"(?={_PAUSE_AHEAD}|\s+(?:and(?!\s+a\s+half)|but|tapi|tp|dan|kak|om|ya|yo|y\.o)(?![a-z]))"),
     # "usia 4 belas": a digit and the word for teen, after an age word only ("masih 5 belas pcs" is a count)
     re.compile(rf"(?<![a-z]){_AGE_WORD}\s*[:=]?\s*(?P<n>[1-7]\s*b(?:e)?las)(?![a-z])(?!{_MONEY_AFTER})"),
     # baru 15, masih 16 (followed by nothing number-like)
@@ -362,13 +366,13 @@ def _arithmetic(expression: str) -> int:
     """The value of a small sum ("2x7+1" → 15, "dua kali tujuh" → 14, "setengah dari 30" → 15), or 0 if half of
     an odd number."""
     tokens = [t for t in _ARITH_TOKEN.findall(" ".join(expression.split())) if t != "dari"]
-    if tokens[0] in ("setengah", "separuh", "separo"):
+    if tokens[0] in _HALF:
         half = _OPERAND_VALUE.get(tokens[-1]) or int(tokens[-1])
         return half // 2 if half % 2 == 0 else 0
     values = [_OPERAND_VALUE.get(t) or int(t) for t in tokens[0::2]]
     terms = [values[0]]
     for op, value in zip(tokens[1::2], values[1:], strict=False):
-        if op in ("x", "×", "*", "kali", "dikali"):
+        if op in _TIMES:
             terms[-1] *= value
         else:
             terms.append(value)

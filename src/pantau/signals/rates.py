@@ -70,10 +70,11 @@ _COUNTED = (
 )
 _PRICE = re.compile(rf"(?<![\d.,a-z])(?P<a>{_AMOUNT}|{_WORDS}){_COUNTED}")
 
+_PRICE_WEIGHT = 0.6
 _SIGNALS = (
     ("rate.service_price", 2.5, _SERVICE_PRICE),
     ("rate.per_time", 1.2, _PER_TIME),
-    ("rate.price", 0.6, _PRICE),
+    ("rate.price", _PRICE_WEIGHT, _PRICE),
 )
 
 
@@ -97,6 +98,7 @@ _SESSION_PER = re.compile(r"(?:jam|sesi|shot|crot|ronde|hour|hr|menit|mnt|main|s
 # price of a day's booking: below this it does not count as a rate for a service.
 _PER_DAY = re.compile(r"(?:/|per|se|tiap)\s*hari(?![a-z])")
 _DAILY_FLOOR = 50_000
+_WITH_UNIT = re.compile(rf"\d\s*{_UNIT}(?![a-z])")  # "5rb", "2jt": an amount that says its own scale
 
 # Every rate holds an amount, and every amount a digit, a scale word or a slang amount: texts
 # without any skip the three patterns (most texts, as most statuses name no price).
@@ -124,13 +126,10 @@ def _amount(text: str, *, thousands: bool = False) -> str:
     return str(int(amount))
 
 
-_WITH_UNIT = re.compile(rf"\d\s*{_UNIT}(?![a-z])")
 _SESSION_NAME, _SESSION_WEIGHT = "rate.session", 2.5
 # Enough evidence: more rates than this in one text add nothing, and each new one is checked against those already
 # found (a crafted text of thousands of prices would cost seconds)
 MAX_RATES = 32
-# A small per-day amount keeps its name (the model knows it) but not the weight of a rate for a service
-_SMALL_DAILY_WEIGHT = 0.6
 
 
 class RateExtractor:
@@ -163,7 +162,8 @@ class RateExtractor:
                 detail = _amount(amount, thousands=name != "rate.price")
                 kind, strength = name, weight
                 if name == "rate.per_time" and _PER_DAY.search(m.group()) and detail and int(detail) < _DAILY_FLOOR:
-                    strength = _SMALL_DAILY_WEIGHT  # pocket money or a wage, not the price of a booking
+                    # keeps its name (the model knows it), with the weight of a plain price
+                    strength = _PRICE_WEIGHT
                 elif name == "rate.per_time" and _SESSION_PER.search(m.group()):
                     if session is None:
                         session = _SESSION_PLACE.search(text) is not None and _NOT_SESSION.search(text) is None
