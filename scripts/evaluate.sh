@@ -24,7 +24,8 @@ done
 for set in c d e f g h; do
   evaluate "heldout-independent-$set" "corpus/heldout/independent_$set.jsonl"
 done
-# Child offers and their look-alikes written blind in the sixteenth session (minor-risk recall).
-for set in a a_cut b; do
+# Child offers and their look-alikes written blind in the sixteenth session (minor-risk recall), and
+# ordinary texts about children written blind in the eighteenth (child_lookalike_*: what escalates wrongly).
+for set in a a_cut b lookalike_1 lookalike_2; do
   evaluate "heldout-child-$set" "corpus/heldout/child_$set.jsonl"
 done

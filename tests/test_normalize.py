@@ -23,6 +23,8 @@ def norm(text: str) -> str:
         pytest.param("𝘰𝘱𝘦𝘯 𝘣𝘰", "open bo", id="math-sans-italic"),
         pytest.param("𝓸𝓹𝓮𝓷 𝓫𝓸", "open bo", id="math-script-bold"),
         pytest.param("Ⓞⓟⓔⓝ ⒷⓄ", "open bo", id="circled"),
+        # dingbat digits, which NFKC leaves alone; their ten stays a symbol
+        pytest.param("umur ❶❺ ➊➏ ➀➆ ⓵⓸", "umur 15 16 17 14", id="dingbat-digits"),
         pytest.param("⒪⒫⒠⒩ ⒝⒪", "open bo", id="parenthesised"),
         pytest.param("🅾️🅿️🅴🅽 🅱️🅾️", "open bo", id="negative-squared-emoji"),
         pytest.param("🄾🄿🄴🄽 🄱🄾", "open bo", id="squared-letters"),

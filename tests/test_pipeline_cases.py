@@ -216,6 +216,17 @@ CHILD_OFFERS = [
     pytest.param("jual adek sendiri ST 300 LT 700", id="child-relative-no-age"),
     pytest.param("masih berseragam putih biru, bisa bo", id="child-uniform"),
     pytest.param("belum punya KTP tapi bisa ST, wa", id="child-no-ktp"),
+    # milder words than adults': company, a bare ST, being booked, taken away, beside an age or a grade
+    pytest.param("umurku 13 kak, bisa nemenin sampe malem", id="child-hint-company"),
+    pytest.param("aku masih kls 8, iso ST pas bubar sekolah", id="child-hint-bare-st"),
+    pytest.param("still in 8th grade, available for booking", id="child-hint-booking"),
+    pytest.param("ada dedek umur 14an, bisa diajak nginep, japri", id="child-hint-taken-away"),
+    pytest.param("ready om, usia 15, lagi butuh duit", id="child-hint-paying-adult"),
+    pytest.param("tahun lahir 2012, open 🔥", id="child-hint-bare-open"),
+    # dingbat digits, an age in days or months that is a birthday near, an English grade
+    pytest.param("umur ➊➎, open bo", id="child-dingbat-digits"),
+    pytest.param("ready BO, umurku baru 15 bulan kemarin", id="child-birthday-last-month"),
+    pytest.param("grade 9, open vcs", id="child-english-grade"),
 ]
 
 
@@ -340,6 +351,13 @@ NEGATIVES = [
     # a scam warning under the same hashtags
     pytest.param("Ati2 sama akun ini, minta DP trus ngilang #bojogja #availjogja #bispakjogja",
                  id="neg-tagged-warning"),
+    # the hint words beside a child where nobody offers one
+    pytest.param("mie ayam depan SD udah open 🍜", id="neg-hint-stall-open"),
+    pytest.param("butuh pengasuh yang bisa nginep, anak umur 4, daerah Depok", id="neg-hint-carer"),
+    pytest.param("tolong laporin akun yang nawarin anak di bawah umur, udah aku report", id="neg-hint-report"),
+    pytest.param("Kids choir audition! Open for ages 8-13, parents can accompany inside", id="neg-hint-choir"),
+    pytest.param("rombongan pelajar SMP bisa booking tur museum lewat WA", id="neg-hint-customer-booking"),
+    pytest.param("bocil kelas 5 nanya: lagu ST12 yang lama judulnya apa?", id="neg-hint-band"),
 ]
 
 

@@ -112,6 +112,26 @@ def test_the_score_with_the_minor_signs_blanked_escalates_too() -> None:
     assert policy.decide(shop).action is not Action.ESCALATE_CHILD_SAFETY
 
 
+def test_an_offer_hint_beside_a_minor_sign_escalates() -> None:
+    """Children are offered in milder words than adults ("umurku 14 kak, bisa temenin"): a word of group
+    ``hint`` beside a minor sign escalates though no score reaches the threshold. Alone, inside a report, or
+    (for a bare "open") beside a school level that names no person, it does not."""
+    policy = parse_policy(VALID, "p.yaml")
+    company = sig("hint.company", SignalGroup.HINT, 0.0, 10, 22)
+    decision = policy.decide(assess(0.02, MINOR, company))
+    assert decision.action is Action.ESCALATE_CHILD_SAFETY and decision.minor_risk and decision.solicitation
+    assert decision.reasons[:2] == ("minor_indicator_with_solicitation", "offer_hint_beside_a_minor_sign")
+    assert policy.decide(assess(0.02, company)).action is Action.ALLOW
+    assert not policy.decide(assess(0.02, company)).solicitation
+    report = sig("context.report", SignalGroup.CONTEXT, -2.0, 30, 36)
+    assert policy.decide(assess(0.02, MINOR, company, report)).action is Action.ALLOW
+    bare_open = sig("hint.bare_open", SignalGroup.HINT, 0.0, 20, 24)
+    level = Signal("minor.school", SignalGroup.MINOR, 0.0, 15, 17, "SD")  # "mie ayam depan SD udah open"
+    assert policy.decide(assess(0.02, level, bare_open)).action is Action.ALLOW
+    assert policy.decide(assess(0.02, MINOR, bare_open)).action is Action.ESCALATE_CHILD_SAFETY  # "ABG 15 open"
+    assert policy.decide(assess(0.02, level, company)).action is Action.ESCALATE_CHILD_SAFETY
+
+
 def test_degraded_goes_to_review_never_to_an_automatic_action() -> None:
     decision = parse_policy(VALID, "p.yaml").decide(assess(0.99, OFFER, degraded=("signal:rates",)))
     assert decision.action is Action.REVIEW
@@ -150,7 +170,7 @@ def test_builtin_policy_loads() -> None:
         pytest.param(
             VALID.replace("any_group: [online]", "any_group: [onlien]"),
             "test.yaml: rules[3] (online-review): any_group[0]: Input should be 'solicitation', 'rate', "
-            "'contact', 'agency', 'online', 'minor' or 'context'",
+            "'contact', 'agency', 'online', 'minor', 'context' or 'hint'",
             id="unknown-group",
         ),
         pytest.param(

@@ -515,6 +515,34 @@ POSITIVES = [
     pytest.param("context.porn_media", "cakep #videobokep2018", "#videobokep2018", id="porn-hashtag-year"),
     # erotic story
     pytest.param("context.porn_media", "cerita dewasa bagian 2", "cerita dewasa", id="porn-story"),
+    # ---- hint.*: words that offer a person only beside a minor sign (weight 0; policy.py pairs them) ----
+    pytest.param("hint.company", "umurku 14 kak, bs nemenin malem", "bs nemenin", id="hint-company-bisa"),
+    pytest.param("hint.company", "dedek ready ditemenin om", "ready ditemenin", id="hint-company-passive"),
+    pytest.param("hint.company", "16 y/o, I can accompany you tonight", "I can accompany", id="hint-company-english"),
+    pytest.param("hint.short_time", "kls 8, iso ST nek bengi", "ST", id="hint-st-bare"),
+    pytest.param("hint.short_time", "adek kelas 9, LT 1,5", "LT", id="hint-lt-decimal-price"),
+    pytest.param("hint.short_time", "LT/harian, umur 14an", "LT", id="hint-lt-per-day"),
+    pytest.param("hint.booking", "aku msh smp tp mau di bokin", "di bokin", id="hint-booking-passive"),
+    pytest.param("hint.booking", "9th grade, open for booking", "open for booking", id="hint-booking-english"),
+    pytest.param("hint.booking", "open slot 2 anak umur 15", "open slot", id="hint-booking-slot"),
+    pytest.param("hint.bare_open", "ABG 16 open 🔥", "open", id="hint-open-emoji"),
+    pytest.param("hint.bare_open", "lahir 2011, open", "open", id="hint-open-end"),
+    pytest.param("hint.bare_open", "umur 15 open malam ini", "open", id="hint-open-tonight"),
+    pytest.param("hint.paying_adult", "ready om, umur 14", "ready om", id="hint-adult-ready-om"),
+    pytest.param("hint.paying_adult", "lagi cari om yang mau bantu, kelas 9", "cari om yang mau",
+                 id="hint-adult-seek"),
+    pytest.param("hint.paying_adult", "bisa temenin, asal ada duitnya", "asal ada duitnya", id="hint-adult-money"),
+    pytest.param("hint.taken_away", "gadis umur 13an bisa dibawa keluar kota", "bisa dibawa keluar kota",
+                 id="hint-away-out-of-town"),
+    pytest.param("hint.taken_away", "abg 15 bisa diajak nginep", "bisa diajak nginep", id="hint-away-overnight"),
+    pytest.param("hint.taken_away", "siswi smp, boleh dibawa ke hotel", "boleh dibawa ke hotel", id="hint-away-hotel"),
+    pytest.param("hint.offering_relative", "nawarin adik sepupu, kls 8", "nawarin adik", id="hint-relative-sibling"),
+    pytest.param("hint.offering_relative", "mau tawarin ponakanku, 15th", "tawarin ponakanku",
+                 id="hint-relative-niece"),
+    pytest.param("hint.offering_relative", "jualin anaknya sendiri", "jualin anaknya", id="hint-relative-child"),
+    pytest.param("hint.menu", "Menu: kls 8 = 450, kls 11 = 400", "Menu:", id="hint-menu"),
+    pytest.param("hint.menu", "stok: u15, u19", "stok:", id="hint-stock"),
+    pytest.param("hint.menu", "list : A 15, B 21", "list :", id="hint-list"),
 ]
 
 
@@ -865,6 +893,34 @@ NEGATIVES = [
     # selling it is an offer, not porn being shared
     pytest.param("context.porn_media", "jual bokep indo 50rb dm", id="porn-neg-sale"),
     pytest.param("context.porn_media", "belajar #javascript dasar", id="porn-neg-javascript"),
+    # ---- hint.*: the same words where nobody offers a person ----
+    # a carer sought for a child, a parent in a choir audition
+    pytest.param("hint.company", "cari mbak yang bisa nemenin anak saya (7 th) sore", id="hint-company-neg-carer"),
+    pytest.param("hint.company", "Kids choir audition, ages 8-13, parents can accompany inside",
+                 id="hint-company-neg-parents"),
+    pytest.param("hint.company", "butuh pengasuh, bisa nginep, anak 2 th", id="hint-company-neg-nanny"),
+    # a band, an ordinal, an HTML entity, a floor, a saint's school, an abbreviation explained, a negation
+    pytest.param("hint.short_time", "lagu ST12 bikin nostalgia jaman SMA", id="hint-st-neg-band"),
+    pytest.param("hint.short_time", "the 1st day of grade 7", id="hint-st-neg-ordinal"),
+    pytest.param("hint.short_time", "&lt;- anak di bawah umur", id="hint-st-neg-entity"),
+    pytest.param("hint.short_time", "anak hilang di mall lt 2, umur 7", id="hint-st-neg-floor"),
+    pytest.param("hint.short_time", "SMP St. Yoseph open house", id="hint-st-neg-saint"),
+    pytest.param("hint.short_time", "aku ST (siswa teladan) wkwk bukan ST yang itu", id="hint-st-neg-explained"),
+    pytest.param("hint.short_time", "Ready ST (Stok Terbatas)! baju anak umur 5-15", id="hint-st-neg-stock"),
+    # a customer booking, a room booked
+    pytest.param("hint.booking", "rombongan pelajar bisa booking tur pemandu", id="hint-booking-neg-customer"),
+    pytest.param("hint.booking", "kamar study tour SMA sudah di booking", id="hint-booking-neg-room"),
+    # a stall, a school's registration
+    pytest.param("hint.bare_open", "warung depan SD udah open 🍜", id="hint-open-neg-stall"),
+    pytest.param("hint.bare_open", "pendaftaran siswa baru open!", id="hint-open-neg-registration"),
+    pytest.param("hint.paying_adult", "om, anak saya umur 12 titip di warung ya", id="hint-adult-neg-uncle"),
+    pytest.param("hint.paying_adult", "cari om yang jual sepeda anak", id="hint-adult-neg-seller"),
+    pytest.param("hint.taken_away", "sepeda anak bisa dibawa keluar kota", id="hint-away-neg-goods"),
+    pytest.param("hint.taken_away", "anak umur 5 bisa dibawa masuk gratis", id="hint-away-neg-entry"),
+    pytest.param("hint.offering_relative", "nawarin anak les privat? aku guru SD", id="hint-relative-neg-lesson"),
+    pytest.param("hint.offering_relative", "mau nawarin jasa les untuk siswa SD", id="hint-relative-neg-service"),
+    pytest.param("hint.menu", "Menu: nasi goreng 15, es teh 5 (kantin SMP)", id="hint-menu-neg-canteen"),
+    pytest.param("hint.menu", "stok: seragam SMP ukuran 14", id="hint-menu-neg-uniform"),
 ]
 
 
@@ -1284,3 +1340,24 @@ def test_a_word_of_time_after_an_age_does_not_hide_it(text: str) -> None:
     """After umur/usia only money rules a number out; "umur 15 hari ini" is an age (a unit check had
     read "15 hari" as fifteen days)."""
     assert [s.name for s in _signals(text) if s.name == "minor.age"] == ["minor.age"], text
+
+
+def test_a_birthday_near_english_grades_and_new_child_words() -> None:
+    """An age followed by "bulan lalu/depan" or "minggu kemarin" is a birthday near ("umurku baru 15 bulan
+    kemarin"), not a baby's age in months ("umur 16 bulan" still is); "grade 8", "year 9", "form 3" are a
+    pupil's grade in English, not a grade of music or of a decimal; "baru gede", "gen alpha", "dede emesh" and
+    Javanese "kelas wolung" name a child."""
+    def minor_texts(text: str) -> list[str]:
+        return [s.text for s in _signals(text) if s.group is SignalGroup.MINOR]
+
+    assert "umurku baru 15" in minor_texts("ready BO, umurku baru 15 bulan kemarin")
+    assert "umur 16" in minor_texts("umur 16 minggu depan, open vcs")
+    assert minor_texts("bayi umur 16 bulan sudah bisa jalan") == []
+    assert minor_texts("padi umur 14 hari dipupuk") == []
+    assert minor_texts("grade 9, open vcs") == ["grade 9"]
+    assert minor_texts("year 10 student, can meet") == ["year 10"]
+    for adult in ("lulus grade 8 piano ABRSM", "nilai grade 9.5 dari 10", "year 2026 open bo", "form 1/2 diisi"):
+        assert minor_texts(adult) == [], adult
+    for text, word in (("baru gede, open BO", "baru gede"), ("gen alpha tapi open", "gen alpha"),
+                       ("dede emesh ready", "dede emesh"), ("kelas wolung, open ST", "kelas wolung")):
+        assert word in minor_texts(text), text

@@ -75,14 +75,30 @@ def own_offer_words(counted: Sequence[Signal]) -> bool:
                or (s.group is SignalGroup.RATE and s.weight >= STRONG_RATE_WEIGHT) for s in counted)
 
 
+def names_a_child(counted: Sequence[Signal]) -> bool:
+    """Whether a minor sign describes a person ("abg 15th", "murid", a declared age), not a school level a
+    product is for ("jaket anak SD")."""
+    return any(s.name in PERSON_MINOR or (s.name == "minor.school" and _PUPIL.search(s.text.lower()) is not None)
+               for s in counted)
+
+
 def strong_offer(counted: Sequence[Signal]) -> bool:
     """Whether the rule score may stand for solicitation beside a minor sign, given the signals that
     count (``effective``): an offer word beyond trade words, a service rate, or a minor sign that
     describes a person. "Ready jaket pramuka anak SD/SMP, bisa COD" (trade words and a school level)
     is a shop, not a child-safety case."""
-    return own_offer_words(counted) or any(
-        s.name in PERSON_MINOR or (s.name == "minor.school" and _PUPIL.search(s.text.lower()) is not None)
-        for s in counted)
+    return own_offer_words(counted) or names_a_child(counted)
+
+
+# A bare "open" is a person offered only beside a child named as a person ("ABG 15 open 🔥"); beside a school
+# level it is a shop or a stall ("mie ayam depan SD udah open").
+_PERSON_ONLY_HINTS = frozenset({"hint.bare_open"})
+
+
+def offer_hinted(counted: Sequence[Signal]) -> bool:
+    """Whether a word that offers a person only beside a minor sign stands in the text (group ``hint``)."""
+    hints = {s.name for s in counted if s.group is SignalGroup.HINT}
+    return bool(hints - _PERSON_ONLY_HINTS) or (bool(hints) and names_a_child(counted))
 
 
 class WeightedSignalScorer:

@@ -21,6 +21,7 @@ class SignalGroup(StrEnum):
     ONLINE = "online"  # online sexual services: VCS, content sales, PAP berbayar
     MINOR = "minor"  # signs that the person offered is a child
     CONTEXT = "context"  # context that lowers risk: news, warnings, reports, negation, commerce
+    HINT = "hint"  # words that offer a person only beside a minor sign: "bisa temenin", a bare ST
 
 
 class Action(StrEnum):

@@ -72,7 +72,7 @@ _LOOKALIKES = {
 }
 
 
-def _enclosed_letters() -> dict[str, str]:
+def _enclosed_characters() -> dict[str, str]:
     table: dict[str, str] = {}
     for base, count in ((0x1F130, 26), (0x1F150, 26), (0x1F170, 26), (0x1F1E6, 26), (0x24B6, 26)):
         for i in range(count):
@@ -81,6 +81,11 @@ def _enclosed_letters() -> dict[str, str]:
         table[chr(0x249C + i)] = chr(ord("a") + i)
     for i in range(26):  # circled small ⓐ … ⓩ
         table[chr(0x24D0 + i)] = chr(ord("a") + i)
+    # dingbat digits one to nine (negative circled ❶, sans-serif circled ➀, negative sans-serif ➊, double circled ⓵),
+    # which NFKC leaves alone: "umur ❶❺" is 15. Their tens (❿ …) stay symbols.
+    for base in (0x2776, 0x2780, 0x278A, 0x24F5):
+        for i in range(9):
+            table[chr(base + i)] = str(i + 1)
     table["🅾"] = "o"
     table["🅱"] = "b"
     table["🅰"] = "a"
@@ -88,7 +93,7 @@ def _enclosed_letters() -> dict[str, str]:
     return table
 
 
-_SPECIAL = {**_SMALL_CAPS, **_LOOKALIKES, **_enclosed_letters()}
+_SPECIAL = {**_SMALL_CAPS, **_LOOKALIKES, **_enclosed_characters()}
 _DROP_CATEGORIES = {"Mn", "Me", "Cf", "Cc"}
 _MARKS = {"Mn", "Me"}
 _SPACE_CATEGORIES = {"So", "Sk", "Zs", "Zl", "Zp", "Cs", "Co", "Cn"}

@@ -228,8 +228,9 @@ _DURATION_BEFORE = re.compile(
 _DURATION_AFTER = re.compile(
     r"^\s*(?:lalu|yang lalu|lagi|kemudian|silam|terakhir|ke depan|pengalaman|kerja|garansi|(?:19|20)\d\d(?!\d)|"
     # a plant's, an animal's or a baby's age in days, weeks or months ("padi umur 16 hari", Sundanese "poe"); but
-    # "umur 15 hari ini" is a birthday
-    r"(?:hari|bulan|minggu|pekan|poe|ari|esso|allo|uroe|dinten)(?![a-z])(?!\s*ini(?![a-z])))"
+    # "umur 15 hari ini" is a birthday, and "baru lewat 14 bulan lalu", "16 minggu depan" are a birthday near
+    r"(?:hari|bulan|minggu|pekan|poe|ari|esso|allo|uroe|dinten)(?![a-z])"
+    r"(?!\s*(?:ini|lalu|kemarin|kemaren|kmrn|depan|dpn)(?![a-z])))"
 )
 
 
