@@ -222,11 +222,16 @@ CHILD_OFFERS = [
     pytest.param("still in 8th grade, available for booking", id="child-hint-booking"),
     pytest.param("ada dedek umur 14an, bisa diajak nginep, japri", id="child-hint-taken-away"),
     pytest.param("ready om, usia 15, lagi butuh duit", id="child-hint-paying-adult"),
-    pytest.param("tahun lahir 2012, open 🔥", id="child-hint-bare-open"),
+    pytest.param("umurku 14 tahun, open 🔥", id="child-hint-bare-open"),
     # dingbat digits, an age in days or months that is a birthday near, an English grade
     pytest.param("umur ➊➎, open bo", id="child-dingbat-digits"),
     pytest.param("ready BO, umurku baru 15 bulan kemarin", id="child-birthday-last-month"),
     pytest.param("grade 9, open vcs", id="child-english-grade"),
+    # an identity card years away, a teen number opening a status, a 16th birthday, half of 28
+    pytest.param("3 tahun lagi baru bisa bikin KTP, ready LT", id="child-years-to-ktp"),
+    pytest.param("Fourteen. open booking, dm aja", id="child-teen-word-opening"),
+    pytest.param("minggu depan ultah ke-16, open BO buat kado sendiri", id="child-16th-birthday"),
+    pytest.param("open vcs, umurku setengahnya 28", id="child-half-of"),
 ]
 
 

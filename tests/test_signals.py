@@ -1361,3 +1361,29 @@ def test_a_birthday_near_english_grades_and_new_child_words() -> None:
     for text, word in (("baru gede, open BO", "baru gede"), ("gen alpha tapi open", "gen alpha"),
                        ("dede emesh ready", "dede emesh"), ("kelas wolung, open ST", "kelas wolung")):
         assert word in minor_texts(text), text
+
+
+def test_spaced_birth_years_teen_words_opening_a_line_and_years_to_an_identity_card() -> None:
+    """"lahir 2 0 1 1" and "lahir 2-0-1-1" are a birth year (not "lahir 2 0 1 1,5"); "fifteen," opening a line
+    is an age (not "fifteen minutes away", "top fifteen,"); "umurku setengahnya 30" is 15; "2 tahun lagi bisa
+    bikin KTP", "masih di bawah KTP" and "belum bisa bikin SIM" name a child, and so does a 12th-17th birthday
+    ("ultah ke-16"), but not a shop's or a marriage's."""
+    def minor(text: str) -> list[tuple[str, str]]:
+        return [(s.name, s.text) for s in _signals(text) if s.group is SignalGroup.MINOR]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(minors, "this_year", lambda: 2026)
+        assert minor("lahir 2 0 1 1, open BO") == [("minor.age", "lahir 2 0 1 1")]
+        assert minor("lahir 2-0-1-1, ready") == [("minor.age", "lahir 2-0-1-1")]
+        assert minor("lahir 2 0 1 1,5 jt") == []
+    assert minor("fifteen, open BO") == [("minor.age", "fifteen")]
+    assert minor("ready bo\nSixteen!") == [("minor.age", "Sixteen")]
+    assert minor("Fifteen minutes away, open BO") == [] and minor("top fifteen, open bo") == []
+    assert [s.detail for s in _signals("ready BO, umurku setengahnya 30") if s.name == "minor.age"] == ["15"]
+    for text, words in (("umur: 2 tahun lagi bisa bikin KTP", "2 tahun lagi bisa bikin KTP"),
+                        ("pokoknya masih di bawah KTP", "masih di bawah KTP"),
+                        ("belum bisa bikin SIM, ready", "belum bisa bikin SIM"),
+                        ("bulan depan ultah ke-16, open", "ultah ke-16")):
+        assert words in [t for _, t in minor(text)], text
+    for text in ("ultah ke-15 toko kami, open order", "ulang tahun ke 17 pernikahan kami", "5 tahun lagi pensiun"):
+        assert minor(text) == [], text

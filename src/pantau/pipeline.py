@@ -41,7 +41,7 @@ from pantau.windows import offer_windows
 
 log = logging.getLogger(__name__)
 
-NORMALIZER_VERSION = "7"
+NORMALIZER_VERSION = "8"
 CACHE_SIZE = 8192  # verdicts kept
 CACHE_MAX_TEXT = 1000  # longer texts are not cached (bounds the cache to a few tens of MiB)
 _Key = tuple[str, tuple[Signal, ...]]

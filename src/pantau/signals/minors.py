@@ -92,7 +92,7 @@ _OPERAND_VALUE = {"satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam":
                   "sembilan": 9, "sepuluh": 10, "dua puluh": 20, "tiga puluh": 30}
 _ARITH_AGE = re.compile(
     rf"(?<![a-z]){_AGE_WORD}\s*[:=]?\s*(?P<e>{_OPERAND}(?:\s*{_OPERATOR}\s*{_OPERAND}(?![a-z])){{1,3}}"
-    rf"|(?:{'|'.join(_HALF)})\s*(?:dari\s*)?{_OPERAND})(?![.,]\d){_SUM_ENDS}")
+    rf"|(?:{'|'.join(_HALF)})(?:nya)?\s*(?:dari\s*)?{_OPERAND})(?![.,]\d){_SUM_ENDS}")
 _ARITH_TOKEN = re.compile(rf"{_OPERAND}|{_OPERATOR}|{'|'.join(_HALF)}")
 _AGE_PATTERNS = (
     _ARITH_AGE,
@@ -124,6 +124,9 @@ _AGE_PATTERNS = (
     _FIRST_PERSON_AGE := re.compile(
         rf"(?<![a-z])(?:i\s*['’‘`]?\s*m|i\s+am)\s+(?:only\s+|just\s+|still\s+)?{_NUM}"
         rf"(?={_PAUSE_AHEAD}|\s+(?:and(?!\s+a\s+half)|but|tapi|tp|dan|kak|om|ya|yo|y\.o)(?![a-z]))"),
+    # an English teen number opening a line of a status before a pause, as a status gives one's age: "fifteen, open
+    # BO" (not mid-sentence: "fifteen minutes away", "top fifteen, …")
+    _TEEN_OPENING := re.compile(rf"(?<![a-z])(?P<n>thirteen|fourteen|fifteen|sixteen|seventeen)(?={_PAUSE_AHEAD})"),
     # "usia 4 belas": a digit and the word for teen, after an age word only ("masih 5 belas pcs" is a count)
     re.compile(rf"(?<![a-z]){_AGE_WORD}\s*[:=]?\s*(?P<n>[1-7]\s*b(?:e)?las)(?![a-z])(?!{_MONEY_AFTER})"),
     # baru 15, masih 16 (followed by nothing number-like)
@@ -163,6 +166,9 @@ _BIRTH_YEAR = re.compile(
     rf"(?<![a-z]){_BORN}\s*(?:(?:di|pada)\s+)?(?:tahun|thn|th|taun|in)?\s*[:=']?\s*"
     r"(?:[a-z]{3,}\s*,?\s*)?(?:\d{1,2}\s*[-/.\s]\s*(?:\d{1,2}|[a-z]{3,9})\s*[-/.\s]\s*)?"
     rf"(?:(?P<y>(?:19|20)\d\d)(?!\d)|2k(?P<k>[0-2]\d|\d)(?!\d)|(?P<w>{_YEAR_WORD})(?![a-z]))"
+    # its digits spaced or dashed, straight after the word: "lahir 2 0 1 1", "lahir 2-0-1-1"
+    rf"|(?<![a-z]){_BORN}\s*[:=]?\s*(?P<ys>2(?:\s+|\s*[-.]\s*)0(?:\s+|\s*[-.]\s*)[0-2](?:\s+|\s*[-.]\s*)\d)"
+    r"(?!\d|[.,]\d)"
     # two digits straight after the word, not a day with its month: "kelahiran 09", "lahir '10"
     rf"|(?<![a-z]){_BORN}\s*(?:tahun|thn|th|taun)?\s*[:=']?\s*'?(?P<yy>[0-2]\d)"
     rf"(?![.,]?\d|\s*(?:rb|k|jt|ribu|juta)(?![a-z])|{_MONTH_AFTER})"
@@ -355,6 +361,8 @@ def _read_ages(nt: NormalizedText, text: str, found: list[Signal], seen: _Seen,
                 continue
             if pattern is _U_AGE and _TEAM_BEFORE.search(text, max(0, m.start() - 12), m.start()):
                 continue
+            if pattern is _TEEN_OPENING and not _opens_line(nt, m.start()):
+                continue
             if seen.overlaps(m.span()):
                 continue
             if pattern is _NAME_AGE and "\n" in nt.original[slice(*nt.to_original(*m.span()))]:
@@ -386,6 +394,8 @@ def _birth_year(m: re.Match[str]) -> int:
     for name in ("y", "y2", "s"):
         if groups.get(name):
             return int(groups[name])
+    if groups.get("ys"):
+        return int("".join(c for c in groups["ys"] if c.isdigit()))
     if groups.get("w"):
         return _YEAR_BY_SKELETON["".join(groups["w"].split())]
     short = groups.get("k") or groups.get("yy") or groups.get("l") or groups.get("l2") or groups.get("l3")
