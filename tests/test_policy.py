@@ -112,24 +112,34 @@ def test_the_score_with_the_minor_signs_blanked_escalates_too() -> None:
     assert policy.decide(shop).action is not Action.ESCALATE_CHILD_SAFETY
 
 
-def test_an_offer_hint_beside_a_minor_sign_escalates() -> None:
-    """Children are offered in milder words than adults ("umurku 14 kak, bisa temenin"): a word of group
-    ``hint`` beside a minor sign escalates though no score reaches the threshold. Alone, inside a report, or
-    (for a bare "open") beside a school level that names no person, it does not."""
+def test_an_offer_hint_beside_a_child_goes_to_an_officer_without_a_restriction() -> None:
+    """Children are offered in milder words than adults ("umurku 14 kak, bisa temenin"): a word of group ``hint``
+    beside a minor sign that names a child sends the text to review with minor risk (an officer's case), not to
+    an automatic restriction, since the same words stand in teenagers' and parents' chat. Alone, inside a
+    report, beside a weak word ("pertama kali") or an age under 12, it changes nothing; a bare "open" counts
+    only right after the child named; where a score already reaches the child-safety threshold, it escalates."""
     policy = parse_policy(VALID, "p.yaml")
+    age = Signal("minor.age", SignalGroup.MINOR, 0.0, 0, 6, "umur 14", "14")
     company = sig("hint.company", SignalGroup.HINT, 0.0, 10, 22)
-    decision = policy.decide(assess(0.02, MINOR, company))
-    assert decision.action is Action.ESCALATE_CHILD_SAFETY and decision.minor_risk and decision.solicitation
-    assert decision.reasons[:2] == ("minor_indicator_with_solicitation", "offer_hint_beside_a_minor_sign")
-    assert policy.decide(assess(0.02, company)).action is Action.ALLOW
-    assert not policy.decide(assess(0.02, company)).solicitation
-    report = sig("context.report", SignalGroup.CONTEXT, -2.0, 30, 36)
-    assert policy.decide(assess(0.02, MINOR, company, report)).action is Action.ALLOW
-    bare_open = sig("hint.bare_open", SignalGroup.HINT, 0.0, 20, 24)
+    decision = policy.decide(assess(0.02, age, company))
+    assert decision.action is Action.REVIEW and decision.rule_id == "child-safety-review"
+    assert decision.minor_risk and not decision.solicitation
+    assert decision.reasons[0] == "offer_hint_beside_a_minor_sign_needs_officer_review"
+    assert policy.decide(assess(0.35, age, company)).action is Action.ESCALATE_CHILD_SAFETY
+    quiet = (assess(0.02, company),  # no child
+             assess(0.02, age, company, sig("context.report", SignalGroup.CONTEXT, -2.0, 30, 36)),  # a report
+             assess(0.02, Signal("minor.virginity", SignalGroup.MINOR, 0.0, 0, 12, "pertama kali"), company),
+             assess(0.02, Signal("minor.age", SignalGroup.MINOR, 0.0, 0, 6, "umur 5", "5"), company))
+    for assessed in quiet:
+        assert policy.decide(assessed).action is Action.ALLOW and not policy.decide(assessed).minor_risk
     level = Signal("minor.school", SignalGroup.MINOR, 0.0, 15, 17, "SD")  # "mie ayam depan SD udah open"
-    assert policy.decide(assess(0.02, level, bare_open)).action is Action.ALLOW
-    assert policy.decide(assess(0.02, MINOR, bare_open)).action is Action.ESCALATE_CHILD_SAFETY  # "ABG 15 open"
-    assert policy.decide(assess(0.02, level, company)).action is Action.ESCALATE_CHILD_SAFETY
+    assert policy.decide(assess(0.02, level, sig("hint.bare_open", SignalGroup.HINT, 0.0, 23, 27))).action \
+        is Action.ALLOW
+    abg = Signal("minor.age", SignalGroup.MINOR, 0.0, 0, 6, "ABG 15", "15")
+    assert policy.decide(assess(0.02, abg, sig("hint.bare_open", SignalGroup.HINT, 0.0, 7, 11))).rule_id \
+        == "child-safety-review"  # "ABG 15 open"
+    assert policy.decide(assess(0.02, abg, sig("hint.bare_open", SignalGroup.HINT, 0.0, 30, 34))).action \
+        is Action.ALLOW  # "ABG 15 ... (far away) ... open"
 
 
 def test_degraded_goes_to_review_never_to_an_automatic_action() -> None:

@@ -90,15 +90,42 @@ def strong_offer(counted: Sequence[Signal]) -> bool:
     return own_offer_words(counted) or names_a_child(counted)
 
 
-# A bare "open" is a person offered only beside a child named as a person ("ABG 15 open 🔥"); beside a school
-# level it is a shop or a stall ("mie ayam depan SD udah open").
-_PERSON_ONLY_HINTS = frozenset({"hint.bare_open"})
+# Minor signs too weak to pair with an offer hint: they name no child by themselves ("pertama kali", "junior",
+# "kids", "remaja": a first visit, a junior clerk, a kids' zone, a youth group).
+_WEAK_CHILD_WORDS = re.compile(r"pertama kali|first time|belum pernah|(?:masih )?segel|(?:masih )?virgin|junior|"
+                               r"kids?|teens?|child|remaja|anak[ -]anak|masih kecil|daun muda|imut imut")
+_OPEN_NEXT_TO_CHILD = 3  # characters between a child named and a bare "open": "ABG 15 open", "lahir 2011, open"
+_MENU_REACH = 40  # characters after "Menu:" or "Stok:" within which a child must be listed
+
+
+_HINT_MIN_AGE = 12  # the hints describe teenagers offered; "ready om, ayam goreng buat anak umur 5" is a stall
+
+
+def _hint_child(sign: Signal) -> bool:
+    """Whether a minor sign may pair with an offer hint: not a weak word, not an age under 12."""
+    if _WEAK_CHILD_WORDS.fullmatch(sign.text.lower().strip()):
+        return False
+    return not (sign.name == "minor.age" and sign.detail.isdigit() and int(sign.detail) < _HINT_MIN_AGE)
 
 
 def offer_hinted(counted: Sequence[Signal]) -> bool:
-    """Whether a word that offers a person only beside a minor sign stands in the text (group ``hint``)."""
-    hints = {s.name for s in counted if s.group is SignalGroup.HINT}
-    return bool(hints - _PERSON_ONLY_HINTS) or (bool(hints) and names_a_child(counted))
+    """Whether a word that offers a person only beside a child (group ``hint``) stands beside a minor sign that
+    names a child. A bare "open" counts only right after a child named as a person ("ABG 15 open 🔥", not "mie
+    ayam depan SD udah open"), a menu only with a child among its first items ("Menu: kls 9 = 500")."""
+    hints = [s for s in counted if s.group is SignalGroup.HINT]
+    children = [s for s in counted if s.group is SignalGroup.MINOR and _hint_child(s)]
+    if not hints or not children:
+        return False
+    for hint in hints:
+        if hint.name == "hint.bare_open":
+            if any(0 <= hint.start - c.end <= _OPEN_NEXT_TO_CHILD and names_a_child([c]) for c in children):
+                return True
+        elif hint.name == "hint.menu":
+            if any(0 <= c.start - hint.end <= _MENU_REACH for c in children):
+                return True
+        else:
+            return True
+    return False
 
 
 class WeightedSignalScorer:

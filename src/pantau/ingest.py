@@ -214,8 +214,9 @@ def _count(cases: dict[str, Case], owners: dict[str, str], verdicts: dict[str, V
             verdict = verdicts[event_id]
             case.events_count += 1
             case.max_score = max(case.max_score, verdict.assessment.score)
+            # (a review with minor risk, "umurku 14, bisa temenin", is an officer's case too: no restriction)
             if not case.child_safety and (verdict.decision.action is Action.ESCALATE_CHILD_SAFETY
-                                          or event_id in children):
+                                          or verdict.decision.minor_risk or event_id in children):
                 case.child_safety = True  # an officer's case now: a moderator's claim on it ends
                 case.claimed_by, case.claim_expires_at = None, None
 

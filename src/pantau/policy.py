@@ -98,12 +98,13 @@ class Policy(BaseModel):
         # not make a child's offer look milder, but "Ready seragam SMP, 50rb" blanked is an ad's bare skeleton
         unminor = assessment.score_without_minor
         blanked = unminor is not None and unminor >= self.child_safety.min_score and own_offer_words(signals)
-        # ... or a word that offers a person only when a child is named beside it ("bisa temenin", a bare ST)
-        # A report, a warning or news names the offer it warns of ("laporin akun yang nawarin anak"): hints are
-        # too weak to stand against it (offer words are not: "hati2 penipu, open bo abg smp" still escalates).
-        hinted = offer_hinted(signals) and not names & QUOTING_CONTEXT
         minor_risk = minor and (score >= self.child_safety.min_score or (
-            assessment.rule_score >= self.child_safety.min_score and strong_offer(signals)) or blanked or hinted)
+            assessment.rule_score >= self.child_safety.min_score and strong_offer(signals)) or blanked)
+        # Short of that, a word that offers a person only when a child is named beside it ("umurku 14, bisa
+        # temenin", a bare ST) sends the text to a child-protection officer, first in the queue, without
+        # restricting the account: the same words stand in teenagers' and parents' everyday chat. Not inside a
+        # report, a warning or news ("laporin akun yang nawarin anak"), where the hints are quoted.
+        hinted = minor and not minor_risk and offer_hinted(signals) and not names & QUOTING_CONTEXT
         solicitation = score >= self.solicitation_threshold or minor_risk
         evidence = _evidence(signals)
         if assessment.window is not None:  # the score is that of the part around an offer term
@@ -114,10 +115,11 @@ class Policy(BaseModel):
         if minor_risk:
             if score < self.child_safety.min_score and blanked:
                 evidence = ("offer_scored_without_the_minor_signs", *evidence)
-            elif score < self.child_safety.min_score and hinted:
-                evidence = ("offer_hint_beside_a_minor_sign", *evidence)
             reasons = ("minor_indicator_with_solicitation", *evidence)
             return Decision(Action.ESCALATE_CHILD_SAFETY, "child-safety", reasons, True, True, self.version)
+        if hinted:
+            reasons = ("offer_hint_beside_a_minor_sign_needs_officer_review", *evidence)
+            return Decision(Action.REVIEW, "child-safety-review", reasons, solicitation, True, self.version)
         for rule in self.rules:
             if rule.matches(score, groups, minor, assessment.body_rule_score, names):
                 return Decision(rule.action, rule.id, (rule.reason, *evidence), solicitation, False, self.version)

@@ -25,8 +25,9 @@ from pantau.store.schema import ActionRecord, Appeal, Case, ChildSafetyRecord, E
 
 Decision = Literal["confirm", "dismiss", "escalate"]
 CONFIRM_ACTIONS = ("hide_nearby", "warn", "suspend")
-# In a child-safety case the escalation already restricts the account without an end date: a hide
-# with an end date would lift it, and a warning would tell the account. Suspending adds to it.
+# In a child-safety case an escalation restricts the account without an end date: a hide with an end date
+# would lift it, and a warning would tell the account. Suspending adds to it. (A case an offer hint opened,
+# "umurku 14, bisa temenin", has no escalation yet: the officer escalates, suspends or dismisses.)
 CHILD_SAFETY_ACTIONS = ("suspend",)
 
 
@@ -171,9 +172,9 @@ def decide(session: Session, case_id: int, who: Principal, decision: Decision, r
     if decision == "confirm" and action not in CONFIRM_ACTIONS:
         raise InputError(f"confirm needs an action: one of {', '.join(CONFIRM_ACTIONS)}")
     if decision == "confirm" and case.child_safety and action not in CHILD_SAFETY_ACTIONS:
-        raise InputError(f"case {case_id} is a child-safety case: the escalation already restricts the account "
-                         f"with no end date; confirm it with {' or '.join(CHILD_SAFETY_ACTIONS)}, or escalate or "
-                         "dismiss")
+        raise InputError(f"case {case_id} is a child-safety case: confirm it with {' or '.join(CHILD_SAFETY_ACTIONS)}, "
+                         "or escalate (a restriction with no end date) or dismiss; a hide with an end date would lift "
+                         "an escalation, and a warning would tell the account")
     if decision != "confirm" and action is not None:
         raise InputError(f"an action is given only with confirm; {decision} takes none")
     now = datetime.now(UTC)

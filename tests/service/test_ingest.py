@@ -26,7 +26,7 @@ from pantau.ingest import SEEN_RESOLUTION, Stored, ingest_in_transaction
 from pantau.models import Verdict
 from pantau.pipeline import Pipeline
 from pantau.store.db import make_engine, session_factory, transaction
-from pantau.store.schema import Account, ActionRecord, AuditEntry, Case, ContactHash, Event
+from pantau.store.schema import Account, ActionRecord, AuditEntry, Case, ChildSafetyRecord, ContactHash, Event
 from tests.service.conftest import Service
 
 NOW = "2026-11-29T07:00:00+07:00"
@@ -89,6 +89,29 @@ def test_child_offer_escalates_and_marks_the_case(service: Service) -> None:
     with service.sessions() as session:
         case = session.get(Case, r["case_id"])
         assert case is not None and case.child_safety
+
+
+def test_a_child_offered_in_mild_words_goes_to_an_officer_without_a_restriction(service: Service) -> None:
+    """ "aku masih kls 8, iso ST." scores as no offer, but its hint word beside a child's grade makes it an
+    officer's case, first in their queue; nothing restricts the account and no escalation record is kept until
+    the officer escalates."""
+    h = service.headers(Role.PLATFORM)
+    service.client.post("/v1/events", json=profile("o1", "open BO 300 include room", account="acc-adult"), headers=h)
+    r = service.client.post("/v1/events", json=profile("m1", "aku masih kls 8, iso ST.", account="acc-m"),
+                            headers=h).json()
+    assert r["action"] == "review" and r["minor_risk"] is True and r["solicitation"] is False
+    assert r["reasons"][0] == "offer_hint_beside_a_minor_sign_needs_officer_review"
+    with service.sessions() as session:
+        case = session.get(Case, r["case_id"])
+        assert case is not None and case.child_safety
+        assert session.execute(select(func.count()).select_from(ActionRecord)
+                               .where(ActionRecord.account_id == "acc-m")).scalar_one() == 0
+        assert session.execute(select(func.count()).select_from(ChildSafetyRecord)
+                               .where(ChildSafetyRecord.case_id == case.id)).scalar_one() == 0
+    officer = service.client.get("/v1/cases", headers=service.headers(Role.CHILD_SAFETY_OFFICER)).json()
+    assert [c["id"] for c in officer] == [r["case_id"]]
+    moderator = service.client.get("/v1/cases", headers=service.headers(Role.MODERATOR)).json()
+    assert r["case_id"] not in [c["id"] for c in moderator] and moderator  # the adult's case is the moderators'
 
 
 def test_user_report_opens_a_case_for_the_reported_account(service: Service) -> None:
