@@ -29,3 +29,7 @@ done
 for set in a a_cut b lookalike_1 lookalike_2; do
   evaluate "heldout-child-$set" "corpus/heldout/child_$set.jsonl"
 done
+# Ordinary posts with an ad's words (services with hourly rates and "WA admin"; everyday chat), eighteenth session.
+for set in services everyday; do
+  evaluate "heldout-negatives-$set" "corpus/heldout/negatives_$set.jsonl"
+done

@@ -233,8 +233,8 @@ POSITIVES = [
     pytest.param("solicitation.companion", "cari hubungan badan berbayar", "hubungan badan berbayar",
                  id="companion-plain-words"),
     pytest.param("agency.pimp", "hubungi mami ya", "mami", id="pimp-mami"),
-    # via admin
-    pytest.param("agency.pimp", "booking via admin", "via admin", id="pimp-via-admin"),
+    # an agency's admin named with what it takes: a fee, bookings for BO
+    pytest.param("agency.pimp", "booking ST, admin fee 50 dulu", "admin fee", id="pimp-admin-fee"),
     # germo, fullwidth
     pytest.param("agency.pimp", "ｇｅｒｍｏ", "ｇｅｒｍｏ", id="pimp-fullwidth"),
     # ---- agency.stock ----
@@ -894,6 +894,13 @@ NEGATIVES = [
     # selling it is an offer, not porn being shared
     pytest.param("context.porn_media", "jual bokep indo 50rb dm", id="porn-neg-sale"),
     pytest.param("context.porn_media", "belajar #javascript dasar", id="porn-neg-javascript"),
+    # ---- agency.pimp: every business writes "WA admin", "booking lewat admin" ----
+    pytest.param("agency.pimp", "Barbershop open jam 10-22, booking slot via WA admin", id="pimp-neg-barbershop"),
+    pytest.param("agency.pimp", "Daycare kami ready slot, booking lewat admin ya bunda", id="pimp-neg-daycare"),
+    # ---- solicitation.sex_acts: a workshop's full service ----
+    pytest.param("solicitation.sex_acts", "Bengkel motor open, full service matic 85rb include oli",
+                 id="acts-neg-workshop"),
+    pytest.param("solicitation.sex_acts", "Promo full service motor bebek, gratis cek rem", id="acts-neg-motor"),
     # ---- hint.*: the same words where nobody offers a person ----
     # a carer sought for a child, a parent in a choir audition
     pytest.param("hint.company", "cari mbak yang bisa nemenin anak saya (7 th) sore", id="hint-company-neg-carer"),
