@@ -30,6 +30,7 @@ for set in a a_cut b lookalike_1 lookalike_2; do
   evaluate "heldout-child-$set" "corpus/heldout/child_$set.jsonl"
 done
 # Ordinary posts with an ad's words (services with hourly rates and "WA admin"; everyday chat), eighteenth session.
-for set in services everyday; do
+for set in services everyday hospitality; do
   evaluate "heldout-negatives-$set" "corpus/heldout/negatives_$set.jsonl"
 done
+evaluate "heldout-agency-pairs" "corpus/heldout/agency_pairs.jsonl"  # admin-framed offers and businesses
