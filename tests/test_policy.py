@@ -132,6 +132,11 @@ def test_an_offer_hint_beside_a_child_goes_to_an_officer_without_a_restriction()
              assess(0.02, Signal("minor.age", SignalGroup.MINOR, 0.0, 0, 6, "umur 5", "5"), company))
     for assessed in quiet:
         assert policy.decide(assessed).action is Action.ALLOW and not policy.decide(assessed).minor_risk
+    menu = sig("hint.menu", SignalGroup.HINT, 0.0, 0, 5)  # "Stok:" heads a list: only a child listed first counts
+    first = Signal("minor.age", SignalGroup.MINOR, 0.0, 9, 12, "u15", "15")  # "Stok: A (u15)"
+    later = Signal("minor.school", SignalGroup.MINOR, 0.0, 10, 18, "kelas 10")  # "Stok: LKS kelas 10"
+    assert policy.decide(assess(0.02, menu, first)).rule_id == "child-safety-review"
+    assert policy.decide(assess(0.02, menu, later)).action is Action.ALLOW
     level = Signal("minor.school", SignalGroup.MINOR, 0.0, 15, 17, "SD")  # "mie ayam depan SD udah open"
     assert policy.decide(assess(0.02, level, sig("hint.bare_open", SignalGroup.HINT, 0.0, 23, 27))).action \
         is Action.ALLOW

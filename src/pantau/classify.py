@@ -95,7 +95,7 @@ def strong_offer(counted: Sequence[Signal]) -> bool:
 _WEAK_CHILD_WORDS = re.compile(r"pertama kali|first time|belum pernah|(?:masih )?segel|(?:masih )?virgin|junior|"
                                r"kids?|teens?|child|remaja|anak[ -]anak|masih kecil|daun muda|imut imut")
 _OPEN_NEXT_TO_CHILD = 3  # characters between a child named and a bare "open": "ABG 15 open", "lahir 2011, open"
-_MENU_REACH = 40  # characters after "Menu:" or "Stok:" within which a child must be listed
+_MENU_REACH = 4  # a child must be the first item after "Menu:" or "Stok:" ("Stok: A (u15)", not "Stok: LKS kelas 10")
 
 
 _HINT_MIN_AGE = 12  # the hints describe teenagers offered; "ready om, ayam goreng buat anak umur 5" is a stall
