@@ -126,6 +126,9 @@ def test_an_offer_hint_beside_a_child_goes_to_an_officer_without_a_restriction()
     assert decision.minor_risk and not decision.solicitation
     assert decision.reasons[0] == "offer_hint_beside_a_minor_sign_needs_officer_review"
     assert policy.decide(assess(0.35, age, company)).action is Action.ESCALATE_CHILD_SAFETY
+    # a hint is evidence only where it decided: beside an adult's ad it repeats the offer words
+    assert "signal:hint.company" in decision.reasons
+    assert "signal:hint.company" not in policy.decide(assess(0.9, OFFER, company)).reasons
     quiet = (assess(0.02, company),  # no child
              assess(0.02, age, company, sig("context.report", SignalGroup.CONTEXT, -2.0, 30, 36)),  # a report
              assess(0.02, Signal("minor.virginity", SignalGroup.MINOR, 0.0, 0, 12, "pertama kali"), company),

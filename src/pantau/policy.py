@@ -106,7 +106,9 @@ class Policy(BaseModel):
         # report, a warning or news ("laporin akun yang nawarin anak"), where the hints are quoted.
         hinted = minor and not minor_risk and offer_hinted(signals) and not names & QUOTING_CONTEXT
         solicitation = score >= self.solicitation_threshold or minor_risk
-        evidence = _evidence(signals)
+        # offer hints are evidence only where they decided (a child-safety review): beside an adult's ad they
+        # repeat its offer words ("ST" of "ST 300") and say nothing
+        evidence = _evidence(signals if hinted else [s for s in signals if s.group is not SignalGroup.HINT])
         if assessment.window is not None:  # the score is that of the part around an offer term
             evidence = ("offer_scored_apart_from_surrounding_text", *evidence)
         if assessment.degraded:
