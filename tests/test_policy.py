@@ -126,6 +126,8 @@ def test_an_offer_hint_beside_a_child_goes_to_an_officer_without_a_restriction()
     assert decision.minor_risk and not decision.solicitation
     assert decision.reasons[0] == "offer_hint_beside_a_minor_sign_needs_officer_review"
     assert policy.decide(assess(0.35, age, company)).action is Action.ESCALATE_CHILD_SAFETY
+    degraded = Assessment(score=0.02, signals=(age, company), classifier_version="t", degraded=("classifier",))
+    assert policy.decide(degraded).action is Action.REVIEW and policy.decide(degraded).minor_risk  # an officer's
     # a hint is evidence only where it decided: beside an adult's ad it repeats the offer words
     assert "signal:hint.company" in decision.reasons
     assert "signal:hint.company" not in policy.decide(assess(0.9, OFFER, company)).reasons

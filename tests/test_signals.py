@@ -515,6 +515,10 @@ POSITIVES = [
     pytest.param("context.porn_media", "cakep #videobokep2018", "#videobokep2018", id="porn-hashtag-year"),
     # erotic story
     pytest.param("context.porn_media", "cerita dewasa bagian 2", "cerita dewasa", id="porn-story"),
+    # ---- solicitation.sex_acts: the workshop cancel leaves a priced or a therapist's full service alone ----
+    pytest.param("solicitation.sex_acts", "full service 300rb, wa", "full service", id="acts-full-service-priced"),
+    pytest.param("solicitation.sex_acts", "terapis cewek, service full service 400rb", "full service",
+                 id="acts-full-service-therapist"),
     # ---- hint.*: words that offer a person only beside a minor sign (weight 0; policy.py pairs them) ----
     pytest.param("hint.company", "umurku 14 kak, bs nemenin malem", "bs nemenin", id="hint-company-bisa"),
     pytest.param("hint.company", "dedek ready ditemenin om", "ready ditemenin", id="hint-company-passive"),
@@ -898,7 +902,7 @@ NEGATIVES = [
     # ---- agency.pimp: every business writes "WA admin", "booking lewat admin" ----
     pytest.param("agency.pimp", "Barbershop open jam 10-22, booking slot via WA admin", id="pimp-neg-barbershop"),
     pytest.param("agency.pimp", "Daycare kami ready slot, booking lewat admin ya bunda", id="pimp-neg-daycare"),
-    # ---- solicitation.sex_acts: a workshop's full service ----
+    # ---- solicitation.sex_acts: a workshop's full service (but "full service 300rb" is an offer: positives) ----
     pytest.param("solicitation.sex_acts", "Bengkel motor open, full service matic 85rb include oli",
                  id="acts-neg-workshop"),
     pytest.param("solicitation.sex_acts", "Promo full service motor bebek, gratis cek rem", id="acts-neg-motor"),
@@ -908,6 +912,8 @@ NEGATIVES = [
     pytest.param("hint.company", "Kids choir audition, ages 8-13, parents can accompany inside",
                  id="hint-company-neg-parents"),
     pytest.param("hint.company", "butuh pengasuh, bisa nginep, anak 2 th", id="hint-company-neg-nanny"),
+    pytest.param("hint.company", "umurku 14, ga bisa temenin.", id="hint-company-neg-refused"),
+    pytest.param("hint.booking", "aku kelas 8, gak mau di booking.", id="hint-booking-neg-refused"),
     # a teenager asking a friend along, mid-sentence (a reviewer's probe)
     pytest.param("hint.company", "Gue kelas 11, besok bisa temenin gue ke toko buku ga?", id="hint-company-neg-friend"),
     # a band, an ordinal, an HTML entity, a floor, a saint's school, an abbreviation explained, a negation
@@ -1360,20 +1366,24 @@ def test_a_word_of_time_after_an_age_does_not_hide_it(text: str) -> None:
 def test_a_birthday_near_english_grades_and_new_child_words() -> None:
     """An age followed by "bulan lalu/depan" or "minggu kemarin" is a birthday near ("umurku baru 15 bulan
     kemarin"), not a baby's age in months ("umur 16 bulan" still is); "grade 8", "year 9", "form 3" are a
-    pupil's grade in English, not a grade of music or of a decimal; "baru gede", "gen alpha", "dede emesh" and
+    pupil's grade in English, not a grade of music or of a decimal; "gen alpha", "dede emesh" and
     Javanese "kelas wolung" name a child."""
     def minor_texts(text: str) -> list[str]:
         return [s.text for s in _signals(text) if s.group is SignalGroup.MINOR]
 
     assert "umurku baru 15" in minor_texts("ready BO, umurku baru 15 bulan kemarin")
-    assert "umur 16" in minor_texts("umur 16 minggu depan, open vcs")
+    assert "umurku 16" in minor_texts("umurku 16 minggu depan, open vcs")
+    assert minor_texts("anakku umur 12 bulan lalu udah ga pake baby walker") == []  # a baby's age
     assert minor_texts("bayi umur 16 bulan sudah bisa jalan") == []
     assert minor_texts("padi umur 14 hari dipupuk") == []
     assert minor_texts("grade 9, open vcs") == ["grade 9"]
     assert minor_texts("year 10 student, can meet") == ["year 10"]
-    for adult in ("lulus grade 8 piano ABRSM", "nilai grade 9.5 dari 10", "year 2026 open bo", "form 1/2 diisi"):
+    assert minor_texts("form 3 student, ready") == ["form 3"]
+    for adult in ("lulus grade 8 piano ABRSM", "nilai grade 9.5 dari 10", "year 2026 open bo", "form 1/2 diisi",
+                  "isi form 8 dulu", "Grade 8 guitar, ready booking"):
         assert minor_texts(adult) == [], adult
-    for text, word in (("baru gede, open BO", "baru gede"), ("gen alpha tapi open", "gen alpha"),
+    assert minor_texts("Anak kucing baru gede, ready adopsi") == []
+    for text, word in (("gen alpha tapi open", "gen alpha"),
                        ("dede emesh ready", "dede emesh"), ("kelas wolung, open ST", "kelas wolung")):
         assert word in minor_texts(text), text
 
@@ -1392,6 +1402,7 @@ def test_spaced_birth_years_teen_words_opening_a_line_and_years_to_an_identity_c
         assert minor("lahir 2-0-1-1, ready") == [("minor.age", "lahir 2-0-1-1")]
         assert minor("lahir 2 0 1 1,5 jt") == []
     assert minor("fifteen, open BO") == [("minor.age", "fifteen")]
+    assert minor("SEVENTEEN, ready album, COD") == []  # a K-pop group
     assert minor("ready bo\nSixteen!") == [("minor.age", "Sixteen")]
     assert minor("Fifteen minutes away, open BO") == [] and minor("top fifteen, open bo") == []
     assert [s.detail for s in _signals("ready BO, umurku setengahnya 30") if s.name == "minor.age"] == ["15"]
@@ -1400,5 +1411,6 @@ def test_spaced_birth_years_teen_words_opening_a_line_and_years_to_an_identity_c
                         ("belum bisa bikin SIM, ready", "belum bisa bikin SIM"),
                         ("bulan depan ultah ke-16, open", "ultah ke-16")):
         assert words in [t for _, t in minor(text)], text
-    for text in ("ultah ke-15 toko kami, open order", "ulang tahun ke 17 pernikahan kami", "5 tahun lagi pensiun"):
+    for text in ("ultah ke-15 toko kami, open order", "ulang tahun ke 17 pernikahan kami", "5 tahun lagi pensiun",
+                 "tanda tangan di bawah KTP ya"):
         assert minor(text) == [], text

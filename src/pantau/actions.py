@@ -66,6 +66,9 @@ _HOW = {
 
 SAFETY_REVIEW_FACT = "Peninjauan keamanan sedang berlangsung. / A safety review is under way."
 SAFETY_REVIEW_DONE = "Peninjauan keamanan selesai. / The safety review is complete."
+# In a child-safety case whose account was never told of a safety review (an officer's review of mild words,
+# "umurku 14, bisa temenin"): no reviewer's words, and no word of a safety review either.
+REVIEWED_FACT = "Ditinjau oleh peninjau. / Reviewed by a reviewer."
 PLATFORM_NOTE = {
     "id": "Untuk tim keamanan platform, jangan diteruskan ke akun: kasus ini diteruskan ke petugas perlindungan "
           "anak karena ada tanda seorang anak mungkin dieksploitasi. Anak diperlakukan sebagai korban. Jangan "
@@ -195,11 +198,12 @@ _AFTER_APPEAL = ("Keberatan ini sudah diputuskan. Jika tidak setuju, Anda dapat 
 
 
 def notify_appeal_upheld(session: Session, appeal_id: int, action: ActionRecord, reason: str, *,
-                         child_safety: bool) -> None:
+                         child_safety: bool, told: bool = True) -> None:
     """Tell the platform (for the account holder) that an appeal was decided and the action stands:
-    the reviewer's reason as the fact, or in a child-safety case only that the review is complete."""
+    the reviewer's reason as the fact, or in a child-safety case only that a safety review is under way
+    (``told``: the account was told of one) or that a reviewer looked."""
     now = datetime.now(UTC)
-    fact = SAFETY_REVIEW_FACT if child_safety else f"Peninjau / reviewer: {reason}"
+    fact = (SAFETY_REVIEW_FACT if told else REVIEWED_FACT) if child_safety else f"Peninjau / reviewer: {reason}"
     statement = {
         "id": {"keputusan": _UPHELD[0], "fakta": [fact], "otomatis": _HOW["human"][0], "keberatan": _AFTER_APPEAL[0]},
         "en": {"decision": _UPHELD[1], "facts": [fact], "automated": _HOW["human"][1], "redress": _AFTER_APPEAL[1]},

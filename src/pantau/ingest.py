@@ -239,11 +239,11 @@ FIELD_REPORT_ACCOUNT = RESERVED_ACCOUNT_PREFIX  # a field report names no accoun
 
 def case_account(event: EventIn, verdict: Verdict) -> str | None:
     """The account a case collects this event under. A field report that points to a child being
-    offered opens a case of its own (no platform account is known), so a child-protection officer
-    sees it; other field reports only count in the aggregates."""
+    offered (escalated, or sent to an officer's review) opens a case of its own (no platform account is
+    known), so a child-protection officer sees it; other field reports only count in the aggregates."""
     account = subject_account(event)
-    if account is None and isinstance(event, FieldReportEvent) and \
-            verdict.decision.action is Action.ESCALATE_CHILD_SAFETY:
+    if account is None and isinstance(event, FieldReportEvent) and (
+            verdict.decision.action is Action.ESCALATE_CHILD_SAFETY or verdict.decision.minor_risk):
         return FIELD_REPORT_ACCOUNT + event.event_id
     return account
 

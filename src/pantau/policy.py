@@ -113,7 +113,7 @@ class Policy(BaseModel):
             evidence = ("offer_scored_apart_from_surrounding_text", *evidence)
         if assessment.degraded:
             reasons = ("degraded_needs_human_review", *(f"failed:{step}" for step in assessment.degraded), *evidence)
-            return Decision(Action.REVIEW, "degraded", reasons, solicitation, minor_risk, self.version)
+            return Decision(Action.REVIEW, "degraded", reasons, solicitation, minor_risk or hinted, self.version)
         if minor_risk:
             if score < self.child_safety.min_score and blanked:
                 evidence = ("offer_scored_without_the_minor_signs", *evidence)

@@ -17,7 +17,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from pantau import audit
-from pantau.actions import SAFETY_REVIEW_DONE, SAFETY_REVIEW_FACT, notify_appeal_upheld, take_action
+from pantau.actions import REVIEWED_FACT, SAFETY_REVIEW_DONE, SAFETY_REVIEW_FACT, notify_appeal_upheld, take_action
 from pantau.auth import Principal, Role
 from pantau.errors import ConflictError, ForbiddenError, InputError, NotFoundError
 from pantau.ingest import RETENTION
@@ -180,8 +180,10 @@ def decide(session: Session, case_id: int, who: Principal, decision: Decision, r
     now = datetime.now(UTC)
     session.add(Review(case_id=case_id, user_id=who.id, decision=decision, action=action, reason=reason, at=now))
     # In a child-safety case the reviewer's words stay in pantau: the account must not learn of it.
-    facts = [(SAFETY_REVIEW_DONE if decision == "dismiss" else SAFETY_REVIEW_FACT) if case.child_safety
-             else f"Peninjau / reviewer: {reason}"]
+    # (a case an officer's review of mild words made, whose account was told of no safety review, says neither)
+    safety_fact = (SAFETY_REVIEW_DONE if decision == "dismiss" else SAFETY_REVIEW_FACT) \
+        if _safety_review_told(session, case) else REVIEWED_FACT
+    facts = [safety_fact if case.child_safety else f"Peninjau / reviewer: {reason}"]
     common: dict[str, Any] = {"actor": who.actor, "account_id": case.account_id, "case_id": case_id,
                               "automated": False, "decided_by": who.id, "policy_version": _policy_version(session,
                                                                                                           case_id),
@@ -271,6 +273,12 @@ def _involved(session: Session, action: ActionRecord) -> set[int]:
     return users
 
 
+def _safety_review_told(session: Session, case: Case) -> bool:
+    """Whether the account was told of a safety review in this case: an escalation was sent for it."""
+    return session.execute(select(ActionRecord.id).where(
+        ActionRecord.case_id == case.id, ActionRecord.type == "escalate_child_safety")).first() is not None
+
+
 def _child_safety(session: Session, action: ActionRecord) -> bool:
     """Whether the appealed action is, or belongs to, a child-safety escalation — or its account is
     under one that is not over (an appeal on an older hide must not reach a moderator then)."""
@@ -317,13 +325,16 @@ def decide_appeal(session: Session, appeal_id: int, who: Principal, outcome: Lit
         raise ConflictError("the account is under a child-safety escalation in another case: a restore would "
                             "lift it too; decide that case first (or uphold this appeal)")
     now = datetime.now(UTC)
+    case = session.get(Case, action.case_id) if action.case_id is not None else None
+    told = action.type == "escalate_child_safety" or under_escalation(session, appeal.account_id) or (
+        case is not None and _safety_review_told(session, case))
     appeal.status = "restored" if outcome == "restore" else "upheld"
     appeal.reviewer_id, appeal.reason, appeal.decided_at = who.id, reason, now
     if outcome == "restore":
         take_action(session, actor=who.actor, account_id=appeal.account_id, case_id=action.case_id, action="restore",
                     automated=False, decided_by=who.id, rule="appeal:restore", lifts=(action.id,),
                     policy_version=_policy_version(session, action.case_id) if action.case_id is not None else "-",
-                    facts=[SAFETY_REVIEW_DONE if child_safety else
+                    facts=[(SAFETY_REVIEW_DONE if told else REVIEWED_FACT) if child_safety else
                            f"Keberatan diterima / the appeal succeeded: {reason}"], reviewed=True)
         if child_safety and action.case_id is not None:
             _end_escalation(session, action.case_id)
@@ -331,7 +342,7 @@ def decide_appeal(session: Session, appeal_id: int, who: Principal, outcome: Lit
             if case is not None and case.status == "open":  # the record is over, so is its case
                 _close(case, now, "restored_on_appeal")
     else:
-        notify_appeal_upheld(session, appeal_id, action, reason, child_safety=child_safety)
+        notify_appeal_upheld(session, appeal_id, action, reason, child_safety=child_safety, told=told)
     audit.record(session, who.actor, "appeal.decide", f"appeal:{appeal_id}", {"outcome": outcome, "reason": reason})
     return appeal
 

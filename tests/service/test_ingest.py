@@ -114,6 +114,37 @@ def test_a_child_offered_in_mild_words_goes_to_an_officer_without_a_restriction(
     assert r["case_id"] not in [c["id"] for c in moderator] and moderator  # the adult's case is the moderators'
 
 
+def test_an_officer_dismissing_a_mild_words_case_tells_the_account_of_no_safety_review(service: Service) -> None:
+    """An account with an adult's hidden ad and then a child's offer in mild words: its case becomes an officer's.
+    When the officer dismisses it, the restore's statement says a reviewer looked, never "safety review": the
+    account was told of none."""
+    h = service.headers(Role.PLATFORM)
+    service.client.post("/v1/events", json=profile("a1", "open BO 300 include room", account="acc-x"), headers=h)
+    d = service.client.post("/v1/events", json=profile("a2", "aku masih kls 8, iso ST.", account="acc-x"),
+                            headers=h).json()
+    officer = service.headers(Role.CHILD_SAFETY_OFFICER)
+    assert service.client.post(f"/v1/cases/{d['case_id']}/claim", headers=officer).status_code == 200
+    r = service.client.post(f"/v1/cases/{d['case_id']}/decide", headers=officer,
+                            json={"decision": "dismiss", "reason": "bukan anak, iklan dewasa"})
+    assert r.status_code == 200, r.text
+    with service.sessions() as session:
+        restore = session.execute(select(ActionRecord).where(ActionRecord.account_id == "acc-x",
+                                                             ActionRecord.type == "restore")).scalar_one()
+        text = json.dumps(restore.statement, ensure_ascii=False)
+        assert "Reviewed by a reviewer" in text
+        assert "safety" not in text.lower() and "keamanan" not in text and "bukan anak" not in text
+
+
+def test_a_field_report_of_a_child_in_mild_words_opens_an_officers_case(service: Service) -> None:
+    """An official's report names no account; when its text goes to an officer's review it opens a case of its
+    own (as an escalated one does), so an officer sees it."""
+    report = {"event_id": "f1", "kind": "field_report", "occurred_at": NOW, "text": "aku masih kls 8, iso ST."}
+    d = service.client.post("/v1/events", json=report, headers=service.headers(Role.PLATFORM)).json()
+    assert d["action"] == "review" and d["minor_risk"] is True and d["case_id"] is not None
+    officer = service.client.get("/v1/cases", headers=service.headers(Role.CHILD_SAFETY_OFFICER)).json()
+    assert [c["id"] for c in officer] == [d["case_id"]]
+
+
 def test_user_report_opens_a_case_for_the_reported_account(service: Service) -> None:
     report = {"event_id": "r1", "kind": "user_report", "occurred_at": NOW, "reporter_id": "u-9",
               "reported_account_id": "acc-7", "reason": "solicitation", "text": "dia nawarin BO ke aku"}

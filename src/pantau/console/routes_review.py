@@ -34,8 +34,9 @@ DECISIONS = {"confirm:hide_nearby": ("confirm", "hide_nearby"), "confirm:warn": 
 # (form value, label key, shortcut key): the buttons of a claimed case, common path first
 BUTTONS = (("confirm:hide_nearby", "act_hide_nearby", "1"), ("confirm:warn", "act_warn", "2"),
            ("confirm:suspend", "act_suspend", "3"), ("dismiss", "act_dismiss", "4"), ("escalate", "act_escalate", "5"))
-# A child-safety case: the escalation already restricts the account with no end date (a hide would
-# end it, a warning would tell the account), so an officer suspends, escalates again or dismisses.
+# A child-safety case: an escalation restricts the account with no end date (a hide would end it, a warning
+# would tell the account), so an officer suspends, escalates (again) or dismisses. A case an officer's review
+# of mild words made ("umurku 14, bisa temenin") has no escalation yet: the same three choices.
 CHILD_SAFETY_BUTTONS = (("confirm:suspend", "act_suspend", "1"), ("escalate", "act_escalate", "2"),
                         ("dismiss", "act_dismiss", "3"))
 

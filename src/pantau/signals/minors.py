@@ -125,8 +125,8 @@ _AGE_PATTERNS = (
         rf"(?<![a-z])(?:i\s*['’‘`]?\s*m|i\s+am)\s+(?:only\s+|just\s+|still\s+)?{_NUM}"
         rf"(?={_PAUSE_AHEAD}|\s+(?:and(?!\s+a\s+half)|but|tapi|tp|dan|kak|om|ya|yo|y\.o)(?![a-z]))"),
     # an English teen number opening a line of a status before a pause, as a status gives one's age: "fifteen, open
-    # BO" (not mid-sentence: "fifteen minutes away", "top fifteen, …")
-    _TEEN_OPENING := re.compile(rf"(?<![a-z])(?P<n>thirteen|fourteen|fifteen|sixteen|seventeen)(?={_PAUSE_AHEAD})"),
+    # BO" (not mid-sentence: "fifteen minutes away", "top fifteen, …"; not "SEVENTEEN, ready album", a K-pop group)
+    _TEEN_OPENING := re.compile(rf"(?<![a-z])(?P<n>thirteen|fourteen|fifteen|sixteen)(?={_PAUSE_AHEAD})"),
     # "usia 4 belas": a digit and the word for teen, after an age word only ("masih 5 belas pcs" is a count)
     re.compile(rf"(?<![a-z]){_AGE_WORD}\s*[:=]?\s*(?P<n>[1-7]\s*b(?:e)?las)(?![a-z])(?!{_MONEY_AFTER})"),
     # baru 15, masih 16 (followed by nothing number-like)
@@ -234,10 +234,14 @@ _DURATION_BEFORE = re.compile(
 _DURATION_AFTER = re.compile(
     r"^\s*(?:lalu|yang lalu|lagi|kemudian|silam|terakhir|ke depan|pengalaman|kerja|garansi|(?:19|20)\d\d(?!\d)|"
     # a plant's, an animal's or a baby's age in days, weeks or months ("padi umur 16 hari", Sundanese "poe"); but
-    # "umur 15 hari ini" is a birthday, and "baru lewat 14 bulan lalu", "16 minggu depan" are a birthday near
-    r"(?:hari|bulan|minggu|pekan|poe|ari|esso|allo|uroe|dinten)(?![a-z])"
-    r"(?!\s*(?:ini|lalu|kemarin|kemaren|kmrn|depan|dpn)(?![a-z])))"
+    # "umur 15 hari ini" is a birthday
+    r"(?:hari|bulan|minggu|pekan|poe|ari|esso|allo|uroe|dinten)(?![a-z])(?!\s*ini(?![a-z])))"
 )
+# ... and so is "umurku baru 15 bulan kemarin", "umurku 16 minggu depan": a birthday near, said of oneself or with
+# a word for reaching an age (not "anakku umur 12 bulan lalu udah ga pake", a baby's age)
+_BIRTHDAY_NEAR_AFTER = re.compile(r"^\s*(?:bulan|minggu|pekan)\s+(?:lalu|kemarin|kemaren|kmrn|depan|dpn)(?![a-z])")
+_BIRTHDAY_NEAR_BEFORE = re.compile(r"(?<![a-z])(?:lewat|genap|tepat|pas|mau|menuju|otw|baru)\s*$")
+_FIRST_PERSON_AGE_WORD = re.compile(r"(?:umur|usia|umr)(?:ku|q|\s+(?:aku|saya|gue|gua|gw))(?![a-z])")
 
 
 # Most texts state no age: one cheap search over every pattern above tells which to skip.
@@ -357,7 +361,10 @@ def _read_ages(nt: NormalizedText, text: str, found: list[Signal], seen: _Seen,
                 continue
             if _DURATION_BEFORE.search(text[max(0, m.start() - 20) : m.start()]):
                 continue
-            if _DURATION_AFTER.match(text[m.end() : m.end() + 20]):
+            if _DURATION_AFTER.match(text[m.end() : m.end() + 20]) and not (
+                    _BIRTHDAY_NEAR_AFTER.match(text[m.end() : m.end() + 20]) and "n" in pattern.groupindex
+                    and (_BIRTHDAY_NEAR_BEFORE.search(text[max(0, m.start("n") - 12) : m.start("n")])
+                         or _FIRST_PERSON_AGE_WORD.match(text, m.start()))):
                 continue
             if pattern is _U_AGE and _TEAM_BEFORE.search(text, max(0, m.start() - 12), m.start()):
                 continue
