@@ -196,6 +196,15 @@ def decide(session: Session, case_id: int, who: Principal, decision: Decision, r
         lifted = list(session.execute(select(ActionRecord.id).where(
             ActionRecord.case_id == case_id, ActionRecord.type.in_(("hide_nearby", "escalate_child_safety")))
         ).scalars())
+        if case.child_safety and lifted and not _safety_review_told(session, case):
+            # an officer's review of mild words ("umurku 14, bisa temenin") joined an adult's hidden ad: no child
+            # found, the ad is still the moderators' to decide; nothing is lifted and the case stays open
+            case.child_safety = False
+            case.claimed_by, case.claim_expires_at = None, None
+            audit.record(session, who.actor, "child_safety.hand_back", f"case:{case_id}", {"reason": reason})
+            audit.record(session, who.actor, "case.decide", f"case:{case_id}",
+                         {"decision": decision, "action": action, "reason": reason})
+            return case
         if lifted and under_escalation(session, case.account_id, besides=case_id):
             # another case's escalation still restricts the account: a restore would lift it too
             audit.record(session, who.actor, "restore.withheld", f"case:{case_id}", {"reason": "escalation"})

@@ -114,25 +114,40 @@ def test_a_child_offered_in_mild_words_goes_to_an_officer_without_a_restriction(
     assert r["case_id"] not in [c["id"] for c in moderator] and moderator  # the adult's case is the moderators'
 
 
-def test_an_officer_dismissing_a_mild_words_case_tells_the_account_of_no_safety_review(service: Service) -> None:
+def test_an_officer_finding_no_child_hands_a_mild_words_case_back_without_lifting_the_adults_hide(
+        service: Service) -> None:
     """An account with an adult's hidden ad and then a child's offer in mild words: its case becomes an officer's.
-    When the officer dismisses it, the restore's statement says a reviewer looked, never "safety review": the
-    account was told of none."""
+    An officer who finds no child dismisses: the case goes back to the moderators, open, and the adult's hide
+    stays (nothing is sent). An officer who suspends instead tells the account only that a reviewer looked: it
+    was told of no safety review."""
     h = service.headers(Role.PLATFORM)
-    service.client.post("/v1/events", json=profile("a1", "open BO 300 include room", account="acc-x"), headers=h)
-    d = service.client.post("/v1/events", json=profile("a2", "aku masih kls 8, iso ST.", account="acc-x"),
-                            headers=h).json()
-    officer = service.headers(Role.CHILD_SAFETY_OFFICER)
-    assert service.client.post(f"/v1/cases/{d['case_id']}/claim", headers=officer).status_code == 200
-    r = service.client.post(f"/v1/cases/{d['case_id']}/decide", headers=officer,
+    officer, moderator = service.headers(Role.CHILD_SAFETY_OFFICER), service.headers(Role.MODERATOR)
+    cases = []
+    for account in ("acc-x", "acc-y"):
+        service.client.post("/v1/events", json=profile(f"{account}-1", "open BO 300 include room", account=account),
+                            headers=h)
+        d = service.client.post("/v1/events", json=profile(f"{account}-2", "aku masih kls 8, iso ST.",
+                                                           account=account), headers=h).json()
+        assert d["minor_risk"] is True
+        cases.append(d["case_id"])
+        assert service.client.post(f"/v1/cases/{d['case_id']}/claim", headers=officer).status_code == 200
+    r = service.client.post(f"/v1/cases/{cases[0]}/decide", headers=officer,
                             json={"decision": "dismiss", "reason": "bukan anak, iklan dewasa"})
     assert r.status_code == 200, r.text
+    assert r.json()["status"] == "open"
+    assert cases[0] in [c["id"] for c in service.client.get("/v1/cases", headers=moderator).json()]
+    assert cases[0] not in [c["id"] for c in service.client.get("/v1/cases", headers=officer).json()]
+    r = service.client.post(f"/v1/cases/{cases[1]}/decide", headers=officer,
+                            json={"decision": "confirm", "action": "suspend", "reason": "anak, kelas 8"})
+    assert r.status_code == 200, r.text
     with service.sessions() as session:
-        restore = session.execute(select(ActionRecord).where(ActionRecord.account_id == "acc-x",
-                                                             ActionRecord.type == "restore")).scalar_one()
-        text = json.dumps(restore.statement, ensure_ascii=False)
+        assert session.execute(select(func.count()).select_from(ActionRecord).where(
+            ActionRecord.account_id == "acc-x", ActionRecord.type == "restore")).scalar_one() == 0
+        suspend = session.execute(select(ActionRecord).where(ActionRecord.account_id == "acc-y",
+                                                             ActionRecord.type == "suspend")).scalar_one()
+        text = json.dumps(suspend.statement, ensure_ascii=False)
         assert "Reviewed by a reviewer" in text
-        assert "safety" not in text.lower() and "keamanan" not in text and "bukan anak" not in text
+        assert "safety" not in text.lower() and "keamanan" not in text and "anak, kelas 8" not in text
 
 
 def test_a_field_report_of_a_child_in_mild_words_opens_an_officers_case(service: Service) -> None:
