@@ -215,8 +215,7 @@ def decide(session: Session, case_id: int, who: Principal, decision: Decision, r
     else:
         case.child_safety = True
         record = _escalation_record(session, case_id)
-        notified = session.execute(select(ActionRecord.id).where(
-            ActionRecord.case_id == case_id, ActionRecord.type == "escalate_child_safety")).first() is not None
+        notified = _safety_review_told(session, case)
         if not notified or (record is not None and record.status == "dismissed"):  # never a second notice
             take_action(session, action="escalate_child_safety", rule="review:escalate", **common)
         if record is None:
@@ -347,7 +346,6 @@ def decide_appeal(session: Session, appeal_id: int, who: Principal, outcome: Lit
                            f"Keberatan diterima / the appeal succeeded: {reason}"], reviewed=True)
         if child_safety and action.case_id is not None:
             _end_escalation(session, action.case_id)
-            case = session.get(Case, action.case_id)
             if case is not None and case.status == "open":  # the record is over, so is its case
                 _close(case, now, "restored_on_appeal")
     else:
