@@ -21,7 +21,7 @@ for name in real-test real-test-surface real-test-surface-nohashtags real-test-n
   evaluate "$name" "$out/$name.jsonl"
 done
 # Written cases by independent authors, never trained or tuned on (corpus/heldout/README.md).
-for set in c d e f g h i; do
+for set in c d e f g h i j; do
   evaluate "heldout-independent-$set" "corpus/heldout/independent_$set.jsonl"
 done
 # Child offers and their look-alikes written blind in the sixteenth session (minor-risk recall), and
