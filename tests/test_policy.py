@@ -85,6 +85,57 @@ def test_the_rule_score_escalates_only_with_an_offer_term_strong_on_its_own() ->
     assert policy.decide(assess(0.35, ready, cod, school)).action is Action.ESCALATE_CHILD_SAFETY  # the model's
 
 
+def test_a_small_child_alone_needs_the_general_threshold_or_offer_words_of_the_text() -> None:
+    """Where the only child is a small one (ages under 12; no pupil, no teenager's school level), the text is a
+    shop's sizes, a carer wanted or a notice far more often than an offer: "baju anak umur 6-8 th, COD", "cari
+    mbak buat jaga anak sy (7 th), tarif per jam". The general threshold or an offer word of the text's own decides;
+    a teenager's age, or a small child beside an offer word, escalates as before."""
+    policy = parse_policy(VALID, "p.yaml")
+    ready = sig("solicitation.availability", SignalGroup.SOLICITATION, 0.8)
+    cod = sig("solicitation.pay_terms", SignalGroup.SOLICITATION, 1.4)
+
+    def age(years: str) -> Signal:
+        return Signal("minor.age", SignalGroup.MINOR, 0.0, 5, 9, "umur", years)
+
+    level = Signal("minor.school", SignalGroup.MINOR, 0.0, 12, 14, "SD")
+    for signals in ((ready, cod, age("7")), (ready, cod, age("6"), age("8"), level)):
+        shop = Assessment(score=0.05, signals=signals, classifier_version="t", rule_score=0.6)
+        assert policy.decide(shop).action is not Action.ESCALATE_CHILD_SAFETY, signals
+        assert policy.decide(assess(0.4, *signals)).action is not Action.ESCALATE_CHILD_SAFETY, signals
+        assert policy.decide(assess(0.5, *signals)).action is Action.ESCALATE_CHILD_SAFETY, signals
+    teen_level = Signal("minor.school", SignalGroup.MINOR, 0.0, 12, 15, "SMP")
+    for signals in ((ready, cod, age("14")), (ready, cod, age("7"), teen_level), (OFFER, age("9"))):
+        assessed = Assessment(score=0.05, signals=signals, classifier_version="t", rule_score=0.6)
+        assert policy.decide(assessed).action is Action.ESCALATE_CHILD_SAFETY, signals
+    assert policy.decide(assess(0.35, ready, age("15"))).action is Action.ESCALATE_CHILD_SAFETY
+    # a range of ages that starts with a small child is an age group: "anak 8-15 th" (but "abg 14-16" is not small)
+    def at(years: str, start: int) -> Signal:
+        return Signal("minor.age", SignalGroup.MINOR, 0.0, start, start + 2, "xx", years)
+
+    for low, high, escalates in (("8", "15", False), ("14", "16", True)):
+        price = Signal("rate.price", SignalGroup.RATE, 0.6, 20, 24, "50rb")
+        group = Assessment(score=0.05, signals=(at(low, 0), at(high, 3), cod, price), classifier_version="t",
+                           rule_score=0.6)
+        assert (policy.decide(group).action is Action.ESCALATE_CHILD_SAFETY) is escalates, (low, high)
+    far_apart = Assessment(score=0.4, signals=(at("8", 0), at("15", 30)), classifier_version="t")
+    assert policy.decide(far_apart).action is Action.ESCALATE_CHILD_SAFETY  # two children, one of them a teenager
+
+
+def test_a_rate_for_a_lesson_is_no_offer_word_beside_a_child() -> None:
+    """ "Les privat SD-SMP, 75rb/sesi", "kelas vokal anak, 4 sesi 250rb": a rate per session beside a school level is
+    a lesson where the text names one (`context.legit_service`); without it, "SMP, 300/jam" escalates as before."""
+    policy = parse_policy(VALID, "p.yaml")
+    level = Signal("minor.school", SignalGroup.MINOR, 0.0, 0, 3, "SMP")
+    rate = sig("rate.per_time", SignalGroup.RATE, 1.2, 10, 18)
+    lesson = sig("context.legit_service", SignalGroup.CONTEXT, -2.5, 20, 30)
+    bare = Assessment(score=0.05, signals=(level, rate), classifier_version="t", rule_score=0.5)
+    assert policy.decide(bare).action is Action.ESCALATE_CHILD_SAFETY
+    taught = Assessment(score=0.05, signals=(level, rate, lesson), classifier_version="t", rule_score=0.5)
+    assert policy.decide(taught).action is not Action.ESCALATE_CHILD_SAFETY
+    offered = Assessment(score=0.05, signals=(level, rate, lesson, OFFER), classifier_version="t", rule_score=0.5)
+    assert policy.decide(offered).action is Action.ESCALATE_CHILD_SAFETY  # an offer word still counts
+
+
 def test_report_or_warning_words_do_not_soften_a_child_offer() -> None:
     """A reviewer showed that a review path for child offers "told as a report" let a seller drop the
     account's restriction with one word ("hati2 penipu, open bo abg smp 15th"): such texts escalate."""

@@ -261,6 +261,8 @@ POSITIVES = [
     # ---- agency.delivery ----
     # antar ke hotel
     pytest.param("agency.delivery", "bisa antar ke hotel", "antar ke hotel", id="delivery-hotel"),
+    pytest.param("agency.delivery", "cewek sewa harian, bisa diantar ke hotel", "bisa diantar",
+                 id="delivery-hired-to-a-hotel"),
     # outcall
     pytest.param("agency.delivery", "outcall only", "outcall", id="delivery-outcall"),
     # ke apart
@@ -465,6 +467,9 @@ POSITIVES = [
     pytest.param("rate.service_price", "bo 500rb", "bo 500rb", id="service_price-bo"),
     # amount before the term
     pytest.param("rate.service_price", "800 LT", "800 LT", id="service_price-amount-first"),
+    # in a car is a place, not a workshop
+    pytest.param("rate.service_price", "full service 350rb ya say, bisa di mobil", "full service 350rb",
+                 id="service_price-full-service-in-a-car"),
     # amount in words
     pytest.param("rate.service_price", "ST tiga ratus", "ST tiga ratus", id="service_price-words"),
     # ---- rate.per_time ----
@@ -477,6 +482,8 @@ POSITIVES = [
     # the time first, then the amount
     pytest.param("rate.per_time", "oke sejam 350 aja", "sejam 350", id="per_time-time-first"),
     pytest.param("rate.per_time", "15, semalam 1,5, antar", "semalam 1,5", id="per_time-night-millions"),
+    pytest.param("rate.per_time", "LT 12 jam 1,5 aja say", "12 jam 1,5", id="per_time-two-digit-hours"),
+    pytest.param("rate.per_time", "open vcs 1,5 jam 300k", "1,5 jam 300k", id="per_time-half-hours"),
     # ---- rate.price ----
     # Rp350.000
     pytest.param("rate.price", "Rp350.000", "Rp350.000", id="price-rp"),
@@ -714,6 +721,13 @@ NEGATIVES = [
     pytest.param("agency.delivery", "bisa diantar ke rumah", id="delivery-neg-rumah"),
     # ship to address
     pytest.param("agency.delivery", "kirim ke alamat", id="delivery-neg-alamat"),
+    # papers, costumes and a lost child delivered; a parent who cannot fetch
+    pytest.param("agency.delivery", "Berkas bisa diantar ke TU lantai 1", id="delivery-neg-papers"),
+    pytest.param("agency.delivery", "kostum anak bisa diantar ke sekolah", id="delivery-neg-school"),
+    pytest.param("agency.delivery", "anak hilang udh kami antar ke satpam", id="delivery-neg-guard"),
+    pytest.param("agency.delivery", "wali santri yang tidak bisa jemput harap konfirmasi", id="delivery-neg-cannot"),
+    pytest.param("agency.delivery", "Prelove seragam SD ukuran 8, 40rb/stel, bisa diantar sekitar Bekasi",
+                 id="delivery-neg-goods"),
     # ---- contact.offplatform ----
     # name Wa Ode
     pytest.param("contact.offplatform", "nama saya Wa Ode", id="offplatform-neg-wa-ode"),
@@ -868,6 +882,9 @@ NEGATIVES = [
     pytest.param("rate.per_time", "sejam 2 orang, 2 jam 3 kali", id="per_time-neg-counts"),
     # per kilo
     pytest.param("rate.per_time", "Rp15.000/kg", id="per_time-neg-kg"),
+    # a date and a clock time ("0 jam 7" was once read as a rate of 7 million)
+    pytest.param("rate.per_time", "jemput santri tanggal 20 jam 7 pagi", id="per_time-neg-date-and-clock"),
+    pytest.param("rate.session", "jemput santri tanggal 20 jam 7 pagi", id="session-neg-date-and-clock"),
     # ---- rate.price ----
     # clock time
     pytest.param("rate.price", "jam 10.30", id="price-neg-jam"),
@@ -906,6 +923,12 @@ NEGATIVES = [
     pytest.param("solicitation.sex_acts", "Bengkel motor open, full service matic 85rb include oli",
                  id="acts-neg-workshop"),
     pytest.param("solicitation.sex_acts", "Promo full service motor bebek, gratis cek rem", id="acts-neg-motor"),
+    pytest.param("solicitation.sex_acts", "Servis sepeda anak: setel rem, ganti rantai, full service 35rb",
+                 id="acts-neg-bicycle"),
+    pytest.param("rate.service_price", "Servis sepeda anak: setel rem, ganti rantai, full service 35rb",
+                 id="service-price-neg-bicycle"),
+    pytest.param("rate.service_price", "Bengkel kami: full service 85rb, ganti oli gratis",
+                 id="service-price-neg-workshop"),
     # ---- hint.*: the same words where nobody offers a person ----
     # a carer sought for a child, a parent in a choir audition
     pytest.param("hint.company", "cari mbak yang bisa nemenin anak saya (7 th) sore", id="hint-company-neg-carer"),
@@ -1062,7 +1085,8 @@ def test_ages_written_in_more_ways() -> None:
                  "si cewek 7C open bo", "Engine 4age 16V dijual", "(15) orang ikut", "harga (15) ribu",
                  "dia 16 jam kerja", "Saya 15 ya kak pesanannya", "Ak 15.30 udah free kak",
                  "Aku 16, 17, 18 Desember ready", "aku 15,5 jt nego", "Umur: X", "SSB U14 buka pendaftaran",
-                 "Klub voli U17 ready main", "Cewek 10 orang ready", "Stok ready:\n(12) Kaos 50rb\n(13) Kemeja 85rb"):
+                 "Klub voli U17 ready main", "Cewek 10 orang ready",
+                 "Jual sepeda anak 16 inch, COD", "Stok ready:\n(12) Kaos 50rb\n(13) Kemeja 85rb"):
         assert not [s for s in _signals(text) if s.name == "minor.age"], text
 
 
@@ -1110,7 +1134,8 @@ def test_an_age_written_as_a_sum() -> None:
                             ("umur 2X7+1 kak", "umur 2X7+1", "15"),
                             ("umur dua puluh kali setengah? no: umurku setengah dari tiga puluh",
                              "umurku setengah dari tiga puluh", "15"),
-                            ("umur 25 + 16 th", "16 th", "16")):
+                            ("umur 25 + 16 th", "16 th", "16"),
+                            ("umur: sepuluh lebih lima. ready", "umur: sepuluh lebih lima", "15")):
         hits = [s for s in _signals(text) if s.name == "minor.age"]
         assert [(s.text, s.detail) for s in hits] == [(span, age)], (text, _show(hits))
     for text in ("umur 10+10 ready ST 300", "umur 2x12 open bo", "umur 3x5 bulan", "umur 20-25 open bo",
@@ -1120,7 +1145,8 @@ def test_an_age_written_as_a_sum() -> None:
                  "PR matematika: umur 4 + 11 = berapa?", "usia 2 + 3", "anak usia 2 x 3 tahun", "umur 1 x 15 menit"):
         assert not [s for s in _signals(text) if s.name == "minor.age"], text
     # the minor's own age before a count is still read as it is
-    for text, span in (("umur 15 + 5 menit dari sini", "umur 15"), ("umur 16 +62 812 3456 7890", "umur 16")):
+    for text, span in (("umur 15 + 5 menit dari sini", "umur 15"), ("umur 16 +62 812 3456 7890", "umur 16"),
+                       ("umur 10 lebih 2 bulan", "umur 10")):
         assert [s.text for s in _signals(text) if s.name == "minor.age"] == [span], text
 
 

@@ -11,6 +11,7 @@ import math
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import Protocol
 
 from pantau.models import NormalizedText, Signal, SignalGroup
@@ -70,9 +71,12 @@ _PUPIL = re.compile(r"(?<![a-z])(?:siswi|siswa|pelajar|murid|santriwati|masih\s+
 
 
 def own_offer_words(counted: Sequence[Signal]) -> bool:
-    """Whether the text offers something in its own words: an offer word beyond trade words, or a service rate."""
+    """Whether the text offers something in its own words: an offer word beyond trade words, or a service rate
+    (not where the text names a lesson, a class or another ordinary service: "les privat SD, 75rb/sesi", "kelas
+    vokal anak, 4 sesi 250rb")."""
+    lesson = any(s.name == "context.legit_service" for s in counted)
     return any((s.group in OFFER_GROUPS and s.name not in TRADE_WORDS)
-               or (s.group is SignalGroup.RATE and s.weight >= STRONG_RATE_WEIGHT) for s in counted)
+               or (s.group is SignalGroup.RATE and s.weight >= STRONG_RATE_WEIGHT and not lesson) for s in counted)
 
 
 def names_a_child(counted: Sequence[Signal]) -> bool:
@@ -88,6 +92,30 @@ def strong_offer(counted: Sequence[Signal]) -> bool:
     describes a person. "Ready jaket pramuka anak SD/SMP, bisa COD" (trade words and a school level)
     is a shop, not a child-safety case."""
     return own_offer_words(counted) or names_a_child(counted)
+
+
+# School levels of teenagers: beside them a small child's age is no longer the only child in the text
+_TEEN_LEVEL = re.compile(r"(?<![a-z])(?:smp|sma|smk|mts|slta|sltp|putih\s*(?:abu|biru)|kelas\s*(?:[7-9]|1[0-2]))"
+                         r"(?![a-z0-9])")
+_RANGE_GAP = 3  # characters between the two ends of an age range: "8-15", "7 - 12"
+SMALL_CHILD_AGE = 12  # under it, an age alone in a text with a price is a product's size, a carer's charge, a notice
+
+
+def small_children_only(counted: Sequence[Signal]) -> bool:
+    """Whether every minor sign is an age under 12 or a school word that names neither a pupil nor a teenager's
+    level: "baju anak umur 6-8 th, COD", "cari mbak buat jaga anak sy (7 th), tarif per jam", "playground anak 1-10
+    th, 50rb". Children offered are named by a teenager's age, slang ("bocil", "dedek") or as pupils; a small
+    child's age beside trade words and a price is a shop, a carer wanted or a notice far more often."""
+    minors = sorted((s for s in counted if s.group is SignalGroup.MINOR), key=lambda s: s.start)
+    ages = [s for s in minors if s.name == "minor.age" and s.detail.isdigit()]
+    # the upper end of a range that starts with a small child ("anak 8-15 th", "usia 7 - 12") is an age group
+    in_range = {id(hi) for lo, hi in pairwise(ages)
+                if 0 <= hi.start - lo.end <= _RANGE_GAP and int(lo.detail) < min(SMALL_CHILD_AGE, int(hi.detail))}
+    return bool(ages) and all(
+        (s.name == "minor.age" and s.detail.isdigit() and (int(s.detail) < SMALL_CHILD_AGE or id(s) in in_range))
+        or (s.name == "minor.school" and _PUPIL.search(s.text.lower()) is None
+            and _TEEN_LEVEL.search(s.text.lower()) is None)
+        for s in minors)
 
 
 # Minor signs too weak to pair with an offer hint: they name no child by themselves ("pertama kali", "junior",

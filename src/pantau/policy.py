@@ -22,7 +22,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from pantau.classify import effective, offer_hinted, own_offer_words, strong_offer
+from pantau.classify import effective, offer_hinted, own_offer_words, small_children_only, strong_offer
 from pantau.errors import PolicyError
 from pantau.models import Action, Assessment, Decision, SignalGroup
 
@@ -96,10 +96,15 @@ class Policy(BaseModel):
         # ("ready" + "COD" add up to a rule score, not to an offer: classify.strong_offer).
         # ... or the model's score with the minor signs blanked, beside offer words of the text's own: "SMP" must
         # not make a child's offer look milder, but "Ready seragam SMP, 50rb" blanked is an ad's bare skeleton
+        # Where the only child is a small one (ages under 12, no pupil, no teenager's school level: a shop's sizes,
+        # a carer wanted, a lost-child notice), the general threshold and the text's own offer words decide
+        small = minor and small_children_only(signals)
+        bar = self.solicitation_threshold if small else self.child_safety.min_score
         unminor = assessment.score_without_minor
-        blanked = unminor is not None and unminor >= self.child_safety.min_score and own_offer_words(signals)
-        minor_risk = minor and (score >= self.child_safety.min_score or (
-            assessment.rule_score >= self.child_safety.min_score and strong_offer(signals)) or blanked)
+        blanked = unminor is not None and unminor >= bar and own_offer_words(signals)
+        minor_risk = minor and (score >= bar or (
+            assessment.rule_score >= self.child_safety.min_score
+            and (own_offer_words(signals) if small else strong_offer(signals))) or blanked)
         # Short of that, a word that offers a person only when a child is named beside it ("umurku 14, bisa
         # temenin", a bare ST) sends the text to a child-protection officer, first in the queue, without
         # restricting the account: the same words stand in teenagers' and parents' everyday chat. Not inside a

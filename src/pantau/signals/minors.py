@@ -80,7 +80,7 @@ _TEAM_BEFORE = re.compile(r"(?<![a-z])(?:timnas|ssb|piala|liga|tim|team|kategori
 # time ("umur 15 + 5 menit", "usia 3 x 5 meter", "umur 4 x 4 mobil", "umur 16 +62 812…") is no sum.
 _OPERAND = r"(?:\d{1,2}|dua puluh|tiga puluh|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh)"
 _TIMES = ("x", "×", "*", "kali", "dikali")
-_OPERATOR = r"(?:[+*x×]|kali|dikali|tambah|ditambah|plus)"
+_OPERATOR = r"(?:[+*x×]|kali|dikali|tambah|ditambah|plus|lebih)"  # "sepuluh lebih lima": 15
 _HALF = ("setengah", "separuh", "separo")
 _PAUSE_AHEAD = r"\s*(?:[,;!?)]|\.(?!\d)|$)"  # a pause or the end of the text
 _YEARS_AHEAD = r"\s*(?:th|thn|tahun|taun|yo|y\.o|years?)(?![a-z])"
@@ -137,7 +137,8 @@ _AGE_PATTERNS = (
     re.compile(rf"(?<![a-z])(?:abg|abege|dedek|adik|adek|bocil|gadis|cewek|cewe|ciwi|siswi|pelajar|remaja|sepupu|"
                rf"ponakan|keponakan|cousin|niece|daughter|"
                rf"anak(?:ku|\s+saya|\s+aku|\s+gue|\s+gw)?)\s*{_NUM}"
-               rf"{_NOT_A_NUMBER_AFTER}(?!{_MONEY_AFTER}|\s*(?:jam|menit|orang|org)(?![a-z]))"),
+               rf"{_NOT_A_NUMBER_AFTER}(?!{_MONEY_AFTER}|\s*(?:jam|menit|orang|org|inch|inci|cm|kg|pcs|buah|biji)"
+               r"(?![a-z]))"),  # "sepeda anak 16 inch" is a size
 )
 # lahir 2010, kelahiran th 2009, lahiran 2009, born in 2011, YOB 2010, 2009 lahir, lahir di tahun 2010
 _BORN = (r"(?:lahir|lahiran|kelahiran|klahiran|kelahiran\s*tahun|lhr|lair|born|born in|yob|y\.o\.b|dob|ttl|"
@@ -250,7 +251,7 @@ _ANY_AGE = Prefilter([_BIRTH_YEAR, _BARE_YEAR, *_AGE_PATTERNS])
 
 class MinorAgeExtractor:
     name = "minor_age"
-    version = "9"
+    version = "10"
 
     @property
     def signal_names(self) -> tuple[tuple[str, SignalGroup], ...]:

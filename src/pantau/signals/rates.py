@@ -54,13 +54,15 @@ _SERVICE_PRICE = re.compile(
 # The time first, then the amount: "sejam 350", "2 jam 600", "semalam 1,5" (a bare 1,5 after a
 # night or a day is millions, as "1jt" would be), "setengah jam 150rb".
 _DURATION = (
-    r"(?:sejam|semalam|seharian|setengah\s*jam|sesi|satu\s*jam|dua\s*jam|tiga\s*jam|\d\s*jam|"
-    r"\d\s*malam|full\s*night|short|long)"
+    r"(?:sejam|semalam|seharian|setengah\s*jam|sesi|satu\s*jam|dua\s*jam|tiga\s*jam|\d{1,2}(?:[.,]5)?\s*jam|"
+    r"\d{1,2}\s*malam|full\s*night|short|long)"
 )
+# ... not a clock time after a date: "tanggal 20 jam 7 pagi" (its "0 jam 7" was once a rate of 7 million)
+_CLOCK_AFTER = r"\s*(?:pagi|siang|sore|malam|mlm|wib|wita|wit|teng|an)(?![a-z])"
 _PER_TIME = re.compile(
     rf"(?<![\d.,])(?P<a>{_AMOUNT}|{_BARE})\s*(?:/|per|se|sejam|tiap)\s*{_PER}(?![a-z])"
-    rf"|(?<![a-z]){_DURATION}\s*(?:(?:cuma|hanya|saja|aja|jadi|total)\s*)?[:=]?\s*"
-    rf"(?P<b>{_AMOUNT}|\d{{3}}(?!\d|[.,]\d)|\d(?:[.,]\d)?(?!\d|[.,]\d|\s*(?:jam|orang|x|kali|menit)))"
+    rf"|(?<![a-z\d.,:]){_DURATION}\s*(?:(?:cuma|hanya|saja|aja|jadi|total)\s*)?[:=]?\s*"
+    rf"(?P<b>{_AMOUNT}|\d{{3}}(?!\d|[.,]\d)|\d(?:[.,]\d)?(?!\d|[.,]\d|\s*(?:jam|orang|x|kali|menit)(?![a-z])|{_CLOCK_AFTER}))"
 )
 # A number that counts people or things is no price ("100.000 follower", "1,2 juta orang").
 _COUNTED = (
@@ -108,6 +110,11 @@ _ANY_RATE = Prefilter(pattern for _, _, pattern in _SIGNALS)
 
 # Land and building sizes in property ads (LT 120 LB 90) are not long-time prices.
 _PROPERTY = re.compile(r"(?<![a-z])(?:lb\s*\d|luas tanah|luas bangunan|shm|hgb|sertifikat|carport|lantai|lift)")
+# A workshop's "full service 85rb" (a job list, or a vehicle beside it) is a price, not a sexual service's rate
+_VEHICLE = r"(?:motor|mobil|sepeda|matic|matik|bebek|nmax|pcx|vario|beat|cvt|ac|kendaraan)"
+_WORKSHOP = re.compile(r"(?<![a-z])(?:bengkel|ganti oli|ganti rantai|setel rem|tune up|spooring|"
+                       rf"(?:servis|service)\s+{_VEHICLE}(?![a-z])|{_VEHICLE}(?:\s+[a-z0-9+]+){{0,3}}\s+full\s*serv"
+                       rf"|full\s*serv[a-z]*\s+{_VEHICLE}(?![a-z]))")
 
 
 def _amount(text: str, *, thousands: bool = False) -> str:
@@ -134,7 +141,7 @@ MAX_RATES = 32
 
 class RateExtractor:
     name = "rates"
-    version = "8"
+    version = "9"
 
     @property
     def signal_names(self) -> tuple[tuple[str, SignalGroup], ...]:
@@ -147,6 +154,7 @@ class RateExtractor:
             return found
         taken: list[tuple[int, int]] = []
         property_ad = _PROPERTY.search(text) is not None
+        workshop: bool | None = None  # looked for at the first "full service" with an amount: most texts have none
         session: bool | None = None  # decided at the first hourly rate: most texts have none
         for name, weight, pattern in _SIGNALS:
             if property_ad and name == "rate.service_price":
@@ -155,6 +163,11 @@ class RateExtractor:
                 if len(found) >= MAX_RATES:
                     return found
                 a, b = m.span()
+                if name == "rate.service_price" and "full" in m.group():
+                    if workshop is None:
+                        workshop = _WORKSHOP.search(text) is not None
+                    if workshop:
+                        continue  # left to the plain price
                 if any(x <= a and b <= y for x, y in taken):
                     continue  # the amount is already part of a stronger rate signal
                 amount = m.group("a") or (m.groupdict().get("b") or "")
