@@ -26,7 +26,7 @@ for set in c d e f g h i j; do
 done
 # Child offers and their look-alikes written blind in the sixteenth session (minor-risk recall), and
 # ordinary texts about children written blind in the eighteenth (child_lookalike_*: what escalates wrongly).
-for set in a a_cut b lookalike_1 lookalike_2 lookalike_3; do
+for set in a a_cut b lookalike_1 lookalike_2 lookalike_3 lookalike_4 lookalike_5; do
   evaluate "heldout-child-$set" "corpus/heldout/child_$set.jsonl"
 done
 # Ordinary posts with an ad's words (services with hourly rates and "WA admin"; everyday chat), eighteenth session.
