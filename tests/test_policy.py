@@ -88,52 +88,67 @@ def test_the_rule_score_escalates_only_with_an_offer_term_strong_on_its_own() ->
 def test_a_small_child_alone_needs_the_general_threshold_or_offer_words_of_the_text() -> None:
     """Where the only child is a small one (ages under 12; no pupil, no teenager's school level), the text is a
     shop's sizes, a carer wanted or a notice far more often than an offer: "baju anak umur 6-8 th, COD", "cari
-    mbak buat jaga anak sy (7 th), tarif per jam". The general threshold or an offer word of the text's own decides;
-    a teenager's age, or a small child beside an offer word, escalates as before."""
+    mbak buat jaga anak sy (7 th), tarif per jam". The general threshold or an offer word of the text's own
+    escalates; short of that an officer reviews it without a restriction, unless the text names a shop, a lesson
+    or a rental (a reviewer's "umur 9, foto dan video ada, 100rb" must not be allowed); a teenager's age, or a
+    small child beside an offer word, escalates as before."""
     policy = parse_policy(VALID, "p.yaml")
     ready = sig("solicitation.availability", SignalGroup.SOLICITATION, 0.8)
     cod = sig("solicitation.pay_terms", SignalGroup.SOLICITATION, 1.4)
+    shop = sig("context.commerce", SignalGroup.CONTEXT, -1.0, 30, 38)
 
-    def age(years: str) -> Signal:
-        return Signal("minor.age", SignalGroup.MINOR, 0.0, 5, 9, "umur", years)
+    def age(years: str, start: int = 5) -> Signal:
+        return Signal("minor.age", SignalGroup.MINOR, 0.0, start, start + 2, "umur", years)
 
     level = Signal("minor.school", SignalGroup.MINOR, 0.0, 12, 14, "SD")
-    for signals in ((ready, cod, age("7")), (ready, cod, age("6"), age("8"), level)):
-        shop = Assessment(score=0.05, signals=signals, classifier_version="t", rule_score=0.6)
-        assert policy.decide(shop).action is not Action.ESCALATE_CHILD_SAFETY, signals
-        assert policy.decide(assess(0.4, *signals)).action is not Action.ESCALATE_CHILD_SAFETY, signals
+    for signals in ((ready, cod, age("7")), (ready, cod, age("6"), age("8", 8), level)):
+        ruled = Assessment(score=0.05, signals=signals, classifier_version="t", rule_score=0.6)
+        for assessed in (ruled, assess(0.4, *signals)):
+            decision = policy.decide(assessed)
+            assert decision.action is Action.REVIEW and decision.minor_risk, signals  # an officer, no restriction
+            assert decision.reasons[0] == "small_child_beside_offer_words_needs_officer_review"
+            in_a_shop = policy.decide(Assessment(score=assessed.score, signals=(*signals, shop), classifier_version="t",
+                                                 rule_score=assessed.rule_score))
+            assert in_a_shop.action is Action.ALLOW and not in_a_shop.minor_risk, signals
         assert policy.decide(assess(0.5, *signals)).action is Action.ESCALATE_CHILD_SAFETY, signals
-    teen_level = Signal("minor.school", SignalGroup.MINOR, 0.0, 12, 15, "SMP")
+    teen_level = Signal("minor.school", SignalGroup.MINOR, 0.0, 12, 15, "SMPN")
     for signals in ((ready, cod, age("14")), (ready, cod, age("7"), teen_level), (OFFER, age("9"))):
         assessed = Assessment(score=0.05, signals=signals, classifier_version="t", rule_score=0.6)
         assert policy.decide(assessed).action is Action.ESCALATE_CHILD_SAFETY, signals
     assert policy.decide(assess(0.35, ready, age("15"))).action is Action.ESCALATE_CHILD_SAFETY
-    # a range of ages that starts with a small child is an age group: "anak 8-15 th" (but "abg 14-16" is not small)
-    def at(years: str, start: int) -> Signal:
-        return Signal("minor.age", SignalGroup.MINOR, 0.0, start, start + 2, "xx", years)
-
-    for low, high, escalates in (("8", "15", False), ("14", "16", True)):
-        price = Signal("rate.price", SignalGroup.RATE, 0.6, 20, 24, "50rb")
-        group = Assessment(score=0.05, signals=(at(low, 0), at(high, 3), cod, price), classifier_version="t",
-                           rule_score=0.6)
-        assert (policy.decide(group).action is Action.ESCALATE_CHILD_SAFETY) is escalates, (low, high)
-    far_apart = Assessment(score=0.4, signals=(at("8", 0), at("15", 30)), classifier_version="t")
+    # a range of ages that starts with a small child is an age group only where a shop, a lesson or a rental is
+    # named ("kelas panahan anak 8-15 th"); elsewhere its teenager counts ("yg muda umur 9-14, harga pas")
+    price = Signal("rate.price", SignalGroup.RATE, 0.6, 20, 24, "50rb")
+    for extra, escalates in (((shop,), False), ((), True)):
+        group = Assessment(score=0.05, signals=(age("8", 0), age("15", 3), cod, price, *extra),
+                           classifier_version="t", rule_score=0.6)
+        assert (policy.decide(group).action is Action.ESCALATE_CHILD_SAFETY) is escalates, extra
+    far_apart = Assessment(score=0.4, signals=(age("8", 0), age("15", 30), shop), classifier_version="t")
     assert policy.decide(far_apart).action is Action.ESCALATE_CHILD_SAFETY  # two children, one of them a teenager
 
 
-def test_a_rate_for_a_lesson_is_no_offer_word_beside_a_child() -> None:
-    """ "Les privat SD-SMP, 75rb/sesi", "kelas vokal anak, 4 sesi 250rb": a rate per session beside a school level is
-    a lesson where the text names one (`context.legit_service`); without it, "SMP, 300/jam" escalates as before."""
+def test_a_lessons_fee_is_no_offer_word_beside_a_child() -> None:
+    """ "Les privat SD-SMP, 75rb/sesi", "kelas senam anak, 90rb/sesi": a rate of at most Rp 200,000 with a lesson or
+    class named near it (`context.lesson`, weight 0) is a fee; "SMP, 300rb/jam, kelas renang" is not, nor is a
+    cheap rate with the class word far away, nor a rate beside an offer word."""
     policy = parse_policy(VALID, "p.yaml")
     level = Signal("minor.school", SignalGroup.MINOR, 0.0, 0, 3, "SMP")
-    rate = sig("rate.per_time", SignalGroup.RATE, 1.2, 10, 18)
-    lesson = sig("context.legit_service", SignalGroup.CONTEXT, -2.5, 20, 30)
-    bare = Assessment(score=0.05, signals=(level, rate), classifier_version="t", rule_score=0.5)
-    assert policy.decide(bare).action is Action.ESCALATE_CHILD_SAFETY
-    taught = Assessment(score=0.05, signals=(level, rate, lesson), classifier_version="t", rule_score=0.5)
-    assert policy.decide(taught).action is not Action.ESCALATE_CHILD_SAFETY
-    offered = Assessment(score=0.05, signals=(level, rate, lesson, OFFER), classifier_version="t", rule_score=0.5)
-    assert policy.decide(offered).action is Action.ESCALATE_CHILD_SAFETY  # an offer word still counts
+
+    def rate(amount: str) -> Signal:
+        return Signal("rate.per_time", SignalGroup.RATE, 1.2, 10, 18, "xx", amount)
+
+    def lesson(start: int) -> Signal:
+        return Signal("context.lesson", SignalGroup.CONTEXT, 0.0, start, start + 5, "kelas")
+
+    def decide(*signals: Signal) -> Action:
+        return policy.decide(Assessment(score=0.05, signals=(level, *signals), classifier_version="t",
+                                        rule_score=0.5)).action
+
+    assert decide(rate("75000"), lesson(20)) is not Action.ESCALATE_CHILD_SAFETY
+    assert decide(rate("75000")) is Action.ESCALATE_CHILD_SAFETY
+    assert decide(rate("300000"), lesson(20)) is Action.ESCALATE_CHILD_SAFETY
+    assert decide(rate("75000"), lesson(200)) is Action.ESCALATE_CHILD_SAFETY
+    assert decide(rate("75000"), lesson(20), OFFER) is Action.ESCALATE_CHILD_SAFETY
 
 
 def test_report_or_warning_words_do_not_soften_a_child_offer() -> None:

@@ -263,6 +263,9 @@ POSITIVES = [
     pytest.param("agency.delivery", "bisa antar ke hotel", "antar ke hotel", id="delivery-hotel"),
     pytest.param("agency.delivery", "cewek sewa harian, bisa diantar ke hotel", "bisa diantar",
                  id="delivery-hired-to-a-hotel"),
+    # selling a person is no shop's goods; an office is where a client waits (a reviewer's cases)
+    pytest.param("agency.delivery", "jual bocil, bisa diantar", "bisa diantar", id="delivery-sold-person"),
+    pytest.param("agency.delivery", "abg 15th, kami antar ke kantor om", "kami antar", id="delivery-to-an-office"),
     # outcall
     pytest.param("agency.delivery", "outcall only", "outcall", id="delivery-outcall"),
     # ke apart
@@ -342,6 +345,9 @@ POSITIVES = [
     pytest.param("context.legit_service", "MUA wisuda", "MUA", id="legit-mua"),
     # les privat
     pytest.param("context.legit_service", "les privat matematika", "les privat", id="legit-les"),
+    pytest.param("context.lesson", "kelas senam anak 5-9 tahun, 90rb/sesi", "kelas senam", id="lesson-class"),
+    pytest.param("context.lesson", "les privat matematika SD", "les privat", id="lesson-private"),
+    pytest.param("context.lesson", "pelatih renang datang ke rumah", "pelatih", id="lesson-coach"),
     # ---- context.rental ----
     # boarding house for women
     pytest.param("context.rental", "kos putri dekat kampus", "kos putri", id="rental-kos-putri"),
@@ -470,6 +476,11 @@ POSITIVES = [
     # in a car is a place, not a workshop
     pytest.param("rate.service_price", "full service 350rb ya say, bisa di mobil", "full service 350rb",
                  id="service_price-full-service-in-a-car"),
+    # a room with air conditioning and a workshop word far off are no workshop (a reviewer's cases)
+    pytest.param("rate.service_price", "cewek cantik, kamar ac full service 600rb", "full service 600rb",
+                 id="service_price-full-service-aircon"),
+    pytest.param("rate.service_price", "anak SD ready, bengkel, full service 400", "full service 400",
+                 id="service_price-full-service-stuffed-workshop"),
     # amount in words
     pytest.param("rate.service_price", "ST tiga ratus", "ST tiga ratus", id="service_price-words"),
     # ---- rate.per_time ----
@@ -728,6 +739,9 @@ NEGATIVES = [
     pytest.param("agency.delivery", "wali santri yang tidak bisa jemput harap konfirmasi", id="delivery-neg-cannot"),
     pytest.param("agency.delivery", "Prelove seragam SD ukuran 8, 40rb/stel, bisa diantar sekitar Bekasi",
                  id="delivery-neg-goods"),
+    # ---- context.lesson: a class of another kind ----
+    pytest.param("context.lesson", "kelas ekonomi pesawat 900rb", id="lesson-neg-flight"),
+    pytest.param("context.lesson", "open class malam beb", id="lesson-neg-open-class"),
     # ---- contact.offplatform ----
     # name Wa Ode
     pytest.param("contact.offplatform", "nama saya Wa Ode", id="offplatform-neg-wa-ode"),
@@ -1123,6 +1137,20 @@ def test_ages_in_regional_numbers_and_english_first_person() -> None:
         assert not [s for s in _signals(text) if s.name == "minor.age"], text
 
 
+def test_both_ages_of_a_pair_after_one_age_word() -> None:
+    """ "umur 7-15", "umur 9 atau 14", "umur 10 sama 14": the second age is read too (once only the first was, and a
+    teenager beside a small child vanished); a pair that goes down is no range ("umurku 20-5"), "umur 15 lebih 3"
+    is fifteen and a bit, and an adult's range still reads its minor end ("umur 16-20")."""
+    for text, expected in (("umur 7-15, cod 300", [("umur 7", "7"), ("15", "15")]),
+                           ("umur 9 atau 14 ready", [("umur 9", "9"), ("14", "14")]),
+                           ("usia 10 sama 14", [("usia 10", "10"), ("14", "14")]),
+                           ("umur 16-20 open bo", [("umur 16", "16")]),
+                           ("umur 15 lebih 3, open bo", [("umur 15 lebih 3", "15")]),
+                           ("umurku 20-5 wkwk, ready ST", []), ("umur 20-25 open bo", [])):
+        hits = [(s.text, s.detail) for s in _signals(text) if s.name == "minor.age"]
+        assert hits == expected, (text, hits)
+
+
 def test_an_age_written_as_a_sum() -> None:
     """ "umur 2x7+1", "umur dua kali tujuh", "umurku setengah dari 30": evasions the blind child sets used. Only
     products and additions that end the phrase, 12 to 17: in ads " - " and "min" separate fields, and a count, a
@@ -1146,7 +1174,7 @@ def test_an_age_written_as_a_sum() -> None:
         assert not [s for s in _signals(text) if s.name == "minor.age"], text
     # the minor's own age before a count is still read as it is
     for text, span in (("umur 15 + 5 menit dari sini", "umur 15"), ("umur 16 +62 812 3456 7890", "umur 16"),
-                       ("umur 10 lebih 2 bulan", "umur 10")):
+                       ("umur 10 lebih 2 bulan", "umur 10"), ("umur 15 lebih 3, open bo", "umur 15 lebih 3")):
         assert [s.text for s in _signals(text) if s.name == "minor.age"] == [span], text
 
 

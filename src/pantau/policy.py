@@ -22,7 +22,14 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from pantau.classify import effective, offer_hinted, own_offer_words, small_children_only, strong_offer
+from pantau.classify import (
+    effective,
+    offer_hinted,
+    ordinary_setting,
+    own_offer_words,
+    small_children_only,
+    strong_offer,
+)
 from pantau.errors import PolicyError
 from pantau.models import Action, Assessment, Decision, SignalGroup
 
@@ -96,20 +103,23 @@ class Policy(BaseModel):
         # ("ready" + "COD" add up to a rule score, not to an offer: classify.strong_offer).
         # ... or the model's score with the minor signs blanked, beside offer words of the text's own: "SMP" must
         # not make a child's offer look milder, but "Ready seragam SMP, 50rb" blanked is an ad's bare skeleton
-        # Where the only child is a small one (ages under 12, no pupil, no teenager's school level: a shop's sizes,
-        # a carer wanted, a lost-child notice), the general threshold and the text's own offer words decide
-        small = minor and small_children_only(signals)
-        bar = self.solicitation_threshold if small else self.child_safety.min_score
         unminor = assessment.score_without_minor
-        blanked = unminor is not None and unminor >= bar and own_offer_words(signals)
-        minor_risk = minor and (score >= bar or (
-            assessment.rule_score >= self.child_safety.min_score
-            and (own_offer_words(signals) if small else strong_offer(signals))) or blanked)
+        blanked = unminor is not None and unminor >= self.child_safety.min_score and own_offer_words(signals)
+        at_child_bar = minor and (score >= self.child_safety.min_score or (
+            assessment.rule_score >= self.child_safety.min_score and strong_offer(signals)) or blanked)
+        # Where the only child is a small one (ages under 12, no pupil, no teenager's school level: a shop's sizes,
+        # a carer wanted, a lost-child notice), the general threshold or an offer word of the text's own is needed
+        # to escalate; short of that, the text goes to an officer's review, unless it names a shop, a lesson or a
+        # rental ("umur 9, foto dan video ada, 100rb" is looked at; "preloved baju anak umur 6-8 th, COD" is not)
+        small = at_child_bar and small_children_only(signals)
+        minor_risk = at_child_bar and (not small or score >= self.solicitation_threshold or own_offer_words(signals))
+        small_review = small and not minor_risk and not ordinary_setting(signals)
         # Short of that, a word that offers a person only when a child is named beside it ("umurku 14, bisa
         # temenin", a bare ST) sends the text to a child-protection officer, first in the queue, without
-        # restricting the account: the same words stand in teenagers' and parents' everyday chat. Not inside a
-        # report, a warning or news ("laporin akun yang nawarin anak"), where the hints are quoted.
-        hinted = minor and not minor_risk and offer_hinted(signals) and not names & QUOTING_CONTEXT
+        # restricting the account: the same words stand in teenagers' and parents' everyday chat. Neither inside a
+        # report, a warning or news ("laporin akun yang nawarin anak"), where the words are quoted.
+        hint = minor and not minor_risk and offer_hinted(signals)
+        hinted = (hint or small_review) and not names & QUOTING_CONTEXT
         solicitation = score >= self.solicitation_threshold or minor_risk
         # offer hints are evidence only where they decided (a child-safety review): beside an adult's ad they
         # repeat its offer words ("ST" of "ST 300") and say nothing
@@ -125,7 +135,9 @@ class Policy(BaseModel):
             reasons = ("minor_indicator_with_solicitation", *evidence)
             return Decision(Action.ESCALATE_CHILD_SAFETY, "child-safety", reasons, True, True, self.version)
         if hinted:
-            reasons = ("offer_hint_beside_a_minor_sign_needs_officer_review", *evidence)
+            why = "offer_hint_beside_a_minor_sign_needs_officer_review" if hint else \
+                "small_child_beside_offer_words_needs_officer_review"
+            reasons = (why, *evidence)
             return Decision(Action.REVIEW, "child-safety-review", reasons, solicitation, True, self.version)
         for rule in self.rules:
             if rule.matches(score, groups, minor, assessment.body_rule_score, names):

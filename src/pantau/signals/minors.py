@@ -104,6 +104,11 @@ _AGE_PATTERNS = (
     # (after umur/usia only money rules a number out: "umur 15 hari ini", "usia 16 jam 9 malam" are ages)
     re.compile(rf"(?<![a-z]){_AGE_WORD}\s*[:=]?\s*(?:baru\s*|masih\s*)?"
                rf"{_NUM}{_NOT_A_NUMBER_AFTER}(?!{_MONEY_AFTER})"),
+    # the second age of two after one age word: "umur 7-15", "usia 9 - 14 th", "umur 10 sama 14", "umur 9 atau 14",
+    # "umur 8/15" (only that number is the match: the first is read by the pattern above)
+    _SECOND_AGE := re.compile(rf"(?<![a-z]){_AGE_WORD}\s*[:=]?\s*(?P<first>\d{{1,2}})\s*"
+                              r"(?:-|–|s/d|sd|sampai|sampe|hingga|atau|sama|dan|&|/)\s*"
+                              rf"(?P<n>\d{{1,2}})(?![.,]?\d)(?!{_UNIT_AFTER}|{_MONEY_AFTER})"),
     # a half year: "umur 16,5 thn", "usia 15.5"
     re.compile(rf"(?<![a-z]){_AGE_WORD}\s*[:=]?\s*(?P<n>1[0-7])[.,][1-9](?![\d.,])(?!{_MONEY_AFTER})"),
     # "u 16", "u/16", "u: 15" (u for umur; not a youth team: "timnas U16", "SSB U14", "U17 cup")
@@ -369,14 +374,17 @@ def _read_ages(nt: NormalizedText, text: str, found: list[Signal], seen: _Seen,
                 continue
             if pattern is _U_AGE and _TEAM_BEFORE.search(text, max(0, m.start() - 12), m.start()):
                 continue
+            if pattern is _SECOND_AGE and int(m.group("first")) >= age:
+                continue  # "umurku 20-5" is no range (and no age of 5)
             if pattern is _TEEN_OPENING and not _opens_line(nt, m.start()):
                 continue
-            if seen.overlaps(m.span()):
+            if seen.overlaps(m.span("n") if pattern is _SECOND_AGE else m.span()):
                 continue
             if pattern is _NAME_AGE and "\n" in nt.original[slice(*nt.to_original(*m.span()))]:
                 continue  # a name and its age stand on one line: "50rb\n(13) Kemeja" is a list
-            seen.add(m.span())
-            found.append(make_signal(nt, "minor.age", SignalGroup.MINOR, 0.0, *m.span(), detail=str(age)))
+            span = m.span("n") if pattern is _SECOND_AGE else m.span()
+            seen.add(span)
+            found.append(make_signal(nt, "minor.age", SignalGroup.MINOR, 0.0, *span, detail=str(age)))
 
 
 def _arithmetic(expression: str) -> int:
@@ -387,6 +395,8 @@ def _arithmetic(expression: str) -> int:
         half = _OPERAND_VALUE.get(tokens[-1]) or int(tokens[-1])
         return half // 2 if half % 2 == 0 else 0
     values = [_OPERAND_VALUE.get(t) or int(t) for t in tokens[0::2]]
+    if tokens[1:2] == ["lebih"] and values[0] >= 12:
+        return values[0]  # "umur 15 lebih 3": fifteen and a bit, not eighteen
     terms = [values[0]]
     for op, value in zip(tokens[1::2], values[1:], strict=False):
         if op in _TIMES:

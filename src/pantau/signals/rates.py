@@ -111,8 +111,9 @@ _ANY_RATE = Prefilter(pattern for _, _, pattern in _SIGNALS)
 # Land and building sizes in property ads (LT 120 LB 90) are not long-time prices.
 _PROPERTY = re.compile(r"(?<![a-z])(?:lb\s*\d|luas tanah|luas bangunan|shm|hgb|sertifikat|carport|lantai|lift)")
 # A workshop's "full service 85rb" (a job list, or a vehicle beside it) is a price, not a sexual service's rate
-_VEHICLE = r"(?:motor|mobil|sepeda|matic|matik|bebek|nmax|pcx|vario|beat|cvt|ac|kendaraan)"
-_WORKSHOP = re.compile(r"(?<![a-z])(?:bengkel|ganti oli|ganti rantai|setel rem|tune up|spooring|"
+_VEHICLE = r"(?:motor|mobil|sepeda|matic|matik|bebek|nmax|pcx|vario|beat|cvt|kendaraan)"
+_WORKSHOP_REACH = 60  # characters around "full service" where the workshop must be named
+_WORKSHOP = re.compile(r"(?<![a-z])(?:ganti oli|ganti rantai|setel rem|tune up|spooring|"
                        rf"(?:servis|service)\s+{_VEHICLE}(?![a-z])|{_VEHICLE}(?:\s+[a-z0-9+]+){{0,3}}\s+full\s*serv"
                        rf"|full\s*serv[a-z]*\s+{_VEHICLE}(?![a-z]))")
 
@@ -154,7 +155,6 @@ class RateExtractor:
             return found
         taken: list[tuple[int, int]] = []
         property_ad = _PROPERTY.search(text) is not None
-        workshop: bool | None = None  # looked for at the first "full service" with an amount: most texts have none
         session: bool | None = None  # decided at the first hourly rate: most texts have none
         for name, weight, pattern in _SIGNALS:
             if property_ad and name == "rate.service_price":
@@ -163,11 +163,9 @@ class RateExtractor:
                 if len(found) >= MAX_RATES:
                     return found
                 a, b = m.span()
-                if name == "rate.service_price" and "full" in m.group():
-                    if workshop is None:
-                        workshop = _WORKSHOP.search(text) is not None
-                    if workshop:
-                        continue  # left to the plain price
+                if name == "rate.service_price" and "full" in m.group() and _WORKSHOP.search(
+                        text, max(0, a - _WORKSHOP_REACH), b + _WORKSHOP_REACH) is not None:
+                    continue  # left to the plain price
                 if any(x <= a and b <= y for x, y in taken):
                     continue  # the amount is already part of a stronger rate signal
                 amount = m.group("a") or (m.groupdict().get("b") or "")
