@@ -85,70 +85,39 @@ def test_the_rule_score_escalates_only_with_an_offer_term_strong_on_its_own() ->
     assert policy.decide(assess(0.35, ready, cod, school)).action is Action.ESCALATE_CHILD_SAFETY  # the model's
 
 
-def test_a_small_child_alone_needs_the_general_threshold_or_offer_words_of_the_text() -> None:
+def test_a_small_child_alone_goes_to_an_officer_short_of_the_general_threshold() -> None:
     """Where the only child is a small one (ages under 12; no pupil, no teenager's school level), the text is a
     shop's sizes, a carer wanted or a notice far more often than an offer: "baju anak umur 6-8 th, COD", "cari
-    mbak buat jaga anak sy (7 th), tarif per jam". The general threshold or an offer word of the text's own
-    escalates; short of that an officer reviews it without a restriction, unless the text names a shop, a lesson
-    or a rental (a reviewer's "umur 9, foto dan video ada, 100rb" must not be allowed); a teenager's age, or a
-    small child beside an offer word, escalates as before."""
+    mbak buat jaga anak sy (7 th), tarif per jam". At the child-safety bar but short of the general threshold and
+    without an offer word of its own, an officer reviews it without a restriction (never allowed: "umur 9, foto
+    dan video ada, 100rb", and report words change nothing); a teenager's age or level, or a small child beside an
+    offer word, escalates as before."""
     policy = parse_policy(VALID, "p.yaml")
     ready = sig("solicitation.availability", SignalGroup.SOLICITATION, 0.8)
     cod = sig("solicitation.pay_terms", SignalGroup.SOLICITATION, 1.4)
     shop = sig("context.commerce", SignalGroup.CONTEXT, -1.0, 30, 38)
+    warning = sig("context.warning", SignalGroup.CONTEXT, -2.5, 40, 45)
 
     def age(years: str, start: int = 5) -> Signal:
         return Signal("minor.age", SignalGroup.MINOR, 0.0, start, start + 2, "umur", years)
 
     level = Signal("minor.school", SignalGroup.MINOR, 0.0, 12, 14, "SD")
-    for signals in ((ready, cod, age("7")), (ready, cod, age("6"), age("8", 8), level)):
+    for signals in ((ready, cod, age("7")), (ready, cod, age("6"), age("8", 8), level), (ready, age("9"), shop),
+                    (ready, cod, age("9"), warning)):
         ruled = Assessment(score=0.05, signals=signals, classifier_version="t", rule_score=0.6)
         for assessed in (ruled, assess(0.4, *signals)):
             decision = policy.decide(assessed)
             assert decision.action is Action.REVIEW and decision.minor_risk, signals  # an officer, no restriction
             assert decision.reasons[0] == "small_child_beside_offer_words_needs_officer_review"
-            in_a_shop = policy.decide(Assessment(score=assessed.score, signals=(*signals, shop), classifier_version="t",
-                                                 rule_score=assessed.rule_score))
-            assert in_a_shop.action is Action.ALLOW and not in_a_shop.minor_risk, signals
         assert policy.decide(assess(0.5, *signals)).action is Action.ESCALATE_CHILD_SAFETY, signals
-    teen_level = Signal("minor.school", SignalGroup.MINOR, 0.0, 12, 15, "SMPN")
-    for signals in ((ready, cod, age("14")), (ready, cod, age("7"), teen_level), (OFFER, age("9"))):
+    assert policy.decide(assess(0.1, ready, age("7"))).action is Action.ALLOW  # below the bar for any child
+    # a teenager's age, or a small child's beside a teenager's school level ("SMPN", "kls VIII", "sma3")
+    levels = [Signal("minor.school", SignalGroup.MINOR, 0.0, 12, 16, text) for text in ("SMPN", "kls VIII", "sma3")]
+    for signals in ((ready, cod, age("14")), *((ready, cod, age("7"), level) for level in levels)):
         assessed = Assessment(score=0.05, signals=signals, classifier_version="t", rule_score=0.6)
         assert policy.decide(assessed).action is Action.ESCALATE_CHILD_SAFETY, signals
-    assert policy.decide(assess(0.35, ready, age("15"))).action is Action.ESCALATE_CHILD_SAFETY
-    # a range of ages that starts with a small child is an age group only where a shop, a lesson or a rental is
-    # named ("kelas panahan anak 8-15 th"); elsewhere its teenager counts ("yg muda umur 9-14, harga pas")
-    price = Signal("rate.price", SignalGroup.RATE, 0.6, 20, 24, "50rb")
-    for extra, escalates in (((shop,), False), ((), True)):
-        group = Assessment(score=0.05, signals=(age("8", 0), age("15", 3), cod, price, *extra),
-                           classifier_version="t", rule_score=0.6)
-        assert (policy.decide(group).action is Action.ESCALATE_CHILD_SAFETY) is escalates, extra
-    far_apart = Assessment(score=0.4, signals=(age("8", 0), age("15", 30), shop), classifier_version="t")
-    assert policy.decide(far_apart).action is Action.ESCALATE_CHILD_SAFETY  # two children, one of them a teenager
-
-
-def test_a_lessons_fee_is_no_offer_word_beside_a_child() -> None:
-    """ "Les privat SD-SMP, 75rb/sesi", "kelas senam anak, 90rb/sesi": a rate of at most Rp 200,000 with a lesson or
-    class named near it (`context.lesson`, weight 0) is a fee; "SMP, 300rb/jam, kelas renang" is not, nor is a
-    cheap rate with the class word far away, nor a rate beside an offer word."""
-    policy = parse_policy(VALID, "p.yaml")
-    level = Signal("minor.school", SignalGroup.MINOR, 0.0, 0, 3, "SMP")
-
-    def rate(amount: str) -> Signal:
-        return Signal("rate.per_time", SignalGroup.RATE, 1.2, 10, 18, "xx", amount)
-
-    def lesson(start: int) -> Signal:
-        return Signal("context.lesson", SignalGroup.CONTEXT, 0.0, start, start + 5, "kelas")
-
-    def decide(*signals: Signal) -> Action:
-        return policy.decide(Assessment(score=0.05, signals=(level, *signals), classifier_version="t",
-                                        rule_score=0.5)).action
-
-    assert decide(rate("75000"), lesson(20)) is not Action.ESCALATE_CHILD_SAFETY
-    assert decide(rate("75000")) is Action.ESCALATE_CHILD_SAFETY
-    assert decide(rate("300000"), lesson(20)) is Action.ESCALATE_CHILD_SAFETY
-    assert decide(rate("75000"), lesson(200)) is Action.ESCALATE_CHILD_SAFETY
-    assert decide(rate("75000"), lesson(20), OFFER) is Action.ESCALATE_CHILD_SAFETY
+    assert policy.decide(Assessment(score=0.05, signals=(OFFER, age("9")), classifier_version="t",
+                                    rule_score=0.6)).action is Action.ESCALATE_CHILD_SAFETY
 
 
 def test_report_or_warning_words_do_not_soften_a_child_offer() -> None:

@@ -11,7 +11,6 @@ import math
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from itertools import pairwise
 from typing import Protocol
 
 from pantau.models import NormalizedText, Signal, SignalGroup
@@ -70,29 +69,10 @@ _PUPIL = re.compile(r"(?<![a-z])(?:siswi|siswa|pelajar|murid|santriwati|masih\s+
                     r"(?![a-z])")
 
 
-_LESSON_REACH = 100  # characters between a rate and the lesson or class it is the fee of (about a sentence)
-_LESSON_FEE_MAX = 200_000  # Rupiah: a lesson's fee an hour or a session; "300rb/jam" beside a class word is no lesson
-
-
 def own_offer_words(counted: Sequence[Signal]) -> bool:
-    """Whether the text offers something in its own words: an offer word beyond trade words, or a service rate
-    (not a lesson's fee: a rate of at most Rp 200,000 with a lesson or class named near it, "les privat SD,
-    75rb/sesi", "kelas senam anak, 90rb/sesi")."""
-    lessons = [s for s in counted if s.name == "context.lesson"]
+    """Whether the text offers something in its own words: an offer word beyond trade words, or a service rate."""
     return any((s.group in OFFER_GROUPS and s.name not in TRADE_WORDS)
-               or (s.group is SignalGroup.RATE and s.weight >= STRONG_RATE_WEIGHT and not _lesson_fee(s, lessons))
-               for s in counted)
-
-
-def _lesson_fee(rate: Signal, lessons: Sequence[Signal]) -> bool:
-    """Whether a rate is a lesson's fee: a lesson or class named near it, and no more than a lesson costs."""
-    return (rate.detail.isdigit() and int(rate.detail) <= _LESSON_FEE_MAX
-            and any(_near(rate, lesson, _LESSON_REACH) for lesson in lessons))
-
-
-def _near(a: Signal, b: Signal, reach: int) -> bool:
-    """Whether two signals stand within ``reach`` characters of each other."""
-    return max(a.start, b.start) - min(a.end, b.end) <= reach
+               or (s.group is SignalGroup.RATE and s.weight >= STRONG_RATE_WEIGHT) for s in counted)
 
 
 def names_a_child(counted: Sequence[Signal]) -> bool:
@@ -112,18 +92,9 @@ def strong_offer(counted: Sequence[Signal]) -> bool:
 
 # School levels of teenagers: beside them a small child's age is no longer the only child in the text
 _TEEN_LEVEL = re.compile(r"(?<![a-z])(?:(?:smp|sma|smk|mts)n?|smu|slta|sltp|putih\s*(?:abu|biru)|"
-                         r"(?:kelas|kls)\s*(?:[7-9]|1[0-2]|vii|viii|ix|x|xi|xii))(?![a-z0-9])")
-_RANGE_GAP = 3  # characters between the two ends of an age range: "8-15", "7 - 12"
+                         r"(?:kelas|kls)\s*(?:[7-9]|1[0-2]|vii|viii|ix|x|xi|xii)(?!\d)|(?:[7-9]|1[0-2])th\s*grade|junior\s*high|"
+                         r"high\s*school)(?![a-z])")
 SMALL_CHILD_AGE = 12  # under it, an age alone in a text with a price is a product's size, a carer's charge, a notice
-
-
-# A shop, a lesson or a rental named in the text ("preloved", "les privat", "homestay")
-ORDINARY_SETTINGS = frozenset({"context.commerce", "context.legit_service", "context.lesson", "context.rental"})
-
-
-def ordinary_setting(counted: Sequence[Signal]) -> bool:
-    """Whether the text names a shop, a lesson or a class, an ordinary service or a rental."""
-    return any(s.name in ORDINARY_SETTINGS for s in counted)
 
 
 def small_children_only(counted: Sequence[Signal]) -> bool:
@@ -131,15 +102,9 @@ def small_children_only(counted: Sequence[Signal]) -> bool:
     level: "baju anak umur 6-8 th, COD", "cari mbak buat jaga anak sy (7 th), tarif per jam", "playground anak 1-10
     th, 50rb". Children offered are named by a teenager's age, slang ("bocil", "dedek") or as pupils; a small
     child's age beside trade words and a price is a shop, a carer wanted or a notice far more often."""
-    minors = sorted((s for s in counted if s.group is SignalGroup.MINOR), key=lambda s: s.start)
-    ages = [s for s in minors if s.name == "minor.age" and s.detail.isdigit()]
-    # in a shop's, a class's or a rental's text, the upper end of a range that starts with a small child ("kelas
-    # panahan anak 8-15 th") is an age group; elsewhere it is a teenager ("yg muda umur 9-14, harga pas")
-    in_range = {id(hi) for lo, hi in pairwise(ages)
-                if 0 <= hi.start - lo.end <= _RANGE_GAP and int(lo.detail) < min(SMALL_CHILD_AGE, int(hi.detail))
-                } if ordinary_setting(counted) else set()
-    return bool(ages) and all(
-        (s.name == "minor.age" and s.detail.isdigit() and (int(s.detail) < SMALL_CHILD_AGE or id(s) in in_range))
+    minors = [s for s in counted if s.group is SignalGroup.MINOR]
+    return any(s.name == "minor.age" for s in minors) and all(
+        (s.name == "minor.age" and s.detail.isdigit() and int(s.detail) < SMALL_CHILD_AGE)
         or (s.name == "minor.school" and _PUPIL.search(s.text.lower()) is None
             and _TEEN_LEVEL.search(s.text.lower()) is None)
         for s in minors)

@@ -22,14 +22,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from pantau.classify import (
-    effective,
-    offer_hinted,
-    ordinary_setting,
-    own_offer_words,
-    small_children_only,
-    strong_offer,
-)
+from pantau.classify import effective, offer_hinted, own_offer_words, small_children_only, strong_offer
 from pantau.errors import PolicyError
 from pantau.models import Action, Assessment, Decision, SignalGroup
 
@@ -109,17 +102,17 @@ class Policy(BaseModel):
             assessment.rule_score >= self.child_safety.min_score and strong_offer(signals)) or blanked)
         # Where the only child is a small one (ages under 12, no pupil, no teenager's school level: a shop's sizes,
         # a carer wanted, a lost-child notice), the general threshold or an offer word of the text's own is needed
-        # to escalate; short of that, the text goes to an officer's review, unless it names a shop, a lesson or a
-        # rental ("umur 9, foto dan video ada, 100rb" is looked at; "preloved baju anak umur 6-8 th, COD" is not)
+        # to escalate; short of that, an officer reviews the text without a restriction ("umur 9, foto dan video
+        # ada, 100rb" and "preloved baju anak umur 6-8 th, COD" alike: an officer tells them apart)
         small = at_child_bar and small_children_only(signals)
         minor_risk = at_child_bar and (not small or score >= self.solicitation_threshold or own_offer_words(signals))
-        small_review = small and not minor_risk and not ordinary_setting(signals)
+        small_review = small and not minor_risk
         # Short of that, a word that offers a person only when a child is named beside it ("umurku 14, bisa
         # temenin", a bare ST) sends the text to a child-protection officer, first in the queue, without
         # restricting the account: the same words stand in teenagers' and parents' everyday chat. Neither inside a
         # report, a warning or news ("laporin akun yang nawarin anak"), where the words are quoted.
-        hint = minor and not minor_risk and offer_hinted(signals)
-        hinted = (hint or small_review) and not names & QUOTING_CONTEXT
+        hint = minor and not minor_risk and offer_hinted(signals) and not names & QUOTING_CONTEXT
+        hinted = hint or small_review  # (a report word never lets a small child at the bar go unseen)
         solicitation = score >= self.solicitation_threshold or minor_risk
         # offer hints are evidence only where they decided (a child-safety review): beside an adult's ad they
         # repeat its offer words ("ST" of "ST 300") and say nothing

@@ -108,7 +108,8 @@ _AGE_PATTERNS = (
     # "umur 8/15" (only that number is the match: the first is read by the pattern above)
     _SECOND_AGE := re.compile(rf"(?<![a-z]){_AGE_WORD}\s*[:=]?\s*(?P<first>\d{{1,2}})\s*"
                               r"(?:-|–|s/d|sd|sampai|sampe|hingga|atau|sama|dan|&|/)\s*"
-                              rf"(?P<n>\d{{1,2}})(?![.,]?\d)(?!{_UNIT_AFTER}|{_MONEY_AFTER})"),
+                              rf"(?P<n>\d{{1,2}})(?![.,]?\d)(?!{_UNIT_AFTER}|{_MONEY_AFTER}|\s*bln(?![a-z]))"
+                              r"(?P<unit>\s*(?:th|thn|tahun|taun|yo)(?![a-z]))?"),
     # a half year: "umur 16,5 thn", "usia 15.5"
     re.compile(rf"(?<![a-z]){_AGE_WORD}\s*[:=]?\s*(?P<n>1[0-7])[.,][1-9](?![\d.,])(?!{_MONEY_AFTER})"),
     # "u 16", "u/16", "u: 15" (u for umur; not a youth team: "timnas U16", "SSB U14", "U17 cup")
@@ -142,7 +143,7 @@ _AGE_PATTERNS = (
     re.compile(rf"(?<![a-z])(?:abg|abege|dedek|adik|adek|bocil|gadis|cewek|cewe|ciwi|siswi|pelajar|remaja|sepupu|"
                rf"ponakan|keponakan|cousin|niece|daughter|"
                rf"anak(?:ku|\s+saya|\s+aku|\s+gue|\s+gw)?)\s*{_NUM}"
-               rf"{_NOT_A_NUMBER_AFTER}(?!{_MONEY_AFTER}|\s*(?:jam|menit|orang|org|inch|inci|cm|kg|pcs|buah|biji)"
+               rf"{_NOT_A_NUMBER_AFTER}(?!{_MONEY_AFTER}|\s*(?:jam|menit|orang|org|inch|inci|cm)"
                r"(?![a-z]))"),  # "sepeda anak 16 inch" is a size
 )
 # lahir 2010, kelahiran th 2009, lahiran 2009, born in 2011, YOB 2010, 2009 lahir, lahir di tahun 2010
@@ -378,11 +379,11 @@ def _read_ages(nt: NormalizedText, text: str, found: list[Signal], seen: _Seen,
                 continue  # "umurku 20-5" is no range (and no age of 5)
             if pattern is _TEEN_OPENING and not _opens_line(nt, m.start()):
                 continue
-            if seen.overlaps(m.span("n") if pattern is _SECOND_AGE else m.span()):
+            if seen.overlaps((m.start("n"), m.end()) if pattern is _SECOND_AGE else m.span()):
                 continue
             if pattern is _NAME_AGE and "\n" in nt.original[slice(*nt.to_original(*m.span()))]:
                 continue  # a name and its age stand on one line: "50rb\n(13) Kemeja" is a list
-            span = m.span("n") if pattern is _SECOND_AGE else m.span()
+            span = (m.start("n"), m.end()) if pattern is _SECOND_AGE else m.span()  # "15 tahun" of "umur 13-15 tahun"
             seen.add(span)
             found.append(make_signal(nt, "minor.age", SignalGroup.MINOR, 0.0, *span, detail=str(age)))
 
@@ -395,8 +396,8 @@ def _arithmetic(expression: str) -> int:
         half = _OPERAND_VALUE.get(tokens[-1]) or int(tokens[-1])
         return half // 2 if half % 2 == 0 else 0
     values = [_OPERAND_VALUE.get(t) or int(t) for t in tokens[0::2]]
-    if tokens[1:2] == ["lebih"] and values[0] >= 12:
-        return values[0]  # "umur 15 lebih 3": fifteen and a bit, not eighteen
+    if tokens[1:2] == ["lebih"] and not 12 <= sum(values) < 18:
+        return values[0]  # "umur 15 lebih 3", "umur 10 lebih 8": the first number, and a bit
     terms = [values[0]]
     for op, value in zip(tokens[1::2], values[1:], strict=False):
         if op in _TIMES:

@@ -110,12 +110,12 @@ _ANY_RATE = Prefilter(pattern for _, _, pattern in _SIGNALS)
 
 # Land and building sizes in property ads (LT 120 LB 90) are not long-time prices.
 _PROPERTY = re.compile(r"(?<![a-z])(?:lb\s*\d|luas tanah|luas bangunan|shm|hgb|sertifikat|carport|lantai|lift)")
-# A workshop's "full service 85rb" (a job list, or a vehicle beside it) is a price, not a sexual service's rate
-_VEHICLE = r"(?:motor|mobil|sepeda|matic|matik|bebek|nmax|pcx|vario|beat|cvt|kendaraan)"
-_WORKSHOP_REACH = 60  # characters around "full service" where the workshop must be named
+# A workshop's "full service 85rb" is a price, not a sexual service's rate: only where a repair is named near it
+# (a job list, "servis motor", "cuci ac", "bengkel motor"); a vehicle alone is no workshop ("di mobil full service")
+_VEHICLE = r"(?:motor|mobil|sepeda|matic|matik|bebek|nmax|pcx|vario|beat|cvt|ac|kendaraan)"
+_WORKSHOP_REACH = 60  # characters around "full service" where the repair must be named
 _WORKSHOP = re.compile(r"(?<![a-z])(?:ganti oli|ganti rantai|setel rem|tune up|spooring|"
-                       rf"(?:servis|service)\s+{_VEHICLE}(?![a-z])|{_VEHICLE}(?:\s+[a-z0-9+]+){{0,3}}\s+full\s*serv"
-                       rf"|full\s*serv[a-z]*\s+{_VEHICLE}(?![a-z]))")
+                       rf"(?:servis|service|cuci|bengkel)\s+{_VEHICLE})(?![a-z])")
 
 
 def _amount(text: str, *, thousands: bool = False) -> str:
