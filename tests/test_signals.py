@@ -484,6 +484,8 @@ POSITIVES = [
                  id="service_price-full-service-stuffed-workshop"),
     pytest.param("rate.service_price", "abg 14th, di mobil aja full service 500", "full service 500",
                  id="service_price-full-service-in-a-car-no-repair"),
+    pytest.param("rate.service_price", "siswi smp, fullservice 500 tune up dulu", "fullservice 500",
+                 id="service_price-full-service-repair-stuffed-after"),
     # amount in words
     pytest.param("rate.service_price", "ST tiga ratus", "ST tiga ratus", id="service_price-words"),
     # ---- rate.per_time ----
@@ -939,7 +941,7 @@ NEGATIVES = [
                  id="acts-neg-bicycle"),
     pytest.param("rate.service_price", "Servis sepeda anak: setel rem, ganti rantai, full service 35rb",
                  id="service-price-neg-bicycle"),
-    pytest.param("rate.service_price", "Bengkel kami: full service 85rb, ganti oli gratis",
+    pytest.param("rate.service_price", "Bengkel motor kami: full service 85rb, ganti oli gratis",
                  id="service-price-neg-workshop"),
     pytest.param("rate.service_price", "Jasa cuci ac, full service 75rb", id="service-price-neg-aircon-cleaning"),
     # ---- hint.*: the same words where nobody offers a person ----

@@ -113,7 +113,7 @@ _PROPERTY = re.compile(r"(?<![a-z])(?:lb\s*\d|luas tanah|luas bangunan|shm|hgb|s
 # A workshop's "full service 85rb" is a price, not a sexual service's rate: only where a repair is named near it
 # (a job list, "servis motor", "cuci ac", "bengkel motor"); a vehicle alone is no workshop ("di mobil full service")
 _VEHICLE = r"(?:motor|mobil|sepeda|matic|matik|bebek|nmax|pcx|vario|beat|cvt|ac|kendaraan)"
-_WORKSHOP_REACH = 60  # characters around "full service" where the repair must be named
+_WORKSHOP_REACH = 60  # characters before "full service" where the repair must be named
 _WORKSHOP = re.compile(r"(?<![a-z])(?:ganti oli|ganti rantai|setel rem|tune up|spooring|"
                        rf"(?:servis|service|cuci|bengkel)\s+{_VEHICLE})(?![a-z])")
 
@@ -164,8 +164,8 @@ class RateExtractor:
                     return found
                 a, b = m.span()
                 if name == "rate.service_price" and "full" in m.group() and _WORKSHOP.search(
-                        text, max(0, a - _WORKSHOP_REACH), b + _WORKSHOP_REACH) is not None:
-                    continue  # left to the plain price
+                        text, max(0, a - _WORKSHOP_REACH), a) is not None:
+                    continue  # left to the plain price (the repair named before it: "tune up dulu" after is no shop)
                 if any(x <= a and b <= y for x, y in taken):
                     continue  # the amount is already part of a stronger rate signal
                 amount = m.group("a") or (m.groupdict().get("b") or "")
