@@ -92,9 +92,16 @@ def strong_offer(counted: Sequence[Signal]) -> bool:
 
 # School levels of teenagers: beside them a small child's age is no longer the only child in the text
 _TEEN_LEVEL = re.compile(r"(?<![a-z])(?:(?:smp|sma|smk|mts)n?|smu|slta|sltp|putih\s*(?:abu|biru)|"
-                         r"(?:kelas|kls)\s*(?:[7-9]|1[0-2]|vii|viii|ix|x|xi|xii)(?!\d)|(?:[7-9]|1[0-2])th\s*grade|junior\s*high|"
-                         r"high\s*school)(?![a-z])")
-SMALL_CHILD_AGE = 12  # under it, an age alone in a text with a price is a product's size, a carer's charge, a notice
+                         r"(?:kelas|kls)\s*(?:[7-9]|1[0-2]|vii|viii|ix|x|xi|xii)(?!\d)|"
+                         r"(?:[7-9]|1[0-2])th\s*grade|junior\s*high|high\s*school)(?![a-z])")
+# Under it, an age is a small child's: no offer hint pairs with it ("ready om, ayam goreng buat anak umur 5" is a
+# stall), and alone in a text with a price it is a product's size, a carer's charge, a notice
+SMALL_CHILD_AGE = 12
+
+
+def _small_child_age(sign: Signal) -> bool:
+    """Whether a minor sign is an age under ``SMALL_CHILD_AGE``."""
+    return sign.name == "minor.age" and sign.detail.isdigit() and int(sign.detail) < SMALL_CHILD_AGE
 
 
 def small_children_only(counted: Sequence[Signal]) -> bool:
@@ -104,8 +111,7 @@ def small_children_only(counted: Sequence[Signal]) -> bool:
     child's age beside trade words and a price is a shop, a carer wanted or a notice far more often."""
     minors = [s for s in counted if s.group is SignalGroup.MINOR]
     return any(s.name == "minor.age" for s in minors) and all(
-        (s.name == "minor.age" and s.detail.isdigit() and int(s.detail) < SMALL_CHILD_AGE)
-        or (s.name == "minor.school" and _PUPIL.search(s.text.lower()) is None
+        _small_child_age(s) or (s.name == "minor.school" and _PUPIL.search(s.text.lower()) is None
             and _TEEN_LEVEL.search(s.text.lower()) is None)
         for s in minors)
 
@@ -118,14 +124,11 @@ _OPEN_NEXT_TO_CHILD = 3  # characters between a child named and a bare "open": "
 _MENU_REACH = 4  # a child must be the first item after "Menu:" or "Stok:" ("Stok: A (u15)", not "Stok: LKS kelas 10")
 
 
-_HINT_MIN_AGE = 12  # the hints describe teenagers offered; "ready om, ayam goreng buat anak umur 5" is a stall
-
-
 def _hint_child(sign: Signal) -> bool:
     """Whether a minor sign may pair with an offer hint: not a weak word, not an age under 12."""
     if _WEAK_CHILD_WORDS.fullmatch(sign.text.lower().strip()):
         return False
-    return not (sign.name == "minor.age" and sign.detail.isdigit() and int(sign.detail) < _HINT_MIN_AGE)
+    return not _small_child_age(sign)
 
 
 def offer_hinted(counted: Sequence[Signal]) -> bool:

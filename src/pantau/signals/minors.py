@@ -109,7 +109,7 @@ _AGE_PATTERNS = (
     _SECOND_AGE := re.compile(rf"(?<![a-z]){_AGE_WORD}\s*[:=]?\s*(?P<first>\d{{1,2}})\s*"
                               r"(?:-|–|s/d|sd|sampai|sampe|hingga|atau|sama|dan|&|/)\s*"
                               rf"(?P<n>\d{{1,2}})(?![.,]?\d)(?!{_UNIT_AFTER}|{_MONEY_AFTER}|\s*bln(?![a-z]))"
-                              r"(?P<unit>\s*(?:th|thn|tahun|taun|yo)(?![a-z]))?"),
+                              r"(?:\s*(?:th|thn|tahun|taun|yo)(?![a-z]))?"),
     # a half year: "umur 16,5 thn", "usia 15.5"
     re.compile(rf"(?<![a-z]){_AGE_WORD}\s*[:=]?\s*(?P<n>1[0-7])[.,][1-9](?![\d.,])(?!{_MONEY_AFTER})"),
     # "u 16", "u/16", "u: 15" (u for umur; not a youth team: "timnas U16", "SSB U14", "U17 cup")
@@ -379,11 +379,11 @@ def _read_ages(nt: NormalizedText, text: str, found: list[Signal], seen: _Seen,
                 continue  # "umurku 20-5" is no range (and no age of 5)
             if pattern is _TEEN_OPENING and not _opens_line(nt, m.start()):
                 continue
-            if seen.overlaps((m.start("n"), m.end()) if pattern is _SECOND_AGE else m.span()):
+            span = (m.start("n"), m.end()) if pattern is _SECOND_AGE else m.span()  # "15 tahun" of "umur 13-15 tahun"
+            if seen.overlaps(span):
                 continue
             if pattern is _NAME_AGE and "\n" in nt.original[slice(*nt.to_original(*m.span()))]:
                 continue  # a name and its age stand on one line: "50rb\n(13) Kemeja" is a list
-            span = (m.start("n"), m.end()) if pattern is _SECOND_AGE else m.span()  # "15 tahun" of "umur 13-15 tahun"
             seen.add(span)
             found.append(make_signal(nt, "minor.age", SignalGroup.MINOR, 0.0, *span, detail=str(age)))
 

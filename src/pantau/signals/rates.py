@@ -62,7 +62,8 @@ _CLOCK_AFTER = r"\s*(?:pagi|siang|sore|malam|mlm|wib|wita|wit|teng|an)(?![a-z])"
 _PER_TIME = re.compile(
     rf"(?<![\d.,])(?P<a>{_AMOUNT}|{_BARE})\s*(?:/|per|se|sejam|tiap)\s*{_PER}(?![a-z])"
     rf"|(?<![a-z\d.,:]){_DURATION}\s*(?:(?:cuma|hanya|saja|aja|jadi|total)\s*)?[:=]?\s*"
-    rf"(?P<b>{_AMOUNT}|\d{{3}}(?!\d|[.,]\d)|\d(?:[.,]\d)?(?!\d|[.,]\d|\s*(?:jam|orang|x|kali|menit)(?![a-z])|{_CLOCK_AFTER}))"
+    rf"(?P<b>{_AMOUNT}|\d{{3}}(?!\d|[.,]\d)"
+    rf"|\d(?:[.,]\d)?(?!\d|[.,]\d|\s*(?:jam|orang|x|kali|menit)(?![a-z])|{_CLOCK_AFTER}))"
 )
 # A number that counts people or things is no price ("100.000 follower", "1,2 juta orang").
 _COUNTED = (
@@ -111,7 +112,8 @@ _ANY_RATE = Prefilter(pattern for _, _, pattern in _SIGNALS)
 # Land and building sizes in property ads (LT 120 LB 90) are not long-time prices.
 _PROPERTY = re.compile(r"(?<![a-z])(?:lb\s*\d|luas tanah|luas bangunan|shm|hgb|sertifikat|carport|lantai|lift)")
 # A workshop's "full service 85rb" is a price, not a sexual service's rate: only where a repair is named near it
-# (a job list, "servis motor", "cuci ac", "bengkel motor"); a vehicle alone is no workshop ("di mobil full service")
+# (a job list, "servis motor", "cuci ac", "bengkel motor"); a vehicle alone is no workshop ("di mobil full service").
+# The job list is that of `solicitation.sex_acts`' cancels in lexicon/solicitation.yaml: change both together.
 _VEHICLE = r"(?:motor|mobil|sepeda|matic|matik|bebek|nmax|pcx|vario|beat|cvt|ac|kendaraan)"
 _WORKSHOP_REACH = 60  # characters before "full service" where the repair must be named
 _WORKSHOP = re.compile(r"(?<![a-z])(?:ganti oli|ganti rantai|setel rem|tune up|spooring|"
