@@ -1,7 +1,7 @@
 """End-to-end stream throughput: publish a simulated nearby feed to NATS JetStream, `pantau worker`
 processes score it and store it in PostgreSQL; events/s for 1, 2 and 4 workers.
 
-    .venv/bin/python benchmarks/stream_throughput.py [--events 200000] [--workers 1,2,4] [--batch 500]
+    .venv/bin/python benchmarks/stream_throughput.py [--events 200000] [--workers 1,2,4] [--batch 500] [--backlog]
 
 For each worker count it creates a throwaway database on 127.0.0.1:5432 (``pantau_bench_<hex>``,
 dropped afterwards) and a JetStream namespace of its own (deleted afterwards), starts the workers and
@@ -10,6 +10,11 @@ Malang, scaled to ``--events``; ids unique per run) while the workers consume it
 the first publish to the moment the last event's decision is committed, so publishing, NATS, scoring
 and PostgreSQL all share this machine's cores — it is the end-to-end figure. It prints events/s per
 worker count, the scaling ratio against one worker, and the publish rate. Asserts nothing.
+
+With ``--backlog`` the whole feed is published first and the workers start afterwards: the figure is
+the rate at which they drain it (first to last stored batch), with no publisher on the same cores.
+It tells what the workers themselves do, as when a platform publishes from its own machines; the
+issue's target is judged on the end-to-end figure.
 Target (issue "Scale-out"): >= 5,000 events/s end-to-end with 2 workers on a 2-core machine.
 """
 
@@ -77,7 +82,17 @@ def wait_until_stored(url: str, total: int, workers: int) -> None:
             time.sleep(0.25 if total - n < 5_000 else 1.0)
 
 
-def run(workers: int, events: list[tuple[str, bytes]], batch: int, logs: Path) -> tuple[float, float]:
+def drained_rate(url: str) -> float:
+    """Events/s over the span the workers stored a backlog in: from the first batch's decision time
+    to the last's (``received_at``; the first batch's own storing is not in the span, about 0.3 % of
+    200,000 events)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        n, first, last = conn.execute("SELECT count(*), min(received_at), max(received_at) FROM events").fetchone()  # type: ignore[misc]
+    return int(n) / max((last - first).total_seconds(), 1e-3)
+
+
+def run(workers: int, events: list[tuple[str, bytes]], batch: int, logs: Path, backlog: bool = False
+        ) -> tuple[float, float]:
     name = f"pantau_bench_{secrets.token_hex(4)}"
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -98,6 +113,7 @@ def run(workers: int, events: list[tuple[str, bytes]], batch: int, logs: Path) -
             await nc.close()
 
         asyncio.run(prepare())
+        publish_seconds = asyncio.run(publish(settings, events, namespace)) if backlog else 0.0
         files = [logs / f"{namespace}-{i}.log" for i in range(workers)]
         procs = [subprocess.Popen([PANTAU, "worker"], env=env, stdout=f.open("wb"), stderr=subprocess.STDOUT)
                  for f in files]
@@ -106,11 +122,12 @@ def run(workers: int, events: list[tuple[str, bytes]], batch: int, logs: Path) -
                 raise RuntimeError(f"a worker exited; see {logs}")
             time.sleep(0.2)
         started = time.perf_counter()
-        publish_seconds = asyncio.run(publish(settings, events, namespace))
+        if not backlog:
+            publish_seconds = asyncio.run(publish(settings, events, namespace))
         wait_until_stored(url, len(events), workers)
         elapsed = time.perf_counter() - started
         print(file=sys.stderr)
-        return len(events) / elapsed, len(events) / publish_seconds
+        return (drained_rate(url) if backlog else len(events) / elapsed), len(events) / publish_seconds
     finally:
         for p in procs:
             p.terminate()
@@ -134,6 +151,9 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=200_000)
     parser.add_argument("--workers", default="1,2,4", help="comma-separated worker counts (default 1,2,4)")
     parser.add_argument("--batch", type=int, default=500, help="PANTAU_WORKER_BATCH (default 500)")
+    parser.add_argument("--backlog", action="store_true",
+                        help="publish the whole feed first, then time the workers draining it (no publisher "
+                             "sharing the cores: what the workers alone do)")
     args = parser.parse_args()
     counts = [int(x) for x in args.workers.split(",")]
     events = feed(args.events)
@@ -143,12 +163,13 @@ def main() -> None:
     results: dict[int, float] = {}
     with tempfile.TemporaryDirectory(prefix="pantau-bench-") as logs:
         for n in counts:
-            rate, publish_rate = run(n, events, args.batch, Path(logs))
+            rate, publish_rate = run(n, events, args.batch, Path(logs), args.backlog)
             results[n] = rate
             ratio = f"   scaling vs 1 worker: {rate / results[counts[0]]:.2f}x" if n != counts[0] else ""
-            print(f"{n} worker(s): {rate:8,.0f} events/s end-to-end   (publishing alone: {publish_rate:,.0f}/s)"
+            what = "draining a backlog" if args.backlog else "end-to-end"
+            print(f"{n} worker(s): {rate:8,.0f} events/s {what}   (publishing alone: {publish_rate:,.0f}/s)"
                   f"{ratio}", flush=True)
-    if 2 in results:
+    if 2 in results and not args.backlog:
         verdict = "met" if results[2] >= 5000 else "not met"
         print(f"target >= 5,000 events/s with 2 workers: {verdict} ({results[2]:,.0f}/s)")
 
