@@ -42,8 +42,8 @@ from pantau.windows import offer_windows
 log = logging.getLogger(__name__)
 
 NORMALIZER_VERSION = "8"
-CACHE_SIZE = 32_768  # verdicts kept (about 2 KiB each)
-CACHE_MAX_TEXT = 1000  # longer texts are not cached (bounds the cache to about 70 MiB)
+CACHE_SIZE = 8192  # verdicts kept (about 2 KiB each)
+CACHE_MAX_TEXT = 1000  # longer texts are not cached (bounds the cache to about 20 MiB)
 _Key = tuple[str, tuple[Signal, ...]]
 
 
