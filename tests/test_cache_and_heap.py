@@ -7,9 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-import pantau.pipeline as pipeline_module
 from pantau.heap import GC_THRESHOLDS, freeze_loaded
-from pantau.pipeline import Pipeline
+from pantau.pipeline import CACHE_SIZE, SERVICE_CACHE_SIZE, Pipeline
 
 
 @pytest.fixture(scope="module")
@@ -17,15 +16,19 @@ def pipeline() -> Pipeline:
     return Pipeline.default()
 
 
-def test_cache_keeps_the_most_recent_verdicts_up_to_its_size(pipeline: Pipeline,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pipeline_module, "CACHE_SIZE", 16)
-    pipeline.clear_cache()
+def test_cache_keeps_the_most_recent_verdicts_up_to_its_size(pipeline: Pipeline) -> None:
+    small = Pipeline(pipeline.registry, pipeline.classifier, pipeline.policy, cache_size=16)
     texts = [f"status nomor {i}: lagi santai di rumah" for i in range(40)]
-    pipeline.run_batch([(str(i), t) for i, t in enumerate(texts)])
-    kept = {text for text, _ in pipeline._cache}
-    assert kept == set(texts[-16:])
-    pipeline.clear_cache()
+    small.run_batch([(str(i), t) for i, t in enumerate(texts)])
+    assert {text for text, _ in small._cache} == set(texts[-16:])
+    small.run_batch([("again", texts[24])])  # the oldest kept; a hit makes it the most recent
+    small.run_batch([("new", "status baru")])  # so the next oldest goes
+    assert {text for text, _ in small._cache} == {texts[24], *texts[26:], "status baru"}
+
+
+def test_the_services_keep_more_verdicts_than_a_command_reading_a_file() -> None:
+    assert Pipeline.default()._cache_size == CACHE_SIZE
+    assert SERVICE_CACHE_SIZE > CACHE_SIZE
 
 
 def test_a_cached_verdict_is_the_verdict_computed_afresh(pipeline: Pipeline) -> None:

@@ -374,6 +374,7 @@ def _warn_if_readable(settings: Any) -> None:
 
 def _cmd_worker(args: argparse.Namespace) -> int:
     import asyncio
+    import contextlib
 
     from pantau import worker
     from pantau.logs import configure_json
@@ -385,7 +386,12 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     engine = ready_engine(settings)
     _refuse_demo_with_webhooks(engine, settings)  # a worker sends webhooks too
     configure_json()
-    asyncio.run(worker.run(settings, metrics_port=args.metrics_port, metrics_host=args.metrics_host or "127.0.0.1"))
+    run = asyncio.run
+    with contextlib.suppress(ImportError):  # libuv's loop: less CPU a message than asyncio's own (not on Windows)
+        import uvloop
+
+        run = uvloop.run
+    run(worker.run(settings, metrics_port=args.metrics_port, metrics_host=args.metrics_host or "127.0.0.1"))
     return EXIT_OK
 
 

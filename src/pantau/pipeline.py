@@ -5,9 +5,12 @@ fails does not crash the run: the verdict is marked degraded with the step's nam
 policy sends degraded verdicts to human review, never to an automatic action.
 
 A verdict depends only on the text and the event's fact signals, so recent results are kept in a
-bounded cache (``CACHE_SIZE`` entries, least recently used out first): nearby feeds repeat the same
-status many times (every profile refresh re-sends it; agencies paste one text on many accounts).
-Degraded verdicts are never cached.
+bounded cache (least recently used out first): nearby feeds repeat the same status many times (every
+profile refresh re-sends it; agencies paste one text on many accounts). Degraded verdicts are never
+cached. A command that reads a file keeps ``CACHE_SIZE`` verdicts (its memory stays flat from the
+first thousands of lines); the long-running services, ``serve`` and ``worker``, keep
+``SERVICE_CACHE_SIZE``, which catches a profile re-sent hours later (a stream worker scored 12 %
+fewer texts with it: docs/performance.md).
 """
 
 from __future__ import annotations
@@ -42,8 +45,9 @@ from pantau.windows import offer_windows
 log = logging.getLogger(__name__)
 
 NORMALIZER_VERSION = "8"
-CACHE_SIZE = 8192  # verdicts kept (about 2 KiB each)
-CACHE_MAX_TEXT = 1000  # longer texts are not cached (bounds the cache to about 20 MiB)
+CACHE_SIZE = 8192  # verdicts kept (about 2 KiB each: about 20 MiB)
+SERVICE_CACHE_SIZE = 32_768  # verdicts kept by the long-running services (about 70 MiB)
+CACHE_MAX_TEXT = 1000  # longer texts are not cached (what bounds a verdict's size)
 _Key = tuple[str, tuple[Signal, ...]]
 
 
@@ -70,11 +74,13 @@ def _fallback_normalized(text: str) -> NormalizedText:
 
 
 class Pipeline:
-    def __init__(self, registry: Registry, classifier: Classifier, policy: Policy) -> None:
+    def __init__(self, registry: Registry, classifier: Classifier, policy: Policy,
+                 cache_size: int = CACHE_SIZE) -> None:
         self.registry = registry
         self.classifier = classifier
         self.policy = policy
         self._fallback = WeightedSignalScorer()
+        self._cache_size = cache_size
         self._cache: OrderedDict[_Key, _Result] = OrderedDict()
         self._cache_lock = threading.Lock()
         lexicon = registry.version
@@ -90,11 +96,12 @@ class Pipeline:
         self.model_version = version_string(self.versions)
 
     @classmethod
-    def default(cls, policy: Policy | None = None, model_path: Path | None = None) -> Pipeline:
+    def default(cls, policy: Policy | None = None, model_path: Path | None = None,
+                cache_size: int = CACHE_SIZE) -> Pipeline:
         """Built-in signals and policy, with the trained model (``model_path`` or the shipped one)."""
         from pantau.model import load_default_classifier  # local: keeps import time low
 
-        return cls(default_registry(), load_default_classifier(model_path), policy or load_policy())
+        return cls(default_registry(), load_default_classifier(model_path), policy or load_policy(), cache_size)
 
     @classmethod
     def transparent(cls, policy: Policy | None = None) -> Pipeline:
@@ -139,7 +146,7 @@ class Pipeline:
             for key, result in zip(todo, fresh, strict=True):
                 if not result.assessment.degraded and len(key[0]) <= CACHE_MAX_TEXT:
                     self._cache[key] = result
-            while len(self._cache) > CACHE_SIZE:
+            while len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
         return [Verdict(item_id, r.normalized, r.assessment, r.decision, self.model_version)
                 for (item_id, _), r in ((item, known[key]) for item, key in zip(items, keys, strict=True))]

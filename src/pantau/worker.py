@@ -43,7 +43,7 @@ from pantau.config import Settings
 from pantau.heap import freeze_loaded
 from pantau.ingest import ingest_in_transaction
 from pantau.metrics import WorkerMetrics
-from pantau.pipeline import Pipeline
+from pantau.pipeline import SERVICE_CACHE_SIZE, Pipeline
 from pantau.region_store import build_index
 from pantau.regions import RegionIndex
 from pantau.store.db import make_engine, session_factory
@@ -219,7 +219,8 @@ async def run(settings: Settings, *, metrics_port: int | None = None, metrics_ho
     nc = await connect(settings, "pantau-worker")
     js = nc.jetstream()
     names = await ensure_streams(js, settings, owner=False)
-    worker = Worker(settings, sessions, Pipeline.default(), regions, nc, js, names, metrics, stop)
+    pipeline = Pipeline.default(cache_size=SERVICE_CACHE_SIZE)
+    worker = Worker(settings, sessions, pipeline, regions, nc, js, names, metrics, stop)
     sub = await js.pull_subscribe(names.events_subjects, durable=names.consumer, stream=names.events_stream)
     delivery, delivery_stop = start_delivery(sessions, settings)
     freeze_loaded()  # pipeline and regions live as long as the worker

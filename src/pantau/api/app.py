@@ -31,7 +31,7 @@ from pantau.auth import Principal
 from pantau.config import Settings
 from pantau.errors import ConfigError, ConflictError, ForbiddenError, InputError, NotFoundError
 from pantau.heap import freeze_loaded
-from pantau.pipeline import Pipeline
+from pantau.pipeline import SERVICE_CACHE_SIZE, Pipeline
 from pantau.region_store import build_index
 from pantau.store.db import make_engine, session_factory
 from pantau.store.keys import check_hash_key
@@ -133,7 +133,8 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> FastAPI:
         raise ConfigError(f"the database at {engine.url.render_as_string(hide_password=True)} is not ready "
                           f"({type(exc).__name__}); run `pantau db upgrade`") from None
     check_hash_key(engine, settings.contact_key, settings.hash_key_source)  # every server process, not only serve's
-    app.state.pantau = ServiceState(settings, sessions, pipeline or Pipeline.default(), regions)
+    pipeline = pipeline or Pipeline.default(cache_size=SERVICE_CACHE_SIZE)
+    app.state.pantau = ServiceState(settings, sessions, pipeline, regions)
     app.add_middleware(BodyLimit)
     app.add_middleware(AccessLog)  # outermost: a 413 is logged too
 
