@@ -9,8 +9,8 @@ bounded cache (least recently used out first): nearby feeds repeat the same stat
 profile refresh re-sends it; agencies paste one text on many accounts). Degraded verdicts are never
 cached. A command that reads a file keeps ``CACHE_SIZE`` verdicts (its memory stays flat from the
 first thousands of lines); the long-running services, ``serve`` and ``worker``, keep
-``SERVICE_CACHE_SIZE``, which catches a profile re-sent hours later (a stream worker scored 12 %
-fewer texts with it: docs/performance.md).
+``SERVICE_CACHE_SIZE``, which also catches repeats further apart (a stream worker scored 12 % fewer
+texts with it: docs/performance.md).
 """
 
 from __future__ import annotations
