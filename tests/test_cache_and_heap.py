@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from pantau.heap import GC_THRESHOLDS, freeze_loaded
-from pantau.pipeline import CACHE_SIZE, SERVICE_CACHE_SIZE, Pipeline
+from pantau.pipeline import Pipeline
 
 
 @pytest.fixture(scope="module")
@@ -24,11 +24,6 @@ def test_cache_keeps_the_most_recent_verdicts_up_to_its_size(pipeline: Pipeline)
     small.run_batch([("again", texts[24])])  # the oldest kept; a hit makes it the most recent
     small.run_batch([("new", "status baru")])  # so the next oldest goes
     assert {text for text, _ in small._cache} == {texts[24], *texts[26:], "status baru"}
-
-
-def test_the_services_keep_more_verdicts_than_a_command_reading_a_file() -> None:
-    assert Pipeline.default()._cache_size == CACHE_SIZE
-    assert SERVICE_CACHE_SIZE > CACHE_SIZE
 
 
 def test_a_cached_verdict_is_the_verdict_computed_afresh(pipeline: Pipeline) -> None:

@@ -104,6 +104,12 @@ def _small_child_age(sign: Signal) -> bool:
     return sign.name == "minor.age" and sign.detail.isdigit() and int(sign.detail) < SMALL_CHILD_AGE
 
 
+def _small_child_school(sign: Signal) -> bool:
+    """Whether a minor sign is a school word that names neither a pupil nor a teenager's level."""
+    text = sign.text.lower()
+    return sign.name == "minor.school" and _PUPIL.search(text) is None and _TEEN_LEVEL.search(text) is None
+
+
 def small_children_only(counted: Sequence[Signal]) -> bool:
     """Whether every minor sign is an age under 12 or a school word that names neither a pupil nor a teenager's
     level: "baju anak umur 6-8 th, COD", "cari mbak buat jaga anak sy (7 th), tarif per jam", "playground anak 1-10
@@ -111,9 +117,7 @@ def small_children_only(counted: Sequence[Signal]) -> bool:
     child's age beside trade words and a price is a shop, a carer wanted or a notice far more often."""
     minors = [s for s in counted if s.group is SignalGroup.MINOR]
     return any(s.name == "minor.age" for s in minors) and all(
-        _small_child_age(s) or (s.name == "minor.school" and _PUPIL.search(s.text.lower()) is None
-            and _TEEN_LEVEL.search(s.text.lower()) is None)
-        for s in minors)
+        _small_child_age(s) or _small_child_school(s) for s in minors)
 
 
 # Minor signs too weak to pair with an offer hint: they name no child by themselves ("pertama kali", "junior",
