@@ -16,14 +16,10 @@ takes about a minute and a half.
 from __future__ import annotations
 
 import argparse
-import os
-import re
-import shutil
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
+
+from callgrind import checked_src, count  # this folder
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -63,37 +59,9 @@ def main() -> None:
     if args.child:
         child(args.texts, Path(args.child[0]), Path(args.child[1]))
         return
-    for tool in ("valgrind", "callgrind_control"):
-        if shutil.which(tool) is None:
-            raise SystemExit(f"{tool} not found: install Debian's valgrind package")
-    src = (args.tree / "src").resolve()
-    if not (src / "pantau").is_dir():
-        raise SystemExit(f"{src} holds no pantau package")
-    with tempfile.TemporaryDirectory(prefix="pantau-instr-") as tmp:
-        ready, done, out = Path(tmp, "ready"), Path(tmp, "done"), Path(tmp, "callgrind.out")
-        env = {**os.environ, "PYTHONPATH": str(src)}
-        proc = subprocess.Popen(
-            ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}", sys.executable,
-             __file__, "--texts", str(args.texts), "--child", str(ready), str(done)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        print(f"scoring {args.texts:,} distinct feed texts from {src} under callgrind …", file=sys.stderr)
-        while not ready.exists():
-            if proc.poll() is not None:
-                raise SystemExit(f"the scoring process ended early:\n{proc.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
-            time.sleep(0.2)
-        subprocess.run(["callgrind_control", "-i", "on", str(proc.pid)], check=True, capture_output=True)
-        ready.unlink()
-        while not done.exists():
-            if proc.poll() is not None:
-                raise SystemExit("the scoring process ended before it was done")
-            time.sleep(0.2)
-        subprocess.run(["callgrind_control", "-i", "off", str(proc.pid)], check=True, capture_output=True)
-        proc.wait()
-        totals = [int(m.group(1)) for f in Path(tmp).glob("callgrind.out*")
-                  for m in re.finditer(r"^totals:\s*(\d+)", f.read_text(errors="replace"), re.M)]
-    if not totals:
-        raise SystemExit("callgrind wrote no totals")
-    print(f"scoring: {sum(totals) / args.texts / 1000:,.0f} k instructions per distinct text "
+    src = checked_src(args.tree)
+    total = count(__file__, ["--texts", str(args.texts)], [], src, f"scoring {args.texts:,} distinct feed texts")
+    print(f"scoring: {total / args.texts / 1000:,.0f} k instructions per distinct text "
           f"({args.texts:,} texts, {src})")
 
 

@@ -147,6 +147,8 @@ def take_actions(session: Session, actor: str, specs: Sequence[ActionSpec], now:
                  ) -> list[ActionRecord]:
     """Record actions and queue their webhooks, in the caller's transaction (one flush for all).
     ``now``: when they were decided (default: the clock; ``ingest_batch`` passes its own)."""
+    if not specs:  # most batches take none: no flush, no look-up
+        return []
     for spec in specs:
         if spec.action not in ACTION_TYPES:
             raise ValueError(f"unknown action {spec.action!r}")

@@ -40,6 +40,8 @@ def _chain(prev: str, at: datetime, actor: str, action: str, subject: str, detai
 
 
 _PENDING = "pantau.audit.pending"
+_LOCK = text("SELECT pg_advisory_xact_lock(7012026)")
+_HEAD = select(AuditEntry.__table__.c.hash).order_by(AuditEntry.__table__.c.seq.desc()).limit(1)  # built once
 _KEYS = ("at", "actor", "action", "subject", "details", "prev_hash", "hash")
 
 
@@ -59,11 +61,12 @@ def _write_pending(session: Session) -> None:
     pending = session.info.pop(_PENDING, None)
     if not pending:
         return
-    if session.get_bind().dialect.name == "postgresql":
+    connection = session.connection()  # Core: the chain's rows need no ORM bookkeeping
+    if connection.dialect.name == "postgresql":
         # Writers append one at a time: the lock is held until this transaction ends, so the next
         # writer reads the hash this one commits. (SQLite transactions begin IMMEDIATE: see db.py.)
-        session.execute(text("SELECT pg_advisory_xact_lock(7012026)"))
-    prev = session.execute(select(AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)).scalar() or GENESIS
+        connection.execute(_LOCK)
+    prev = connection.execute(_HEAD).scalar() or GENESIS
     at = datetime.now(UTC)
     rows = []
     for actor, action, subject, details, details_json in pending:
@@ -71,8 +74,8 @@ def _write_pending(session: Session) -> None:
         rows.append({"at": at, "actor": actor, "action": action, "subject": subject, "details": details,
                      "prev_hash": prev, "hash": digest})
         prev = digest
-    out = bulk.writer(AuditEntry.__table__, session.get_bind().dialect, _KEYS)
-    out.insert(session.connection(), [out.row(r) for r in rows])  # one executemany, no ORM bookkeeping
+    out = bulk.writer(AuditEntry.__table__, connection.dialect, _KEYS)
+    out.insert(connection, [out.row(r) for r in rows])  # one executemany, no ORM bookkeeping
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from pantau.config import Settings
 from pantau.store import bulk
-from pantau.store.db import among, make_engine, session_factory, transaction
+from pantau.store.db import among, among_param, make_engine, session_factory, transaction
 from pantau.store.schema import Account, AuditEntry, Event, as_utc
 from pantau.worker import transient
 
@@ -114,17 +114,20 @@ def test_a_lost_server_connection_is_an_invalidated_operational_error(settings: 
 
 def test_among_selects_exactly_the_listed_keys(settings: Settings) -> None:
     """``among`` (an array parameter on PostgreSQL, an IN list on SQLite) finds the same rows as IN,
-    for one key, hundreds of keys, keys that are not stored, and awkward characters."""
+    for one key, hundreds of keys, keys that are not stored, no keys and awkward characters; so does
+    ``among_param``'s statement, built once and run with each list of keys as its parameter."""
     engine = make_engine(settings)
     sessions = session_factory(engine)
     ids = [f"among-{i}" for i in range(600)] + ["with 'quote', {brace}, \"dq\""]
     with transaction(sessions) as session:
         now = datetime.now(UTC)
         session.add_all([Account(id=i, first_seen=now, last_seen=now) for i in ids])
-    wanted = [ids[0:1], ids[::2], ids[-1:], ["never-stored"], [*ids[5:9], "never-stored"]]
+    wanted = [ids[0:1], ids[::2], ids[-1:], ["never-stored"], [*ids[5:9], "never-stored"], []]
+    kept = select(Account.id).where(among_param(Account.__table__.c.id, "keys", engine.dialect.name))
     with sessions() as session:
         for keys in wanted:
             found = set(session.execute(select(Account.id).where(among(Account.id, keys, engine.dialect))).scalars())
             assert found == set(keys) - {"never-stored"}, keys[:3]
             via_in = set(session.execute(select(Account.id).where(Account.id.in_(keys))).scalars())
             assert found == via_in
+            assert set(session.connection().execute(kept, {"keys": keys}).scalars()) == found, keys[:3]
