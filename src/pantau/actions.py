@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from pantau import audit
@@ -143,6 +143,10 @@ def take_action(session: Session, *, actor: str, **spec: Any) -> ActionRecord:
     return take_actions(session, actor, [ActionSpec(**spec)])[0]
 
 
+_CHILD_CASES = select(Case.__table__.c.id).where(  # built once: every batch that acts runs it
+    Case.__table__.c.id.in_(bindparam("ids", expanding=True)), Case.__table__.c.child_safety.is_(True))
+
+
 def take_actions(session: Session, actor: str, specs: Sequence[ActionSpec], now: datetime | None = None
                  ) -> list[ActionRecord]:
     """Record actions and queue their webhooks, in the caller's transaction (one flush for all).
@@ -162,8 +166,8 @@ def take_actions(session: Session, actor: str, specs: Sequence[ActionSpec], now:
     session.add_all(records)
     session.flush()  # the records have ids, which the webhooks and the audit name
     case_ids = {r.case_id for r in records if r.case_id is not None}
-    child_cases = set(session.execute(select(Case.id).where(Case.id.in_(case_ids), Case.child_safety.is_(True)))
-                      .scalars()) if case_ids else set()
+    child_cases = set(session.connection().execute(_CHILD_CASES, {"ids": list(case_ids)}).scalars()) \
+        if case_ids else set()
     for record, spec in zip(records, specs, strict=True):
         body: dict[str, Any] = {
             "type": "pantau.action", "action_id": record.id,

@@ -41,7 +41,7 @@ from pantau.models import Action, Signal, SignalGroup, Verdict
 from pantau.pipeline import Pipeline
 from pantau.regions import Assignment, RegionIndex, from_region_code
 from pantau.store import bulk
-from pantau.store.db import among, among_param, transaction
+from pantau.store.db import among_param, transaction
 from pantau.store.schema import Account, ActionRecord, Case, ChildSafetyRecord, ContactHash, Event, as_utc
 
 
@@ -146,11 +146,9 @@ class _Existing:
     def load(cls, session: Session, case_ids: set[int]) -> _Existing:
         if not case_ids:
             return cls(set(), set())
-        dialect = session.get_bind().dialect
-        actions = session.execute(select(ActionRecord.case_id, ActionRecord.type).where(
-            among(ActionRecord.case_id, case_ids, dialect), ActionRecord.type.in_(list(_AUTOMATIC.values())))).all()
-        records = session.execute(select(ChildSafetyRecord.case_id).where(
-            among(ChildSafetyRecord.case_id, case_ids, dialect))).scalars()
+        statements, keys = _statements(session.get_bind().dialect.name), {"ids": list(case_ids)}
+        actions = session.connection().execute(statements.automatic_actions, keys).all()
+        records = session.connection().execute(statements.child_safety_records, keys).scalars()
         return cls({(c, t) for c, t in actions if c is not None}, set(records))
 
 
@@ -205,7 +203,19 @@ def child_report(event: EventIn, verdict: Verdict) -> bool:
             or not CHILD_REPORT_WORDS.isdisjoint(words) or any(s in w for w in words for s in CHILD_REPORT_STEMS))
 
 
-def _count(cases: dict[str, Case], owners: dict[str, str], verdicts: dict[str, Verdict],
+@dataclass
+class _Counters:
+    """A joined case's counters, read under its lock and written back with one UPDATE (``ingest_batch``)."""
+
+    id: int
+    events_count: int
+    max_score: float
+    child_safety: bool
+    claimed_by: int | None
+    claim_expires_at: datetime | None
+
+
+def _count(cases: dict[str, Case] | dict[str, _Counters], owners: dict[str, str], verdicts: dict[str, Verdict],
            children: set[str]) -> None:
     """Each owned event counted in its account's case (if in ``cases``): the counters that order the
     review queue. ``children``: the events that make a case a child-safety case whatever their verdict."""
@@ -278,11 +288,17 @@ class _Statements:
     add_accounts: Insert  # new accounts; another process adding the same one meanwhile is no error
     touch_accounts: Update  # last_seen raised, rows locked in id order (see ingest_batch)
     open_cases: Select[Any]  # (account id, case id) of the accounts' open cases
+    automatic_actions: Select[Any]  # (case id, type) of the cases' automatic actions so far
+    child_safety_records: Select[Any]  # case ids among the cases that have a child-safety record
+    add_contacts: Insert  # keyed hashes of the phone numbers and handles in the events' texts
+    lock_cases: Select[Any]  # the joined cases still open, locked in id order, with their counters
+    count_cases: Update  # a joined case's counters written back (executemany)
 
 
 @functools.cache
 def _statements(dialect: str) -> _Statements:
     events, accounts, cases = Event.__table__.c, Account.__table__.c, Case.__table__.c
+    actions, records = ActionRecord.__table__.c, ChildSafetyRecord.__table__.c
     upsert = pg_insert if dialect == "postgresql" else sqlite_insert
     # FOR NO KEY UPDATE (key_share): events and cases inserted for these accounts by others still go
     # ahead (their foreign-key check takes FOR KEY SHARE, which FOR UPDATE would block).
@@ -296,6 +312,17 @@ def _statements(dialect: str) -> _Statements:
         .values(last_seen=bindparam("now")),
         open_cases=select(cases.account_id, cases.id).where(among_param(cases.account_id, "ids", dialect),
                                                             cases.status == "open"),
+        automatic_actions=select(actions.case_id, actions.type).where(
+            among_param(actions.case_id, "ids", dialect), actions.type.in_(list(_AUTOMATIC.values()))),
+        child_safety_records=select(records.case_id).where(among_param(records.case_id, "ids", dialect)),
+        add_contacts=insert(ContactHash.__table__),
+        lock_cases=select(cases.id, cases.account_id, cases.events_count, cases.max_score, cases.child_safety,
+                          cases.claimed_by, cases.claim_expires_at)
+        .where(among_param(cases.id, "ids", dialect), cases.status == "open").order_by(cases.id)
+        .with_for_update(key_share=True),
+        count_cases=update(Case.__table__).where(cases.id == bindparam("case")).values(
+            events_count=bindparam("n"), max_score=bindparam("top"), child_safety=bindparam("child"),
+            claimed_by=bindparam("claimer"), claim_expires_at=bindparam("claim_until")),
     )
 
 
@@ -389,19 +416,21 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
     events_out.insert(connection, [prepared[i] for i in sorted(owners)])  # values ready, case ids set
     found = [c for i in stored for c in contacts[i]]
     if found:
-        session.execute(insert(ContactHash.__table__), found)
+        connection.execute(statements.add_contacts, found)
     # Now the cases that existed before this batch are locked (in id order; FOR NO KEY UPDATE, so other
     # batches' events may still refer to them), re-read, and their counters raised. A case a reviewer
     # closed since the read above makes the batch start again (``ingest_in_transaction``).
     joined = sorted({case_ids[a] for a in case_owners if a not in new_cases})
     if joined:
-        locked = {c.account_id: c for c in session.execute(
-            select(Case).where(among(Case.id, joined, dialect), Case.status == "open").order_by(Case.id)
-            .with_for_update(key_share=True).execution_options(populate_existing=True)).scalars()}
+        locked = {r.account_id: _Counters(r.id, r.events_count, r.max_score, r.child_safety, r.claimed_by,
+                                          r.claim_expires_at)
+                  for r in connection.execute(statements.lock_cases, {"ids": joined})}
         if len(locked) != len(joined):
             raise CaseClosedMeanwhile(f"{len(joined) - len(locked)} of the batch's cases were closed meanwhile")
         _count(locked, owners, verdicts, children)
-        session.flush()
+        connection.execute(statements.count_cases, [
+            {"case": c.id, "n": c.events_count, "top": c.max_score, "child": c.child_safety, "claimer": c.claimed_by,
+             "claim_until": c.claim_expires_at} for c in locked.values()])
     acting = {stored[e.event_id]["case_id"] for e in unique
               if verdicts[e.event_id].decision.action in _AUTOMATIC or isinstance(e, FieldReportEvent)
               or e.event_id in children}

@@ -6,7 +6,7 @@ import fcntl
 import sqlite3
 import threading
 import time
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -15,7 +15,7 @@ from typing import Any, BinaryIO, ClassVar
 import orjson
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import ColumnElement, Dialect, Engine, any_, bindparam, create_engine, event
+from sqlalchemy import ColumnElement, Engine, any_, bindparam, create_engine, event
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -177,20 +177,14 @@ def _locked(seconds: float) -> OperationalError:
     return OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError(problem))
 
 
-def among(column: ColumnElement[Any], values: Collection[Any], dialect: Dialect) -> ColumnElement[bool]:
-    """``column IN values`` for a batch's hundreds of keys. On PostgreSQL it is ``column = ANY(array)``
-    with the values in one array parameter: an IN list sends one parameter per value, which
-    SQLAlchemy and psycopg expand, and psycopg parses, anew for every batch (about a tenth of a
-    batch's client time at 500 events). SQLite has no arrays and takes the IN list."""
-    if dialect.name == "postgresql":
-        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
-    return column.in_(values)
-
-
 def among_param(column: ColumnElement[Any], name: str, dialect: str) -> ColumnElement[bool]:
-    """``among`` for a statement built once and run many times: the keys come as the parameter ``name``
-    (an array on PostgreSQL, an expanding IN list on SQLite). A statement kept and run again skips
-    SQLAlchemy's building and cache-key walk, which a write path of a dozen statements pays per batch."""
+    """``column IN (the keys)`` for a batch's hundreds of keys, in a statement built once and run many
+    times with the keys as the parameter ``name``. On PostgreSQL it is ``column = ANY(array)`` with
+    the keys in one array parameter: an IN list sends one parameter per key, which SQLAlchemy and
+    psycopg expand, and psycopg parses, anew for every batch (about a tenth of a batch's client time
+    at 500 events). SQLite has no arrays and takes an expanding IN list. A statement kept and run
+    again also skips SQLAlchemy's building and cache-key walk, which a write path of a dozen
+    statements would pay per batch."""
     if dialect == "postgresql":
         return column == any_(bindparam(name, type_=ARRAY(column.type)))
     return column.in_(bindparam(name, expanding=True))
