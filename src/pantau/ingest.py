@@ -349,6 +349,8 @@ def ingest_batch(session: Session, pipeline: Pipeline, events: Sequence[EventIn]
     score its batch meanwhile. A replayed event is scored too, and its score dropped (the
     pipeline's cache makes a recent one cheap). Database work is batched: one lookup each for known
     events, accounts and open cases, and a handful of flushes per batch rather than per event.
+    The cases the batch joins are read and written as plain rows (no ORM objects): the session must
+    not hold them as ORM objects already (every caller gives a session of its own that holds none).
     """
     ids = [e.event_id for e in events]
     firsts: dict[str, EventIn] = {}
