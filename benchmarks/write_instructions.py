@@ -25,9 +25,9 @@ import time
 from pathlib import Path
 
 from callgrind import checked_src, count  # this folder
+from ingest_throughput import postgres_database
 
 ROOT = Path(__file__).resolve().parents[1]
-PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 WARM_GROUPS = 200
 
 
@@ -78,21 +78,15 @@ def main() -> None:
         child(args.groups, args.size, Path(args.child[0]), Path(args.child[1]), args.child[2])
         return
     src = checked_src(args.tree)
-    import psycopg
-
-    name = f"pantau_instr_{secrets.token_hex(4)}"
+    database = postgres_database()  # the HTTP benchmark's throwaway database, dropped afterwards
+    if isinstance(database, str):
+        raise SystemExit(database)
+    url, drop = database
     try:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.Error as exc:
-        raise SystemExit(f"no PostgreSQL server answers at 127.0.0.1:5432 as postgres: {exc}") from None
-    try:
-        total = count(__file__, ["--groups", str(args.groups), "--size", str(args.size)],
-                      [f"postgresql://postgres@127.0.0.1:5432/{name}"], src,
+        total = count(__file__, ["--groups", str(args.groups), "--size", str(args.size)], [url], src,
                       f"storing {args.groups:,} groups of {args.size} events")
     finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop()
     per_group = total / args.groups
     print(f"write path: {per_group / 1000:,.0f} k instructions per group of {args.size} events "
           f"({per_group / args.size / 1000:,.0f} k per event; {args.groups:,} groups, {src})")

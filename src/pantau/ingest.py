@@ -146,9 +146,10 @@ class _Existing:
     def load(cls, session: Session, case_ids: set[int]) -> _Existing:
         if not case_ids:
             return cls(set(), set())
-        statements, keys = _statements(session.get_bind().dialect.name), {"ids": list(case_ids)}
-        actions = session.connection().execute(statements.automatic_actions, keys).all()
-        records = session.connection().execute(statements.child_safety_records, keys).scalars()
+        connection, keys = session.connection(), {"ids": list(case_ids)}
+        statements = _statements(connection.dialect.name)
+        actions = connection.execute(statements.automatic_actions, keys).all()
+        records = connection.execute(statements.child_safety_records, keys).scalars()
         return cls({(c, t) for c, t in actions if c is not None}, set(records))
 
 
